@@ -1,0 +1,31 @@
+# Two entry points for a fresh machine (Python 3.11 and make): `make run` and `make test`.
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+export DBT_PROFILES_DIR := $(CURDIR)/profiles
+
+.PHONY: run test lint install clean
+
+$(BIN)/ai-telemetry: pyproject.toml constraints.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@
+
+install: $(BIN)/ai-telemetry
+
+## Run the main job end to end on DuckDB (generates a sample organisation when the landing folder is empty).
+run: install
+	$(BIN)/ai-telemetry run
+
+## Every test: ruff, sqlfluff, pytest (which includes dbt build and dbt's tests on generated data).
+test: install lint
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint models macros
+
+clean:
+	rm -rf $(VENV) target logs

@@ -1,0 +1,1 @@
+"""AI-assisted development telemetry warehouse: generator, raw loader and orchestration."""

@@ -1,0 +1,176 @@
+"""`ai-telemetry generate`: a sample organisation's telemetry in the real landing formats.
+
+Deterministic from a seed: each developer is simulated from their own seeded generator, so the output
+is identical whatever the number of worker processes. Files are streamed session by session; nothing
+holds the dataset in memory except the small Cursor daily-usage rows.
+"""
+
+from __future__ import annotations
+
+import csv
+import random
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+from orchestration.generator import cursor, otel
+from orchestration.generator.claude_code import (
+    PROJECTS,
+    SessionSimulator,
+    client_version,
+    pick_model,
+    session_starts,
+)
+from orchestration.generator.org import Developer, build_org, stable_seed, write_directory
+
+DEFAULT_START = date(2026, 9, 1)
+
+
+@dataclass(frozen=True)
+class GenerateConfig:
+    out: Path
+    developers: int = 30
+    days: int = 42
+    seed: int = 7
+    start: date = DEFAULT_START
+    canary: str = ""  # planted in prompts, assistant text and tool payloads for privacy tests
+    workers: int = 0  # 0: one per core
+
+
+@dataclass
+class GenerateSummary:
+    files: Counter
+    lines: Counter
+    developers: int
+
+    def describe(self) -> str:
+        parts = [f"{self.lines[k]:,} {k} lines in {self.files[k]:,} files" for k in sorted(self.files)]
+        return f"{self.developers} developers: " + "; ".join(parts)
+
+
+def encode_project_dir(cwd: str) -> str:
+    """Claude Code names a project folder after its working directory, '/' and '.' turned into '-'."""
+    return cwd.replace("/", "-").replace(".", "-")
+
+
+def _write_jsonl(path: Path, records: list[dict]) -> int:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        handle.write(b"".join(orjson.dumps(r) + b"\n" for r in records))
+    return len(records)
+
+
+def _active_today(rng: random.Random, dev: Developer, day: int, days: int, weekday: int) -> bool:
+    """Adoption grows: a developer starts on their adoption day and uses the tools more each week."""
+    if dev.seat_unused or day < dev.adoption_day:
+        return False
+    ramp = min(1.0, 0.35 + 0.65 * (day - dev.adoption_day) / max(1.0, days * 0.5))
+    return rng.random() < ramp * (0.12 if weekday >= 5 else 0.85)
+
+
+def _simulate_developer(args: tuple[Developer, GenerateConfig]) -> tuple[list[dict], Counter, Counter]:
+    dev, cfg = args
+    rng = random.Random(stable_seed(cfg.seed, "developer", dev.index))
+    files: Counter = Counter()
+    lines: Counter = Counter()
+    cursor_rows: list[dict] = []
+    root = cfg.out / "claude_code" / dev.handle / "projects"
+    otel_dir = cfg.out / "otel" / dev.handle
+    projects = rng.sample(PROJECTS, k=rng.randint(1, 3))
+    simulator = SessionSimulator(rng, dev, canary=cfg.canary)
+    logs_file = metrics_file = events_file = None
+    events_writer = None
+    sequence = 0
+    try:
+        for day in range(cfg.days):
+            day_start = datetime.combine(cfg.start + timedelta(days=day), datetime.min.time(), tzinfo=UTC)
+            if not _active_today(rng, dev, day, cfg.days, day_start.weekday()):
+                continue
+            if dev.uses_claude_code:
+                n_sessions = max(1, int(rng.expovariate(1 / (2.2 * dev.activity))))
+                for start in sorted(session_starts(rng, dev, day_start, n_sessions)):
+                    version = client_version(dev, day, cfg.days)
+                    model = pick_model(rng)
+                    session = simulator.run(start, version, model, rng.choice(projects),
+                                            abandoned=rng.random() < 0.12)  # fmt: skip
+                    project_dir = root / encode_project_dir(simulator.base["cwd"])
+                    lines["claude_code"] += _write_jsonl(project_dir / f"{simulator.session_id}.jsonl",
+                                                         session.transcript)  # fmt: skip
+                    files["claude_code"] += 1
+                    for agent_id, agent_lines in session.subagents.items():
+                        # 2.1+ keeps subagents under <session>/subagents/; older clients beside the session.
+                        sub_dir = project_dir / simulator.session_id / "subagents" if version >= "2.1" else project_dir
+                        lines["claude_code"] += _write_jsonl(sub_dir / f"agent-{agent_id}.jsonl", agent_lines)
+                        files["claude_code"] += 1
+                    if dev.exports_otel:
+                        if logs_file is None:
+                            otel_dir.mkdir(parents=True, exist_ok=True)
+                            logs_file = (otel_dir / "logs.jsonl").open("wb")
+                            metrics_file = (otel_dir / "metrics.jsonl").open("wb")
+                            files["otel"] += 2
+                        for batch in session.otel_events:
+                            if batch:
+                                logs_file.write(orjson.dumps(otel.logs_line(dev, version, batch, sequence, rng)) + b"\n")
+                                sequence += len(batch)
+                                lines["otel"] += 1
+                        metrics_file.write(orjson.dumps(otel.metrics_line(
+                            dev, version, simulator.session_id, model, start, session.end, session.metrics, rng,
+                        )) + b"\n")  # fmt: skip
+                        lines["otel"] += 1
+            if dev.uses_cursor:
+                intensity = dev.activity * (1.4 if dev.tools == "cursor" else 0.8)
+                cursor_rows.append(cursor.daily_usage_row(dev, day_start, intensity, rng))
+                if events_file is None:
+                    path = cfg.out / "cursor" / "usage_events" / f"usage-events-{dev.handle}.csv"
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    events_file = path.open("w", newline="", encoding="utf-8")
+                    events_writer = csv.writer(events_file, lineterminator="\n")
+                    events_writer.writerow(cursor.USAGE_EVENT_COLUMNS)
+                    files["cursor_usage_events"] += 1
+                    lines["cursor_usage_events"] += 1
+                n = max(1, int(rng.expovariate(1 / (12 * intensity))))
+                lines["cursor_usage_events"] += cursor.write_usage_events(events_writer, dev, day_start, n, rng)
+    finally:
+        for handle in (logs_file, metrics_file, events_file):
+            if handle is not None:
+                handle.close()
+    return cursor_rows, files, lines
+
+
+def generate(cfg: GenerateConfig) -> GenerateSummary:
+    cfg.out.mkdir(parents=True, exist_ok=True)
+    developers = build_org(cfg.developers, cfg.days, cfg.seed)
+    write_directory(developers, cfg.out / "org" / "directory.csv")
+    files: Counter = Counter(org_directory=1)
+    lines: Counter = Counter(org_directory=len(developers) + 1)
+    cursor_rows: list[dict] = []
+    jobs = [(dev, cfg) for dev in developers]
+    workers = cfg.workers or None
+    if workers == 1:
+        results = map(_simulate_developer, jobs)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        results = pool.map(_simulate_developer, jobs, chunksize=1)
+    for rows, dev_files, dev_lines in results:
+        cursor_rows.extend(rows)
+        files.update(dev_files)
+        lines.update(dev_lines)
+    if workers != 1:
+        pool.shutdown()
+    # The Admin API serves at most 30 days per request: one export file per window.
+    window = 30
+    for offset in range(0, cfg.days, window):
+        start = datetime.combine(cfg.start + timedelta(days=offset), datetime.min.time(), tzinfo=UTC)
+        end = start + timedelta(days=min(window, cfg.days - offset))
+        rows = [r for r in cursor_rows if cursor.epoch_ms(start) <= r["date"] < cursor.epoch_ms(end)]
+        path = cfg.out / "cursor" / "daily_usage" / f"daily-usage-{start:%Y%m%d}-{end:%Y%m%d}.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            cursor.write_daily_usage(sorted(rows, key=lambda r: (r["date"], r["email"])), start, end, handle)
+        files["cursor_daily_usage"] += 1
+        lines["cursor_daily_usage"] += len(rows)
+    return GenerateSummary(files=files, lines=lines, developers=len(developers))

@@ -1,0 +1,483 @@
+"""`ai-telemetry load`: lands every source under the landing folder in the warehouse's `raw` schema.
+
+Guarantees:
+- nothing lost: every line of a line-based file lands, by (_source_file, _line_number), in exactly one
+  of its raw table or `raw.quarantine` (CSV header lines are the file's schema and land in neither);
+- private: payload text is reduced to kinds and sizes inside the load query, before any table;
+- idempotent and incremental: the manifest records each file's loaded prefix; unchanged files are
+  skipped, grown files load only their new lines, shrunk or rewritten files replace their old rows,
+  and byte-identical copies under another name are quarantined as duplicates;
+- atomic per flush: a flush's raw rows, quarantine rows and manifest rows commit together.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import orjson
+import pyarrow as pa
+
+from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
+
+SQL_DIR = Path(__file__).parent / "sql"
+# OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
+HIDDEN_OTEL_ATTRIBUTES = ["prompt", "tool_parameters", "tool_input", "tool_output", "error", "content"]
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    folder: str
+    patterns: tuple[str, ...]
+    kind: str  # jsonl | csv | json_document
+    tables: tuple[str, ...]  # raw tables its rows land in
+    sql: str = ""
+
+
+SOURCES = (
+    Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), "claude_code.sql"),
+    Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points"), "otel.sql"),
+    Source("cursor_daily_usage", "cursor/daily_usage", ("*.json",), "json_document", ("cursor_daily_usage",)),
+    Source("cursor_usage_events", "cursor/usage_events", ("*.csv",), "csv", ("cursor_usage_events",)),
+    Source("org_directory", "org", ("*.csv",), "csv", ("org_directory",)),
+)
+
+
+@dataclass
+class SourceStats:
+    files_seen: int = 0
+    actions: Counter = field(default_factory=Counter)
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    rows_retracted: int = 0
+
+
+@dataclass
+class LoadSummary:
+    batch_id: str
+    seconds: float
+    sources: dict[str, SourceStats]
+
+    @property
+    def rows_loaded(self) -> int:
+        return sum(s.rows_loaded for s in self.sources.values())
+
+    @property
+    def rows_quarantined(self) -> int:
+        return sum(s.rows_quarantined for s in self.sources.values())
+
+    def describe(self) -> str:
+        out = [f"batch {self.batch_id} in {self.seconds:.1f}s"]
+        for name, s in self.sources.items():
+            if s.files_seen:
+                acts = ", ".join(f"{n} {a}" for a, n in sorted(s.actions.items())) or "no change"
+                out.append(
+                    f"  {name:<20} {s.files_seen:>6} files ({acts}); {s.rows_loaded:,} rows loaded, "
+                    f"{s.rows_quarantined:,} quarantined, {s.rows_retracted:,} retracted"
+                )
+        return "\n".join(out)
+
+
+def split_statements(sql: str) -> list[str]:
+    """Statements in our SQL files end with ';' and a blank line (or the end of the file)."""
+    return [s.strip().rstrip(";") for s in re.split(r";[ \t]*\n[ \t]*\n", sql) if s.strip().strip(";").strip()]
+
+
+def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None) -> None:
+    """Runs a file of our SQL, binding to each statement only the $parameters it names."""
+    params = params or {}
+    for statement in split_statements((SQL_DIR / name).read_text()):
+        names = set(re.findall(r"\$([a-z_]+)", statement))
+        con.execute(statement, {k: v for k, v in params.items() if k in names})
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
+    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(warehouse))
+    run_script(con, "schema.sql")
+    return con
+
+
+def transcript_owner(landing: Path, path: Path) -> str:
+    """The ~/.claude a transcript came from: landing/claude_code/<owner>/projects/...; else the first folder."""
+    parts = path.relative_to(landing / "claude_code").parts
+    if "projects" in parts[:-1]:
+        index = parts.index("projects")
+        return parts[index - 1] if index > 0 else "unknown"
+    return parts[0] if len(parts) > 1 else "unknown"
+
+
+class Loader:
+    def __init__(self, con: duckdb.DuckDBPyConnection, landing: Path, chunk_bytes: int = CHUNK_BYTES) -> None:
+        self.con = con
+        self.landing = landing.resolve()
+        self.chunk_bytes = chunk_bytes
+        self.batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        self.stats = {s.name: SourceStats() for s in SOURCES}
+
+    # -- state -----------------------------------------------------------------------------------------
+    def _states(self) -> dict[str, FileState]:
+        rows = self.con.execute(
+            """
+            select path, size_bytes, mtime_ns, loaded_bytes, prefix_hash, lines_total, last_line_offset,
+                   last_line_complete, duplicate_of
+            from raw.load_manifest
+            qualify row_number() over (partition by path order by manifest_id desc) = 1
+            """
+        ).fetchall()
+        return {r[0]: FileState(*r) for r in rows}
+
+    def run(self) -> LoadSummary:
+        started = time.perf_counter()
+        con = self.con
+        run_script(con, "macros.sql")
+        # A batch left 'running' was interrupted; each of its flushes committed whole, so its rows stand.
+        con.execute("update raw.load_batches set status = 'interrupted' where status = 'running'")
+        con.execute(
+            "insert into raw.load_batches (batch_id, started_at, status, landing_dir) values (?, ?, 'running', ?)",
+            [self.batch_id, datetime.now(UTC), str(self.landing)],
+        )
+        try:
+            states = self._states()
+            known = {(s.loaded_bytes, s.prefix_hash): p for p, s in states.items() if s.loaded_bytes > 0}
+            for source in SOURCES:
+                root = self.landing / source.folder
+                paths = sorted({p for pattern in source.patterns for p in root.rglob(pattern) if p.is_file()})
+                self.stats[source.name].files_seen = len(paths)
+                plans = [plan_file(source.name, p, states.get(str(p)), known) for p in paths]
+                plans = [p for p in plans if p is not None]
+                if source.kind == "json_document":
+                    for plan in plans:
+                        self._load_document(source, plan)
+                else:
+                    self._load_lines(source, plans)
+        except BaseException as error:
+            con.execute(
+                "update raw.load_batches set status = 'failed', finished_at = ?, error = ? where batch_id = ?",
+                [datetime.now(UTC), repr(error)[:2000], self.batch_id],
+            )
+            raise
+        summary = LoadSummary(self.batch_id, time.perf_counter() - started, self.stats)
+        con.execute(
+            """
+            update raw.load_batches
+            set status = 'complete', finished_at = ?, files_seen = ?, files_loaded = ?, lines_loaded = ?,
+                rows_quarantined = ?
+            where batch_id = ?
+            """,
+            [
+                datetime.now(UTC),
+                sum(s.files_seen for s in self.stats.values()),
+                sum(sum(s.actions.values()) for s in self.stats.values()),
+                summary.rows_loaded,
+                summary.rows_quarantined,
+                self.batch_id,
+            ],
+        )
+        return summary
+
+    # -- line-based sources ----------------------------------------------------------------------------
+    def _load_lines(self, source: Source, plans: list[FilePlan]) -> None:
+        pending: list[Segment] = []
+        size = 0
+        for plan in plans:
+            if plan.action == "touched":
+                self._flush(source, [], touched=[plan])
+                continue
+            segments = read_segments(Path(plan.path), plan, self.chunk_bytes)
+            got_any = False
+            for segment in segments:
+                got_any = True
+                pending.append(segment)
+                size += segment.nbytes
+                if size >= self.chunk_bytes:
+                    self._flush(source, pending)
+                    pending, size = [], 0
+            if not got_any:  # an empty file: recorded, so it is not looked at again until it changes
+                self._flush(source, [], touched=[plan])
+        if pending:
+            self._flush(source, pending)
+
+    def _flush(self, source: Source, segments: list[Segment], touched: list[FilePlan] = ()) -> None:
+        con = self.con
+        loaded_at = datetime.now(UTC)
+        con.begin()
+        try:
+            retracted = {seg.plan.path: self._retract(source, seg.plan) for seg in segments if seg.is_first}
+            counts: dict[int, tuple[int, int]] = {}
+            if segments:
+                files, lines = self._arrow_batch(source, segments)
+                con.register("batch_files", files)
+                con.register("batch_lines", lines)
+                if source.kind == "csv":
+                    counts = self._load_csv(source, segments, loaded_at)
+                else:
+                    run_script(con, source.sql, {"batch_id": self.batch_id, "loaded_at": loaded_at,
+                                                 "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES})  # fmt: skip
+                    counts = self._counts(source, segments)
+                con.unregister("batch_files")
+                con.unregister("batch_lines")
+            for index, seg in enumerate(segments):
+                loaded, quarantined = counts.get(index, (0, 0))
+                self._manifest(seg.plan, loaded_at, seg.end_offset, seg.prefix_hash, seg.first_line, seg.last_line,
+                               seg.last_line, seg.last_line_offset, seg.last_line_complete, loaded, quarantined,
+                               retracted.get(seg.plan.path, 0) if seg.is_first else 0, first_action=seg.is_first)  # fmt: skip
+            for plan in touched:
+                state = plan.hasher.hexdigest()
+                self._manifest(plan, loaded_at, plan.size_bytes, state, None, None, None, None, True, 0, 0,
+                               self._retract(source, plan), first_action=True, touched=True)  # fmt: skip
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+    def _arrow_batch(self, source: Source, segments: list[Segment]) -> tuple[pa.Table, pa.Table]:
+        files = pa.table({
+            "file_index": pa.array(range(len(segments)), pa.int32()),
+            "source_file": [s.plan.path for s in segments],
+            "owner": [transcript_owner(self.landing, Path(s.plan.path)) if source.name == "claude_code" else None
+                      for s in segments],
+            "is_subagent": [Path(s.plan.path).name.startswith("agent-") for s in segments],
+            "duplicate_of": pa.array([s.plan.duplicate_of for s in segments], pa.string()),
+        })  # fmt: skip
+        lines = pa.table({
+            "file_index": pa.chunked_array([pa.array([i] * len(s.lines), pa.int32()) for i, s in enumerate(segments)]),
+            "line_number": pa.chunked_array(
+                [pa.array(range(s.first_line, s.first_line + len(s.lines)), pa.int64()) for s in segments]),
+            "line": pa.chunked_array([s.lines for s in segments], pa.large_binary()),
+            "unterminated": pa.chunked_array([
+                pa.array([False] * (len(s.lines) - 1) + [not s.last_line_complete], pa.bool_()) for s in segments]),
+        })  # fmt: skip
+        return files, lines
+
+    def _counts(self, source: Source, segments: list[Segment]) -> dict[int, tuple[int, int]]:
+        """Rows loaded and quarantined per segment (file_index) in this flush."""
+        if source.name == "claude_code":
+            query = """select file_index, count(*) filter (where reason is null),
+                              count(*) filter (where reason is not null)
+                       from claude_stage group by file_index"""
+        else:
+            query = """select c.file_index,
+                              count(*) filter (where q._line_number is null),
+                              count(*) filter (where q._line_number is not null)
+                       from otel_checked as c
+                       inner join batch_files as f on c.file_index = f.file_index
+                       left join raw.quarantine as q
+                           on q._batch_id = $batch_id and q._source_file = f.source_file
+                           and q._line_number = c.line_number
+                       group by c.file_index"""
+        params = {"batch_id": self.batch_id} if "$batch_id" in query else {}
+        return {r[0]: (r[1], r[2]) for r in self.con.execute(query, params).fetchall()}
+
+    def _retract(self, source: Source, plan: FilePlan) -> int:
+        """Deletes what an earlier load took from this file, from `plan.retract_from_line` on."""
+        if plan.retract_from_line is None:
+            return 0
+        removed = 0
+        line_column = "_record_index" if source.kind == "json_document" else "_line_number"
+        for table in source.tables:
+            removed += self.con.execute(
+                f"delete from raw.{table} where _source_file = ? and {line_column} >= ?",  # noqa: S608 (fixed names)
+                [plan.path, plan.retract_from_line - (1 if source.kind == "json_document" else 0)],
+            ).fetchone()[0]
+        removed += self.con.execute(
+            "delete from raw.quarantine where _source_file = ? and coalesce(_line_number, 0) >= ?",
+            [plan.path, plan.retract_from_line if source.kind != "json_document" else 0],
+        ).fetchone()[0]
+        return removed
+
+    def _manifest(
+        self, plan: FilePlan, loaded_at: datetime, loaded_bytes: int, prefix_hash: str, first_line: int | None,
+        last_line: int | None, lines_total: int | None, last_line_offset: int | None, complete: bool,
+        loaded: int, quarantined: int, retracted: int, *, first_action: bool, touched: bool = False,
+    ) -> None:  # fmt: skip
+        stats = self.stats[plan.source]
+        if first_action:
+            stats.actions["unchanged" if touched and plan.action == "touched" else plan.action] += 1
+        stats.rows_loaded += loaded
+        stats.rows_quarantined += quarantined
+        stats.rows_retracted += retracted
+        self.con.execute(
+            """
+            insert into raw.load_manifest (
+                batch_id, source, path, action, size_bytes, mtime_ns, loaded_bytes, prefix_hash, first_line,
+                last_line, lines_total, last_line_offset, last_line_complete, rows_loaded, rows_quarantined,
+                rows_retracted, duplicate_of, loaded_at
+            )
+            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+                   coalesce(?, (select lines_total from raw.load_manifest where path = ?
+                                order by manifest_id desc limit 1), 0),
+                   coalesce(?, (select last_line_offset from raw.load_manifest where path = ?
+                                order by manifest_id desc limit 1), 0),
+                   ?, ?, ?, ?, ?, ?
+            """,
+            [
+                self.batch_id, plan.source, plan.path, plan.action if first_action else "appended",
+                plan.size_bytes, plan.mtime_ns, loaded_bytes, prefix_hash, first_line, last_line,
+                lines_total, plan.path, last_line_offset, plan.path, complete, loaded, quarantined, retracted,
+                plan.duplicate_of, loaded_at,
+            ],
+        )  # fmt: skip
+
+    # -- CSV -------------------------------------------------------------------------------------------
+    def _load_csv(self, source: Source, segments: list[Segment], loaded_at: datetime) -> dict[int, tuple[int, int]]:
+        """CSV rows keyed by their header. Python's C csv parser handles quoting; one row per line."""
+        good: dict[str, list] = {"_source_file": [], "_line_number": [], "record": []}
+        bad: dict[str, list] = {"_source_file": [], "_line_number": [], "reason": [], "line_bytes": [], "excerpt": []}
+        counts: dict[int, tuple[int, int]] = {}
+        for index, seg in enumerate(segments):
+            header = _csv_header(Path(seg.plan.path))
+            n_good = n_bad = 0
+            for offset, raw in enumerate(seg.lines.to_pylist()):
+                number = seg.first_line + offset
+                if number == 1:
+                    continue  # the header: this file's schema
+                reason, excerpt, fields = None, None, None
+                try:
+                    text = raw.decode("utf-8").rstrip("\r")
+                except UnicodeDecodeError:
+                    reason = "invalid_utf8"
+                else:
+                    if seg.plan.duplicate_of:
+                        reason, excerpt = "duplicate_file", f"same bytes as {seg.plan.duplicate_of}"
+                    elif not text.strip():
+                        reason = "blank_line"
+                    else:
+                        fields = next(csv.reader([text]))
+                        if header is None or len(fields) != len(header):
+                            unterminated = offset == len(seg.lines) - 1 and not seg.last_line_complete
+                            reason = "truncated_last_line" if unterminated else "csv_field_count_mismatch"
+                            excerpt = _shape(text)
+                if reason is None:
+                    good["_source_file"].append(seg.plan.path)
+                    good["_line_number"].append(number)
+                    good["record"].append(orjson.dumps(dict(zip(header, fields, strict=True))).decode())
+                    n_good += 1
+                else:
+                    for key, value in zip(bad, (seg.plan.path, number, reason, len(raw), excerpt), strict=True):
+                        bad[key].append(value)
+                    n_bad += 1
+            counts[index] = (n_good, n_bad)
+        params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
+        good_rows = pa.table(good, schema=pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()),
+                                                     ("record", pa.string())]))  # fmt: skip
+        bad_rows = pa.table(bad, schema=pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()),
+                                                   ("reason", pa.string()), ("line_bytes", pa.int64()),
+                                                   ("excerpt", pa.string())]))  # fmt: skip
+        self.con.register("csv_good", good_rows)
+        self.con.register("csv_bad", bad_rows)
+        self.con.execute(
+            f"insert into raw.{source.tables[0]} select _source_file, _line_number, $batch_id, $loaded_at, "  # noqa: S608
+            "record::json from csv_good",
+            params,
+        )
+        self.con.execute(
+            "insert into raw.quarantine select _source_file, _line_number, null, $batch_id, $loaded_at, "
+            "$source, reason, line_bytes, excerpt from csv_bad",
+            {**params, "source": source.name},
+        )
+        self.con.unregister("csv_good")
+        self.con.unregister("csv_bad")
+        return counts
+
+    # -- JSON documents (Cursor Admin API exports) -----------------------------------------------------
+    def _load_document(self, source: Source, plan: FilePlan) -> None:
+        """A whole-file JSON export: `data[]` rows land one per record; a file that fails lands as one
+        quarantine row (no line), a record that fails as one quarantine row with its record index."""
+        con = self.con
+        loaded_at = datetime.now(UTC)
+        path = Path(plan.path)
+        body = path.read_bytes()[: plan.size_bytes]
+        plan.hasher.reset()
+        plan.hasher.update(body)
+        good: list[tuple[int, str]] = []
+        bad: list[tuple[int | None, str, int, str | None]] = []
+        period: dict = {}
+        if plan.action == "touched":
+            pass
+        elif plan.duplicate_of:
+            bad.append((None, "duplicate_file", len(body), f"same bytes as {plan.duplicate_of}"))
+        else:
+            try:
+                document = orjson.loads(body.removeprefix(b"\xef\xbb\xbf"))
+            except orjson.JSONDecodeError as error:
+                reason = "invalid_utf8" if "utf-8" in str(error).lower() else "invalid_json"
+                bad.append((None, reason, len(body), None))
+            else:
+                if not isinstance(document, dict) or not isinstance(document.get("data"), list):
+                    bad.append((None, "not_a_daily_usage_export", len(body), None))
+                else:
+                    period = document.get("period") or {}
+                    for index, record in enumerate(document["data"]):
+                        reason = _daily_usage_problem(record)
+                        if reason:
+                            bad.append((index, reason, len(orjson.dumps(record)), None))
+                        else:
+                            good.append((index, orjson.dumps(record).decode()))
+        con.begin()
+        try:
+            retracted = self._retract(source, plan) if plan.action == "replaced" else 0
+            if good:
+                rows = pa.table({"idx": [g[0] for g in good], "record": [g[1] for g in good]})
+                con.register("doc_rows", rows)
+                con.execute(
+                    "insert into raw.cursor_daily_usage select ?, idx, ?, ?, ?, ?, record::json from doc_rows",
+                    [plan.path, self.batch_id, loaded_at, period.get("startDate"), period.get("endDate")],
+                )
+                con.unregister("doc_rows")
+            for index, reason, size, excerpt in bad:
+                con.execute(
+                    "insert into raw.quarantine values (?, null, ?, ?, ?, ?, ?, ?, ?)",
+                    [plan.path, index, self.batch_id, loaded_at, source.name, reason, size, excerpt],
+                )
+            self._manifest(plan, loaded_at, plan.size_bytes, plan.hasher.hexdigest(), None, None,
+                           len(good) + len(bad), 0, True, len(good), len(bad), retracted, first_action=True)  # fmt: skip
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+
+def _daily_usage_problem(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return "not_a_json_object"
+    for key in ("date", "email"):
+        if key not in record:
+            return f"missing_field:{key}"
+    if not isinstance(record["date"], int) or isinstance(record["date"], bool):
+        return "wrong_type:date"
+    if not isinstance(record["email"], str):
+        return "wrong_type:email"
+    return None
+
+
+def _csv_header(path: Path) -> list[str] | None:
+    with path.open("rb") as handle:
+        first = handle.readline()
+    try:
+        text = first.decode("utf-8-sig").rstrip("\r\n")
+    except UnicodeDecodeError:
+        return None
+    return next(csv.reader([text]), None)
+
+
+def _shape(text: str) -> str:
+    """Letters to 'a' and digits to '9': a line's shape without its words or numbers."""
+    masked = "".join("a" if c.isalpha() else "9" if c.isdigit() else c for c in text[:160])
+    return masked
+
+
+def load(landing: Path, warehouse: Path, chunk_bytes: int = CHUNK_BYTES) -> LoadSummary:
+    con = connect(warehouse)
+    try:
+        return Loader(con, landing, chunk_bytes).run()
+    finally:
+        con.close()

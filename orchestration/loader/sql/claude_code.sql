@@ -1,0 +1,204 @@
+-- Claude Code transcript lines -> raw.claude_code_records or raw.quarantine.
+-- Input: batch_lines(file_index, line_number, line BLOB, unterminated) and
+-- batch_files(file_index, source_file, owner, is_subagent, duplicate_of). Each line is parsed once;
+-- payload (prompt text, assistant text, thinking, tool inputs and outputs) is reduced to kinds and sizes
+-- here, so it never reaches a table.
+create or replace temp table claude_stage as
+with lines as (
+    select
+        l.file_index,
+        l.line_number,
+        l.unterminated,
+        f.duplicate_of,
+        octet_length(l.line) as line_bytes,
+        line_text(l.line) as t
+    from batch_lines as l
+    inner join batch_files as f on l.file_index = f.file_index
+),
+
+extracted as (
+    select
+        *,
+        try(json_extract(t, [
+            '$.type', '$.sessionId', '$.uuid', '$.parentUuid', '$.timestamp', '$.message.id', '$.requestId',
+            '$.message.model', '$.message.content', '$.message.usage', '$.toolUseResult',
+            '$.content', '$.summary', '$.data', '$.todos', '$.text', '$.thinking', '$.prompt', '$.input',
+            '$.output', '$.stdout', '$.stderr', '$.lastPrompt'
+        ])) as f
+    from lines
+    where duplicate_of is null
+),
+
+checked as (
+    select
+        *,
+        (f[1] ->> '$') as record_type,
+        case
+            when t is null then 'invalid_utf8'
+            when trim(t, ' \t\r') = '' then 'blank_line'
+            when f is null and unterminated then 'truncated_last_line'
+            when f is null then 'invalid_json'
+            when not starts_with(ltrim(t, ' \t'), '{') then 'not_a_json_object'
+            when f[1] is null then 'missing_field:type'
+            when json_type(f[1]) <> 'VARCHAR' then 'wrong_type:type'
+            when f[2] is not null and json_type(f[2]) <> 'VARCHAR' then 'wrong_type:sessionId'
+            when f[3] is not null and json_type(f[3]) <> 'VARCHAR' then 'wrong_type:uuid'
+            when f[5] is not null and json_type(f[5]) <> 'VARCHAR' then 'wrong_type:timestamp'
+            when f[5] is not null and try_cast((f[5] ->> '$') as timestamptz) is null then 'invalid_value:timestamp'
+            when (f[1] ->> '$') in ('user', 'assistant') and f[2] is null then 'missing_field:sessionId'
+            when (f[1] ->> '$') in ('user', 'assistant') and f[3] is null then 'missing_field:uuid'
+            when (f[1] ->> '$') in ('user', 'assistant') and f[5] is null then 'missing_field:timestamp'
+            when f[6] is not null and json_type(f[6]) <> 'VARCHAR' then 'wrong_type:message.id'
+            when f[10] is not null and json_type(f[10]) <> 'OBJECT' then 'wrong_type:message.usage'
+            when f[10] is not null and not list_bool_and(list_transform(
+                json_extract(f[10], [
+                    '$.input_tokens', '$.output_tokens', '$.cache_creation_input_tokens',
+                    '$.cache_read_input_tokens'
+                ]),
+                lambda x: x is null or json_type(x) = 'UBIGINT'
+            )) then 'invalid_value:message.usage'
+            when f[9] is not null and json_type(f[9]) not in ('VARCHAR', 'ARRAY') then 'wrong_type:message.content'
+        end as reason
+    from extracted
+)
+
+select
+    file_index,
+    line_number,
+    line_bytes,
+    reason,
+    case when reason is not null then excerpt_of(t, f is not null and reason not in ('not_a_json_object')) end
+        as excerpt,
+    case when reason is null then record_type end as record_type,
+    case when reason is null then (f[2] ->> '$') end as session_id,
+    case when reason is null then (f[3] ->> '$') end as uuid,
+    case when reason is null then (f[4] ->> '$') end as parent_uuid,
+    case when reason is null then (f[5] ->> '$') end as "timestamp",
+    case when reason is null then (f[6] ->> '$') end as message_id,
+    case when reason is null then (f[7] ->> '$') end as request_id,
+    case when reason is null then (f[8] ->> '$') end as model,
+    case
+        when reason is not null or f[9] is null then null
+        when json_type(f[9]) = 'VARCHAR' then [{
+            'kind': 'text',
+            'chars': length((f[9] ->> '$')),
+            'tool_use_id': null::varchar,
+            'tool_name': null::varchar,
+            'input_bytes': null::bigint,
+            'command_kind': null::varchar,
+            'slash_command': nullif(regexp_extract((f[9] ->> '$'), '<command-name>(/?[A-Za-z0-9:_.-]+)</command-name>', 1), ''),
+            'result_bytes': null::bigint,
+            'is_error': null::boolean,
+            'result_kind': null::varchar
+        }]
+        else list_transform(
+            json_transform(f[9], '[{"type": "VARCHAR", "text": "VARCHAR", "thinking": "VARCHAR", "id": "VARCHAR",
+                "name": "VARCHAR", "input": "JSON", "tool_use_id": "VARCHAR", "content": "JSON",
+                "is_error": "BOOLEAN"}]'),
+            lambda b: {
+                'kind': b.type,
+                'chars': coalesce(length(b.text), length(b.thinking)),
+                'tool_use_id': coalesce(b.id, b.tool_use_id),
+                'tool_name': b.name,
+                'input_bytes': octet_length(encode(b.input::varchar)),
+                'command_kind': case when b.name = 'Bash' then command_kind(b.input ->> 'command') end,
+                'slash_command': nullif(regexp_extract(b.text, '<command-name>(/?[A-Za-z0-9:_.-]+)</command-name>', 1), ''),
+                'result_bytes': octet_length(encode(b.content::varchar)),
+                'is_error': b.is_error,
+                'result_kind': case
+                    when b.type <> 'tool_result' then null
+                    when coalesce(b.is_error, false) and contains(b.content::varchar, 'doesn''t want to proceed')
+                        then 'rejected'
+                    when contains(left(b.content::varchar, 200), '[Request interrupted by user') then 'interrupted'
+                    when coalesce(b.is_error, false) then 'error'
+                    else 'ok'
+                end
+            }
+        )
+    end as content_blocks,
+    case when reason is null and f[11] is not null then {
+        'json_type': json_type(f[11]),
+        'bytes': octet_length(encode(f[11]::varchar)),
+        'keys': case when json_type(f[11]) = 'OBJECT' then json_keys(f[11]) end,
+        'lines_added': case
+            when (f[11] ->> '$.type') = 'create'
+                then length(f[11] ->> '$.content') - length(replace(f[11] ->> '$.content', chr(10), '')) + 1
+            else len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
+                lambda x: starts_with(x, '+')))
+        end,
+        'lines_removed': len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
+            lambda x: starts_with(x, '-')))
+    } end as tool_use_result,
+    case when reason is null then map_from_entries(list_filter(list_transform(
+        list_zip(
+            ['toolUseResult', 'content', 'summary', 'data', 'todos', 'text', 'thinking', 'prompt', 'input',
+             'output', 'stdout', 'stderr', 'lastPrompt'],
+            f[11:23]
+        ),
+        lambda kv: {'key': kv[1], 'value': octet_length(encode(kv[2]::varchar))}
+    ), lambda kv: kv.value is not null)) end as redacted_fields,
+    case when reason is null then json_merge_patch(
+        t,
+        case when f[9] is not null
+            then '{"toolUseResult": null, "content": null, "summary": null, "data": null, "todos": null,
+                   "text": null, "thinking": null, "prompt": null, "input": null, "output": null,
+                   "stdout": null, "stderr": null, "lastPrompt": null, "message": {"content": null}}'
+            else '{"toolUseResult": null, "content": null, "summary": null, "data": null, "todos": null,
+                   "text": null, "thinking": null, "prompt": null, "input": null, "output": null,
+                   "stdout": null, "stderr": null, "lastPrompt": null}'
+        end
+    ) end as record
+from checked
+
+union all
+
+-- A byte-identical copy of an already loaded file: every line accounted for, none counted twice.
+select
+    file_index,
+    line_number,
+    line_bytes,
+    'duplicate_file' as reason,
+    'same bytes as ' || duplicate_of as excerpt,
+    null, null, null, null, null, null, null, null, null, null, null, null
+from lines
+where duplicate_of is not null;
+
+insert into raw.claude_code_records
+select
+    f.source_file,
+    s.line_number,
+    $batch_id,
+    $loaded_at,
+    f.owner,
+    f.is_subagent,
+    s.line_bytes,
+    s.record_type,
+    s.session_id,
+    s.uuid,
+    s.parent_uuid,
+    s."timestamp",
+    s.message_id,
+    s.request_id,
+    s.model,
+    s.content_blocks,
+    s.tool_use_result,
+    s.redacted_fields,
+    s.record
+from claude_stage as s
+inner join batch_files as f on s.file_index = f.file_index
+where s.reason is null;
+
+insert into raw.quarantine
+select
+    f.source_file,
+    s.line_number,
+    null,
+    $batch_id,
+    $loaded_at,
+    'claude_code',
+    s.reason,
+    s.line_bytes,
+    s.excerpt
+from claude_stage as s
+inner join batch_files as f on s.file_index = f.file_index
+where s.reason is not null;

@@ -1,0 +1,238 @@
+-- OTLP/JSON export lines -> raw.otel_log_records / raw.otel_metric_points, or raw.quarantine.
+-- Input: batch_lines and batch_files as for transcripts. Attributes that can carry prompt text or tool
+-- payloads are dropped here and kept only as their size.
+create or replace temp table otel_checked as
+with lines as (
+    select
+        l.file_index,
+        l.line_number,
+        l.unterminated,
+        f.duplicate_of,
+        octet_length(l.line) as line_bytes,
+        line_text(l.line) as t
+    from batch_lines as l
+    inner join batch_files as f on l.file_index = f.file_index
+),
+
+extracted as (
+    select
+        *,
+        case when duplicate_of is null then try(json_extract(t, ['$.resourceLogs', '$.resourceMetrics'])) end as f
+    from lines
+)
+
+select
+    file_index,
+    line_number,
+    line_bytes,
+    case
+        when duplicate_of is not null then 'duplicate_file'
+        when t is null then 'invalid_utf8'
+        when trim(t, ' \t\r') = '' then 'blank_line'
+        when f is null and unterminated then 'truncated_last_line'
+        when f is null then 'invalid_json'
+        when not starts_with(ltrim(t, ' \t'), '{') then 'not_a_json_object'
+        when f[1] is null and f[2] is null then 'not_an_otlp_export'
+        when coalesce(json_type(f[1]), 'ARRAY') <> 'ARRAY' or coalesce(json_type(f[2]), 'ARRAY') <> 'ARRAY'
+            then 'wrong_type:resource_list'
+    end as reason,
+    case
+        when f[1] is not null then 'logs'
+        when f[2] is not null then 'metrics'
+    end as kind,
+    case
+        when duplicate_of is not null then 'same bytes as ' || duplicate_of
+        else excerpt_of(t, f is not null)
+    end as excerpt
+from extracted;
+
+create or replace temp table otel_logs_stage as
+with docs as (
+    select
+        l.file_index,
+        l.line_number,
+        json_extract(line_text(l.line), '$.resourceLogs[*]') as resources
+    from batch_lines as l
+    inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
+    where c.reason is null and c.kind = 'logs'
+),
+
+resources as (
+    select
+        file_index,
+        line_number,
+        unnest(resources) as resource_log,
+        generate_subscripts(resources, 1) as resource_index
+    from docs
+),
+
+scopes as (
+    select
+        file_index,
+        line_number,
+        resource_index,
+        resource_log -> '$.resource.attributes' as resource_attributes,
+        unnest(json_extract(resource_log, '$.scopeLogs[*]')) as scope_log,
+        generate_subscripts(json_extract(resource_log, '$.scopeLogs[*]'), 1) as scope_index
+    from resources
+),
+
+records as (
+    select
+        file_index,
+        line_number,
+        resource_index,
+        scope_index,
+        resource_attributes,
+        scope_log ->> '$.scope.name' as scope_name,
+        scope_log ->> '$.scope.version' as scope_version,
+        unnest(json_extract(scope_log, '$.logRecords[*]')) as log_record,
+        generate_subscripts(json_extract(scope_log, '$.logRecords[*]'), 1) as log_index
+    from scopes
+)
+
+select
+    r.file_index as _file_index,
+    f.source_file,
+    r.line_number,
+    row_number() over (
+        partition by r.file_index, r.line_number order by r.resource_index, r.scope_index, r.log_index
+    ) - 1,
+    $batch_id,
+    $loaded_at,
+    otlp_attrs(r.resource_attributes, $hidden_attributes),
+    r.scope_name,
+    r.scope_version,
+    r.log_record ->> '$.timeUnixNano',
+    r.log_record ->> '$.observedTimeUnixNano',
+    r.log_record ->> '$.severityText',
+    case when length(r.log_record ->> '$.body.stringValue') <= 256 then r.log_record ->> '$.body.stringValue' end,
+    otlp_attrs(r.log_record -> '$.attributes', $hidden_attributes),
+    otlp_attr_types(r.log_record -> '$.attributes', $hidden_attributes),
+    otlp_redacted(r.log_record -> '$.attributes', $hidden_attributes)
+from records as r
+inner join batch_files as f on r.file_index = f.file_index;
+
+create or replace temp table otel_metrics_stage as
+with docs as (
+    select
+        l.file_index,
+        l.line_number,
+        json_extract(line_text(l.line), '$.resourceMetrics[*]') as resources
+    from batch_lines as l
+    inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
+    where c.reason is null and c.kind = 'metrics'
+),
+
+resources as (
+    select
+        file_index,
+        line_number,
+        unnest(resources) as resource_metric,
+        generate_subscripts(resources, 1) as resource_index
+    from docs
+),
+
+scopes as (
+    select
+        file_index,
+        line_number,
+        resource_index,
+        resource_metric -> '$.resource.attributes' as resource_attributes,
+        unnest(json_extract(resource_metric, '$.scopeMetrics[*]')) as scope_metric,
+        generate_subscripts(json_extract(resource_metric, '$.scopeMetrics[*]'), 1) as scope_index
+    from resources
+),
+
+metrics as (
+    select
+        file_index,
+        line_number,
+        resource_index,
+        scope_index,
+        resource_attributes,
+        scope_metric ->> '$.scope.name' as scope_name,
+        scope_metric ->> '$.scope.version' as scope_version,
+        unnest(json_extract(scope_metric, '$.metrics[*]')) as metric,
+        generate_subscripts(json_extract(scope_metric, '$.metrics[*]'), 1) as metric_index
+    from scopes
+),
+
+typed as (
+    select
+        *,
+        case
+            when (metric -> '$.sum') is not null then 'sum'
+            when (metric -> '$.gauge') is not null then 'gauge'
+            when (metric -> '$.histogram') is not null then 'histogram'
+            when (metric -> '$.exponentialHistogram') is not null then 'exponentialHistogram'
+            when (metric -> '$.summary') is not null then 'summary'
+        end as metric_type
+    from metrics
+),
+
+points as (
+    select
+        *,
+        unnest(json_extract(metric -> ('$.' || metric_type), '$.dataPoints[*]')) as point,
+        generate_subscripts(json_extract(metric -> ('$.' || metric_type), '$.dataPoints[*]'), 1) as point_index
+    from typed
+)
+
+select
+    p.file_index as _file_index,
+    f.source_file,
+    p.line_number,
+    row_number() over (
+        partition by p.file_index, p.line_number
+        order by p.resource_index, p.scope_index, p.metric_index, p.point_index
+    ) - 1,
+    $batch_id,
+    $loaded_at,
+    otlp_attrs(p.resource_attributes, $hidden_attributes),
+    p.scope_name,
+    p.scope_version,
+    p.metric ->> '$.name',
+    p.metric ->> '$.unit',
+    p.metric_type,
+    try_cast(p.metric ->> ('$.' || p.metric_type || '.aggregationTemporality') as integer),
+    try_cast(p.metric ->> ('$.' || p.metric_type || '.isMonotonic') as boolean),
+    p.point ->> '$.startTimeUnixNano',
+    p.point ->> '$.timeUnixNano',
+    coalesce(p.point ->> '$.asInt', p.point ->> '$.count'),
+    try_cast(coalesce(p.point ->> '$.asDouble', p.point ->> '$.sum') as double),
+    otlp_attrs(p.point -> '$.attributes', $hidden_attributes),
+    otlp_attr_types(p.point -> '$.attributes', $hidden_attributes)
+from points as p
+inner join batch_files as f on p.file_index = f.file_index;
+
+insert into raw.otel_log_records select * exclude (_file_index) from otel_logs_stage;
+
+insert into raw.otel_metric_points select * exclude (_file_index) from otel_metrics_stage;
+
+-- Lines that failed a check, and well-formed exports that carried no record at all.
+insert into raw.quarantine
+select
+    f.source_file,
+    c.line_number,
+    null,
+    $batch_id,
+    $loaded_at,
+    'otel',
+    coalesce(c.reason, 'no_records'),
+    c.line_bytes,
+    c.excerpt
+from otel_checked as c
+inner join batch_files as f on c.file_index = f.file_index
+where
+    c.reason is not null
+    or (
+        not exists (
+            select 1 from otel_logs_stage as s
+            where s._file_index = c.file_index and s.line_number = c.line_number
+        )
+        and not exists (
+            select 1 from otel_metrics_stage as s
+            where s._file_index = c.file_index and s.line_number = c.line_number
+        )
+    );

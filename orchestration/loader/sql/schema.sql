@@ -1,0 +1,146 @@
+-- Raw layer: files landed as they are, minus what privacy forbids (payload text reduced to kinds and
+-- sizes before it reaches this database). Every table carries the file, line and batch it came from.
+create schema if not exists raw;
+
+create sequence if not exists raw.load_manifest_seq;
+
+create table if not exists raw.load_batches (
+    batch_id varchar primary key,
+    started_at timestamptz not null,
+    finished_at timestamptz,
+    status varchar not null,            -- running | complete | failed
+    landing_dir varchar not null,
+    files_seen integer,
+    files_loaded integer,
+    lines_loaded bigint,
+    rows_quarantined bigint,
+    error varchar
+);
+
+-- One row per file segment loaded; a file's current state is its row with the largest manifest_id.
+create table if not exists raw.load_manifest (
+    manifest_id bigint primary key default nextval('raw.load_manifest_seq'),
+    batch_id varchar not null,
+    source varchar not null,
+    path varchar not null,
+    action varchar not null,            -- new | appended | replaced | duplicate | touched
+    size_bytes bigint not null,
+    mtime_ns bigint not null,
+    loaded_bytes bigint not null,       -- length of the prefix loaded so far
+    prefix_hash varchar not null,       -- blake2b of that prefix
+    first_line bigint,
+    last_line bigint,
+    lines_total bigint not null,        -- lines (or records) of the file accounted for so far
+    last_line_offset bigint not null,   -- byte offset where the last accounted line starts
+    last_line_complete boolean not null,
+    rows_loaded bigint not null,
+    rows_quarantined bigint not null,
+    rows_retracted bigint not null,
+    duplicate_of varchar,
+    loaded_at timestamptz not null
+);
+
+create table if not exists raw.quarantine (
+    _source_file varchar not null,
+    _line_number bigint,                -- null for document files (whole-file failures)
+    _record_index bigint,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    source varchar not null,
+    reason varchar not null,
+    line_bytes bigint,
+    excerpt varchar                     -- shape only: letters masked to a, digits to 9, or the JSON structure
+);
+
+create table if not exists raw.claude_code_records (
+    _source_file varchar not null,
+    _line_number bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    _transcript_owner varchar,          -- the ~/.claude the file came from (landing/claude_code/<owner>/...)
+    _is_subagent_file boolean not null,
+    _line_bytes bigint not null,
+    record_type varchar not null,
+    session_id varchar,
+    uuid varchar,
+    parent_uuid varchar,
+    "timestamp" varchar,
+    message_id varchar,
+    request_id varchar,
+    model varchar,
+    content_blocks struct(
+        kind varchar, chars bigint, tool_use_id varchar, tool_name varchar, input_bytes bigint,
+        command_kind varchar, slash_command varchar, result_bytes bigint, is_error boolean, result_kind varchar
+    )[],
+    tool_use_result struct(
+        json_type varchar, bytes bigint, keys varchar[], lines_added bigint, lines_removed bigint
+    ),
+    redacted_fields map(varchar, bigint),  -- top-level payload fields removed, with their sizes in bytes
+    record json not null                -- the record without payload fields: every other field, unknown ones too
+);
+
+create table if not exists raw.otel_log_records (
+    _source_file varchar not null,
+    _line_number bigint not null,
+    _record_index bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    resource_attributes map(varchar, varchar),
+    scope_name varchar,
+    scope_version varchar,
+    time_unix_nano varchar,
+    observed_time_unix_nano varchar,
+    severity_text varchar,
+    body varchar,
+    attributes map(varchar, varchar),
+    attribute_types map(varchar, varchar),   -- stringValue | intValue | doubleValue | boolValue ...
+    redacted_attributes map(varchar, bigint)
+);
+
+create table if not exists raw.otel_metric_points (
+    _source_file varchar not null,
+    _line_number bigint not null,
+    _record_index bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    resource_attributes map(varchar, varchar),
+    scope_name varchar,
+    scope_version varchar,
+    metric_name varchar,
+    metric_unit varchar,
+    metric_type varchar,
+    aggregation_temporality integer,
+    is_monotonic boolean,
+    start_time_unix_nano varchar,
+    time_unix_nano varchar,
+    as_int varchar,
+    as_double double,
+    attributes map(varchar, varchar),
+    attribute_types map(varchar, varchar)
+);
+
+create table if not exists raw.cursor_daily_usage (
+    _source_file varchar not null,
+    _record_index bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    period_start_ms bigint,
+    period_end_ms bigint,
+    record json not null
+);
+
+create table if not exists raw.cursor_usage_events (
+    _source_file varchar not null,
+    _line_number bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    record json not null                -- header -> value, every column of the export
+);
+
+create table if not exists raw.org_directory (
+    _source_file varchar not null,
+    _line_number bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    record json not null
+);
