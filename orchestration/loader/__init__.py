@@ -28,6 +28,14 @@ import pyarrow as pa
 from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
 
 SQL_DIR = Path(__file__).parent / "sql"
+MANIFEST_SCHEMA = pa.schema([
+    ("batch_id", pa.string()), ("source", pa.string()), ("path", pa.string()), ("action", pa.string()),
+    ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()), ("loaded_bytes", pa.int64()),
+    ("prefix_hash", pa.string()), ("first_line", pa.int64()), ("last_line", pa.int64()),
+    ("lines_total", pa.int64()), ("last_line_offset", pa.int64()), ("last_line_complete", pa.bool_()),
+    ("rows_loaded", pa.int64()), ("rows_quarantined", pa.int64()), ("rows_retracted", pa.int64()),
+    ("duplicate_of", pa.string()), ("loaded_at", pa.timestamp("us", tz="UTC")),
+])  # fmt: skip
 # OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
 HIDDEN_OTEL_ATTRIBUTES = ["prompt", "tool_parameters", "tool_input", "tool_output", "error", "content"]
 
@@ -122,6 +130,7 @@ class Loader:
         self.chunk_bytes = chunk_bytes
         self.batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.stats = {s.name: SourceStats() for s in SOURCES}
+        self._manifest_rows: list[dict] = []
 
     # -- state -----------------------------------------------------------------------------------------
     def _states(self) -> dict[str, FileState]:
@@ -227,13 +236,16 @@ class Loader:
                 con.unregister("batch_lines")
             for index, seg in enumerate(segments):
                 loaded, quarantined = counts.get(index, (0, 0))
-                self._manifest(seg.plan, loaded_at, seg.end_offset, seg.prefix_hash, seg.first_line, seg.last_line,
-                               seg.last_line, seg.last_line_offset, seg.last_line_complete, loaded, quarantined,
-                               retracted.get(seg.plan.path, 0) if seg.is_first else 0, first_action=seg.is_first)  # fmt: skip
+                self._manifest(
+                    seg.plan, loaded_at, loaded_bytes=seg.end_offset, prefix_hash=seg.prefix_hash,
+                    lines=(seg.first_line, seg.last_line), last_line_offset=seg.last_line_offset,
+                    complete=seg.last_line_complete, loaded=loaded, quarantined=quarantined,
+                    retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0, first=seg.is_first,
+                )  # fmt: skip
             for plan in touched:
-                state = plan.hasher.hexdigest()
-                self._manifest(plan, loaded_at, plan.size_bytes, state, None, None, None, None, True, 0, 0,
-                               self._retract(source, plan), first_action=True, touched=True)  # fmt: skip
+                self._manifest(plan, loaded_at, loaded_bytes=plan.size_bytes, prefix_hash=plan.hasher.hexdigest(),
+                               retracted=self._retract(source, plan))  # fmt: skip
+            self._write_manifest()
             con.commit()
         except BaseException:
             con.rollback()
@@ -295,37 +307,41 @@ class Loader:
         return removed
 
     def _manifest(
-        self, plan: FilePlan, loaded_at: datetime, loaded_bytes: int, prefix_hash: str, first_line: int | None,
-        last_line: int | None, lines_total: int | None, last_line_offset: int | None, complete: bool,
-        loaded: int, quarantined: int, retracted: int, *, first_action: bool, touched: bool = False,
+        self, plan: FilePlan, loaded_at: datetime, *, loaded_bytes: int, prefix_hash: str,
+        lines: tuple[int, int] | None = None, last_line_offset: int | None = None, complete: bool = True,
+        loaded: int = 0, quarantined: int = 0, retracted: int = 0, first: bool = True,
     ) -> None:  # fmt: skip
+        """Queues one manifest row; `_write_manifest` inserts the queue with the flush's rows."""
         stats = self.stats[plan.source]
-        if first_action:
-            stats.actions["unchanged" if touched and plan.action == "touched" else plan.action] += 1
+        action = plan.action if first else "appended"
+        if first:
+            stats.actions["unchanged" if action == "touched" else action] += 1
         stats.rows_loaded += loaded
         stats.rows_quarantined += quarantined
         stats.rows_retracted += retracted
-        self.con.execute(
-            """
-            insert into raw.load_manifest (
-                batch_id, source, path, action, size_bytes, mtime_ns, loaded_bytes, prefix_hash, first_line,
-                last_line, lines_total, last_line_offset, last_line_complete, rows_loaded, rows_quarantined,
-                rows_retracted, duplicate_of, loaded_at
-            )
-            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
-                   coalesce(?, (select lines_total from raw.load_manifest where path = ?
-                                order by manifest_id desc limit 1), 0),
-                   coalesce(?, (select last_line_offset from raw.load_manifest where path = ?
-                                order by manifest_id desc limit 1), 0),
-                   ?, ?, ?, ?, ?, ?
-            """,
-            [
-                self.batch_id, plan.source, plan.path, plan.action if first_action else "appended",
-                plan.size_bytes, plan.mtime_ns, loaded_bytes, prefix_hash, first_line, last_line,
-                lines_total, plan.path, last_line_offset, plan.path, complete, loaded, quarantined, retracted,
-                plan.duplicate_of, loaded_at,
-            ],
-        )  # fmt: skip
+        previous = plan.previous
+        keep = previous is not None and plan.action == "touched"
+        self._manifest_rows.append({
+            "batch_id": self.batch_id, "source": plan.source, "path": plan.path, "action": action,
+            "size_bytes": plan.size_bytes, "mtime_ns": plan.mtime_ns, "loaded_bytes": loaded_bytes,
+            "prefix_hash": prefix_hash, "first_line": lines[0] if lines else None,
+            "last_line": lines[1] if lines else None,
+            "lines_total": lines[1] if lines else (previous.lines_total if keep else 0),
+            "last_line_offset": last_line_offset if last_line_offset is not None
+            else (previous.last_line_offset if keep else 0),
+            "last_line_complete": complete, "rows_loaded": loaded, "rows_quarantined": quarantined,
+            "rows_retracted": retracted, "duplicate_of": plan.duplicate_of, "loaded_at": loaded_at,
+        })  # fmt: skip
+
+    def _write_manifest(self) -> None:
+        if not self._manifest_rows:
+            return
+        rows = pa.Table.from_pylist(self._manifest_rows, schema=MANIFEST_SCHEMA)
+        self.con.register("manifest_rows", rows)
+        columns = ", ".join(MANIFEST_SCHEMA.names)
+        self.con.execute(f"insert into raw.load_manifest ({columns}) select {columns} from manifest_rows")  # noqa: S608
+        self.con.unregister("manifest_rows")
+        self._manifest_rows = []
 
     # -- CSV -------------------------------------------------------------------------------------------
     def _load_csv(self, source: Source, segments: list[Segment], loaded_at: datetime) -> dict[int, tuple[int, int]]:
@@ -438,8 +454,10 @@ class Loader:
                     "insert into raw.quarantine values (?, null, ?, ?, ?, ?, ?, ?, ?)",
                     [plan.path, index, self.batch_id, loaded_at, source.name, reason, size, excerpt],
                 )
-            self._manifest(plan, loaded_at, plan.size_bytes, plan.hasher.hexdigest(), None, None,
-                           len(good) + len(bad), 0, True, len(good), len(bad), retracted, first_action=True)  # fmt: skip
+            self._manifest(plan, loaded_at, loaded_bytes=plan.size_bytes, prefix_hash=plan.hasher.hexdigest(),
+                           lines=(min(1, len(good) + len(bad)), len(good) + len(bad)), loaded=len(good), quarantined=len(bad),
+                           retracted=retracted)  # fmt: skip
+            self._write_manifest()
             con.commit()
         except BaseException:
             con.rollback()

@@ -46,6 +46,7 @@ class FilePlan:
     first_line: int = 1
     retract_from_line: int | None = None  # rows of this file from this line on are deleted first
     duplicate_of: str | None = None
+    previous: FileState | None = None
     hasher: xxhash.xxh3_128 = field(default_factory=xxhash.xxh3_128)
     hashed_until: int = 0
 
@@ -89,7 +90,9 @@ def plan_file(source: str, path: Path, state: FileState | None, known: dict[tupl
     """Decides what to do with a file, or None when it has not changed since the last load."""
     stat = path.stat()
     key = str(path)
-    plan = FilePlan(source=source, path=key, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, action="new")
+    plan = FilePlan(
+        source=source, path=key, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, action="new", previous=state
+    )
     if state is not None and state.size_bytes == stat.st_size and state.mtime_ns == stat.st_mtime_ns:
         return None
     if state is not None and stat.st_size >= state.loaded_bytes:
