@@ -16,9 +16,14 @@ def _generate(args: argparse.Namespace, paths: Paths) -> int:
 
     out = Path(args.out) if args.out else paths.landing
     cfg = GenerateConfig(
-        out=out, developers=args.developers, days=args.days, seed=args.seed, start=args.start,
-        canary=args.canary, workers=args.workers,
-    )  # fmt: skip
+        out=out,
+        developers=args.developers,
+        days=args.days,
+        seed=args.seed,
+        start=args.start,
+        canary=args.canary,
+        workers=args.workers,
+    )
     summary = generate(cfg)
     print(f"generated into {out}: {summary.describe()}")
     return 0

@@ -95,11 +95,11 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig]) -> tuple[list[di
                 for start in sorted(session_starts(rng, dev, day_start, n_sessions)):
                     version = client_version(dev, day, cfg.days)
                     model = pick_model(rng)
-                    session = simulator.run(start, version, model, rng.choice(projects),
-                                            abandoned=rng.random() < 0.12)  # fmt: skip
+                    session = simulator.run(start, version, model, rng.choice(projects), abandoned=rng.random() < 0.12)
                     project_dir = root / encode_project_dir(simulator.base["cwd"])
-                    lines["claude_code"] += _write_jsonl(project_dir / f"{simulator.session_id}.jsonl",
-                                                         session.transcript)  # fmt: skip
+                    lines["claude_code"] += _write_jsonl(
+                        project_dir / f"{simulator.session_id}.jsonl", session.transcript
+                    )
                     files["claude_code"] += 1
                     for agent_id, agent_lines in session.subagents.items():
                         # 2.1+ keeps subagents under <session>/subagents/; older clients beside the session.
@@ -114,12 +114,26 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig]) -> tuple[list[di
                             files["otel"] += 2
                         for batch in session.otel_events:
                             if batch:
-                                logs_file.write(orjson.dumps(otel.logs_line(dev, version, batch, sequence, rng)) + b"\n")
+                                logs_file.write(
+                                    orjson.dumps(otel.logs_line(dev, version, batch, sequence, rng)) + b"\n"
+                                )
                                 sequence += len(batch)
                                 lines["otel"] += 1
-                        metrics_file.write(orjson.dumps(otel.metrics_line(
-                            dev, version, simulator.session_id, model, start, session.end, session.metrics, rng,
-                        )) + b"\n")  # fmt: skip
+                        metrics_file.write(
+                            orjson.dumps(
+                                otel.metrics_line(
+                                    dev,
+                                    version,
+                                    simulator.session_id,
+                                    model,
+                                    start,
+                                    session.end,
+                                    session.metrics,
+                                    rng,
+                                )
+                            )
+                            + b"\n"
+                        )
                         lines["otel"] += 1
             if dev.uses_cursor:
                 intensity = dev.activity * (1.4 if dev.tools == "cursor" else 0.8)

@@ -23,9 +23,17 @@ MODELS = [
     ("claude-sonnet-4-20250514", 1),
 ]
 TOOLS = [
-    ("Read", 30), ("Edit", 18), ("Bash", 16), ("Grep", 10), ("Glob", 6), ("Write", 5),
-    ("TodoWrite", 6), ("MultiEdit", 3), ("WebFetch", 2), ("Task", 2),
-]  # fmt: skip
+    ("Read", 30),
+    ("Edit", 18),
+    ("Bash", 16),
+    ("Grep", 10),
+    ("Glob", 6),
+    ("Write", 5),
+    ("TodoWrite", 6),
+    ("MultiEdit", 3),
+    ("WebFetch", 2),
+    ("Task", 2),
+]
 PROJECTS = ["web-app", "api-server", "ml-pipeline", "mobile-client", "infra-terraform", "docs-site"]
 BRANCHES = ["main", "main", "feature/search-filters", "fix/login-timeout", "chore/deps", "feat/payments-v2"]
 PROMPTS = [
@@ -94,30 +102,52 @@ class SessionSimulator:
         self.parent: str | None = None
         self.cache = rng.randint(8000, 20000)
         metrics = out.metrics
-        for key in ("input", "output", "cacheRead", "cacheCreation", "cost", "added", "removed", "commits",
-                    "prs", "accepts", "rejects", "active_seconds"):  # fmt: skip
+        for key in (
+            "input",
+            "output",
+            "cacheRead",
+            "cacheCreation",
+            "cost",
+            "added",
+            "removed",
+            "commits",
+            "prs",
+            "accepts",
+            "rejects",
+            "active_seconds",
+        ):
             metrics[key] = 0.0
         if version >= "2.1":
             out.transcript.append(
-                {"type": "file-history-snapshot", "messageId": rng_uuid(rng),
-                 "snapshot": {"messageId": rng_uuid(rng), "trackedFileBackups": {}, "timestamp": iso(start)},
-                 "isSnapshotUpdate": False}
-            )  # fmt: skip
+                {
+                    "type": "file-history-snapshot",
+                    "messageId": rng_uuid(rng),
+                    "snapshot": {"messageId": rng_uuid(rng), "trackedFileBackups": {}, "timestamp": iso(start)},
+                    "isSnapshotUpdate": False,
+                }
+            )
         n_prompts = 1 if abandoned else 1 + min(int(rng.expovariate(0.45)), 9)
         for turn in range(n_prompts):
             out.otel_events.append(self._prompt_turn(out, turn, abandoned=abandoned))
             self.now += timedelta(seconds=rng.randint(20, 400))
         if not abandoned and rng.random() < 0.3:
-            out.transcript.append({"type": "summary", "summary": self._text("Implemented the requested change"),
-                                   "leafUuid": self.parent})  # fmt: skip
+            out.transcript.append(
+                {"type": "summary", "summary": self._text("Implemented the requested change"), "leafUuid": self.parent}
+            )
         metrics["active_seconds"] = (self.now - start).total_seconds() * 0.6
         out.end = self.now
         return out
 
     def _line(self, kind: str, **extra: object) -> dict:
         uid = rng_uuid(self.rng)
-        record = {**self.base, "parentUuid": self.parent, "type": kind, "uuid": uid,
-                  "timestamp": iso(self.now), **extra}  # fmt: skip
+        record = {
+            **self.base,
+            "parentUuid": self.parent,
+            "type": kind,
+            "uuid": uid,
+            "timestamp": iso(self.now),
+            **extra,
+        }
         self.parent = uid
         return record
 
@@ -136,17 +166,31 @@ class SessionSimulator:
             final = step == steps - 1
             tool = None if final else (last_failed or rng.choices([t for t, _ in TOOLS], [w for _, w in TOOLS])[0])
             if abandoned and rng.random() < 0.5:
-                out.transcript.append(self._line("system", subtype="api_error", level="error",
-                                                 content=self._text("API Error: Request timed out."),
-                                                 isMeta=False))  # fmt: skip
-                events.append(self._event("claude_code.api_error", {"model": self.model, "status_code": "529",
-                                                                   "error": "Overloaded", "attempt": 1}))  # fmt: skip
+                out.transcript.append(
+                    self._line(
+                        "system",
+                        subtype="api_error",
+                        level="error",
+                        content=self._text("API Error: Request timed out."),
+                        isMeta=False,
+                    )
+                )
+                events.append(
+                    self._event(
+                        "claude_code.api_error",
+                        {"model": self.model, "status_code": "529", "error": "Overloaded", "attempt": 1},
+                    )
+                )
                 return events
             last_failed = self._api_request(out, events, tool, final=final)
             if final and turn == 0 and step == 0 and self.version >= "2.0" and rng.random() < 0.2:
-                out.transcript.append(self._line("progress", data={"type": "hook_progress", "hookEvent": "Stop",
-                                                                   "command": self._text("./lint.sh")},
-                                                 toolUseID=self._ids("toolu_")))  # fmt: skip
+                out.transcript.append(
+                    self._line(
+                        "progress",
+                        data={"type": "hook_progress", "hookEvent": "Stop", "command": self._text("./lint.sh")},
+                        toolUseID=self._ids("toolu_"),
+                    )
+                )
         if not abandoned and rng.random() < 0.25:
             self._commit(out, events)
         return events
@@ -171,8 +215,13 @@ class SessionSimulator:
         message_id, request_id = self._ids("msg_01"), self._ids("req_011C")
         blocks: list[dict] = []
         if rng.random() < 0.4:
-            blocks.append({"type": "thinking", "thinking": self._text("Let me look at the failing code path"),
-                           "signature": self._ids("sig")})  # fmt: skip
+            blocks.append(
+                {
+                    "type": "thinking",
+                    "thinking": self._text("Let me look at the failing code path"),
+                    "signature": self._ids("sig"),
+                }
+            )
         blocks.append({"type": "text", "text": self._text("I'll take a look at that.")})
         tool_id = self._ids("toolu_01")
         if tool:
@@ -182,18 +231,34 @@ class SessionSimulator:
         # 2.1.x repeats usage on every line with output_tokens growing; older clients repeat the final value.
         for i, block in enumerate(blocks):
             grown = max(1, final_output * (i + 1) // len(blocks)) if self.version >= "2.1" else final_output
-            message = {"model": self.model, "id": message_id, "type": "message", "role": "assistant",
-                       "content": [block], "stop_reason": None if i < len(blocks) - 1 else "end_turn",
-                       "stop_sequence": None, "usage": {**usage, "output_tokens": grown}}  # fmt: skip
+            message = {
+                "model": self.model,
+                "id": message_id,
+                "type": "message",
+                "role": "assistant",
+                "content": [block],
+                "stop_reason": None if i < len(blocks) - 1 else "end_turn",
+                "stop_sequence": None,
+                "usage": {**usage, "output_tokens": grown},
+            }
             out.transcript.append(self._line("assistant", message=message, requestId=request_id))
             self.now += timedelta(milliseconds=rng.randint(300, 4000))
         cost = self._account(out, usage)
-        events.append(self._event("claude_code.api_request", {
-            "model": self.model, "input_tokens": usage["input_tokens"], "output_tokens": final_output,
-            "cache_read_tokens": usage["cache_read_input_tokens"],
-            "cache_creation_tokens": usage["cache_creation_input_tokens"], "cost_usd": round(cost, 6),
-            "duration_ms": rng.randint(800, 30000), "request_id": request_id,
-        }))  # fmt: skip
+        events.append(
+            self._event(
+                "claude_code.api_request",
+                {
+                    "model": self.model,
+                    "input_tokens": usage["input_tokens"],
+                    "output_tokens": final_output,
+                    "cache_read_tokens": usage["cache_read_input_tokens"],
+                    "cache_creation_tokens": usage["cache_creation_input_tokens"],
+                    "cost_usd": round(cost, 6),
+                    "duration_ms": rng.randint(800, 30000),
+                    "request_id": request_id,
+                },
+            )
+        )
         if not tool:
             return None
         return self._tool_result(out, events, tool, tool_id)
@@ -213,13 +278,18 @@ class SessionSimulator:
         rng = self.rng
         path = f"src/{rng.choice(['app', 'lib', 'api'])}/{rng.choice(['orders', 'auth', 'cart'])}.py"
         if tool == "Bash":
-            return {"command": self._text(rng.choice(["pytest -q", "npm test", "git status", "make lint"])),
-                    "description": "Run the checks"}  # fmt: skip
+            return {
+                "command": self._text(rng.choice(["pytest -q", "npm test", "git status", "make lint"])),
+                "description": "Run the checks",
+            }
         if tool in ("Edit", "MultiEdit", "Write"):
             return {"file_path": path, "old_string": self._text("def total(x):"), "new_string": "def total(x, y):"}
         if tool == "Task":
-            return {"description": "Search the codebase", "prompt": self._text("Find where totals are computed"),
-                    "subagent_type": "Explore"}  # fmt: skip
+            return {
+                "description": "Search the codebase",
+                "prompt": self._text("Find where totals are computed"),
+                "subagent_type": "Explore",
+            }
         return {"file_path": path, "pattern": self._text("total")}
 
     def _tool_result(self, out: SessionOutput, events: list[dict], tool: str, tool_id: str) -> str | None:
@@ -231,7 +301,10 @@ class SessionSimulator:
             content, result = REJECTED, "User rejected tool use"
             out.metrics["rejects"] += 1
         elif failed:
-            content, result = self._text("Error: command exited with code 1\nTraceback ..."), self._text("Error: exit 1")
+            content, result = (
+                self._text("Error: command exited with code 1\nTraceback ..."),
+                self._text("Error: exit 1"),
+            )
         else:
             content = self._text("ok: 42 lines")
             result = self._tool_use_result(out, tool)
@@ -243,14 +316,25 @@ class SessionSimulator:
             self._subagent(out)
         if tool in ("Edit", "MultiEdit", "Write"):
             decision = "reject" if rejected else "accept"
-            events.append(self._event("claude_code.tool_decision", {"tool_name": tool, "decision": decision,
-                                                                    "source": "user_temporary"}))  # fmt: skip
-        events.append(self._event("claude_code.tool_result", {
-            "tool_name": tool, "success": "false" if (failed or rejected) else "true",
-            "duration_ms": rng.randint(5, 9000), "decision": "reject" if rejected else "accept",
-            "source": "config", "tool_parameters": '{"bash_command": "' + self._text("pytest") + '"}',
-            **({"error": self._text("exit 1")} if failed else {}),
-        }))  # fmt: skip
+            events.append(
+                self._event(
+                    "claude_code.tool_decision", {"tool_name": tool, "decision": decision, "source": "user_temporary"}
+                )
+            )
+        events.append(
+            self._event(
+                "claude_code.tool_result",
+                {
+                    "tool_name": tool,
+                    "success": "false" if (failed or rejected) else "true",
+                    "duration_ms": rng.randint(5, 9000),
+                    "decision": "reject" if rejected else "accept",
+                    "source": "config",
+                    "tool_parameters": '{"bash_command": "' + self._text("pytest") + '"}',
+                    **({"error": self._text("exit 1")} if failed else {}),
+                },
+            )
+        )
         # A failed call is retried with the same tool in the next step.
         return tool if failed and rng.random() < 0.7 else None
 
@@ -263,15 +347,30 @@ class SessionSimulator:
             out.metrics["accepts"] += 1
             lines = [" " + self._text("context")] + ["-" + self._text("old")] * removed
             lines += ["+" + self._text("new")] * added
-            return {"filePath": "src/app/orders.py", "oldString": self._text("a"), "newString": self._text("b"),
-                    "originalFile": self._text("def total(x): ..."), "userModified": False, "replaceAll": False,
-                    "structuredPatch": [{"oldStart": 10, "oldLines": removed + 1, "newStart": 10,
-                                         "newLines": added + 1, "lines": lines}]}  # fmt: skip
+            return {
+                "filePath": "src/app/orders.py",
+                "oldString": self._text("a"),
+                "newString": self._text("b"),
+                "originalFile": self._text("def total(x): ..."),
+                "userModified": False,
+                "replaceAll": False,
+                "structuredPatch": [
+                    {"oldStart": 10, "oldLines": removed + 1, "newStart": 10, "newLines": added + 1, "lines": lines}
+                ],
+            }
         if tool == "Bash":
             return {"stdout": self._text("42 passed"), "stderr": "", "interrupted": False, "isImage": False}
         if tool == "Read":
-            return {"type": "text", "file": {"filePath": "src/app/orders.py", "content": self._text("import os"),
-                                             "numLines": 120, "startLine": 1, "totalLines": 120}}  # fmt: skip
+            return {
+                "type": "text",
+                "file": {
+                    "filePath": "src/app/orders.py",
+                    "content": self._text("import os"),
+                    "numLines": 120,
+                    "startLine": 1,
+                    "totalLines": 120,
+                },
+            }
         return {"filenames": ["src/app/orders.py"], "durationMs": rng.randint(1, 90), "numFiles": 1}
 
     def _commit(self, out: SessionOutput, events: list[dict]) -> None:
@@ -282,17 +381,39 @@ class SessionSimulator:
             commands.append("gh pr create --title " + repr(self._text("Add pagination")) + " --body ...")
         for command in commands:
             tool_id = self._ids("toolu_01")
-            message = {"model": self.model, "id": self._ids("msg_01"), "type": "message", "role": "assistant",
-                       "content": [{"type": "tool_use", "id": tool_id, "name": "Bash",
-                                    "input": {"command": command, "description": "Commit the change"}}],
-                       "stop_reason": "tool_use", "stop_sequence": None, "usage": self._usage(rng.randint(40, 120))}  # fmt: skip
+            message = {
+                "model": self.model,
+                "id": self._ids("msg_01"),
+                "type": "message",
+                "role": "assistant",
+                "content": [
+                    {
+                        "type": "tool_use",
+                        "id": tool_id,
+                        "name": "Bash",
+                        "input": {"command": command, "description": "Commit the change"},
+                    }
+                ],
+                "stop_reason": "tool_use",
+                "stop_sequence": None,
+                "usage": self._usage(rng.randint(40, 120)),
+            }
             self._account(out, message["usage"])
             out.transcript.append(self._line("assistant", message=message, requestId=self._ids("req_011C")))
             self.now += timedelta(seconds=rng.randint(1, 20))
             block = {"tool_use_id": tool_id, "type": "tool_result", "content": self._text("[main 1a2b3c4] done")}
-            out.transcript.append(self._line("user", message={"role": "user", "content": [block]},
-                                             toolUseResult={"stdout": self._text("[main 1a2b3c4]"), "stderr": "",
-                                                            "interrupted": False, "isImage": False}))  # fmt: skip
+            out.transcript.append(
+                self._line(
+                    "user",
+                    message={"role": "user", "content": [block]},
+                    toolUseResult={
+                        "stdout": self._text("[main 1a2b3c4]"),
+                        "stderr": "",
+                        "interrupted": False,
+                        "isImage": False,
+                    },
+                )
+            )
             out.metrics["prs" if command.startswith("gh pr") else "commits"] += 1
 
     def _subagent(self, out: SessionOutput) -> None:
@@ -306,12 +427,30 @@ class SessionSimulator:
             message: dict = {"role": kind, "content": self._text("Search for totals")}
             extra: dict = {}
             if kind == "assistant":
-                message = {"model": "claude-haiku-4-5-20251001", "id": self._ids("msg_01"), "type": "message",
-                           "role": "assistant", "content": [{"type": "text", "text": self._text("Found it")}],
-                           "stop_reason": "end_turn", "stop_sequence": None, "usage": self._usage(rng.randint(20, 400))}  # fmt: skip
+                message = {
+                    "model": "claude-haiku-4-5-20251001",
+                    "id": self._ids("msg_01"),
+                    "type": "message",
+                    "role": "assistant",
+                    "content": [{"type": "text", "text": self._text("Found it")}],
+                    "stop_reason": "end_turn",
+                    "stop_sequence": None,
+                    "usage": self._usage(rng.randint(20, 400)),
+                }
                 extra["requestId"] = self._ids("req_011C")
-            lines.append({**self.base, "isSidechain": True, "agentId": agent_id, "parentUuid": parent, "type": kind,
-                          "message": message, "uuid": uid, "timestamp": iso(self.now), **extra})  # fmt: skip
+            lines.append(
+                {
+                    **self.base,
+                    "isSidechain": True,
+                    "agentId": agent_id,
+                    "parentUuid": parent,
+                    "type": kind,
+                    "message": message,
+                    "uuid": uid,
+                    "timestamp": iso(self.now),
+                    **extra,
+                }
+            )
             parent = uid
             self.now += timedelta(seconds=rng.randint(1, 15))
         out.subagents[agent_id] = lines
@@ -329,8 +468,12 @@ PRICES = {
 
 def _cost(model: str, usage: dict) -> float:
     p_in, p_out, p_write, p_read = PRICES[model]
-    return (usage["input_tokens"] * p_in + usage["output_tokens"] * p_out
-            + usage["cache_creation_input_tokens"] * p_write + usage["cache_read_input_tokens"] * p_read) / 1e6  # fmt: skip
+    return (
+        usage["input_tokens"] * p_in
+        + usage["output_tokens"] * p_out
+        + usage["cache_creation_input_tokens"] * p_write
+        + usage["cache_read_input_tokens"] * p_read
+    ) / 1e6
 
 
 def pick_model(rng: random.Random) -> str:

@@ -13,9 +13,18 @@ from orchestration.generator.org import Developer
 
 CURSOR_MODELS = ["claude-4.5-sonnet", "gpt-5", "auto", "claude-4.5-opus", "composer-1"]
 USAGE_EVENT_COLUMNS = [
-    "Date", "User", "Kind", "Model", "Max Mode", "Input (w/ Cache Write)", "Input (w/o Cache Write)",
-    "Cache Read", "Output Tokens", "Total Tokens", "Cost",
-]  # fmt: skip
+    "Date",
+    "User",
+    "Kind",
+    "Model",
+    "Max Mode",
+    "Input (w/ Cache Write)",
+    "Input (w/o Cache Write)",
+    "Cache Read",
+    "Output Tokens",
+    "Total Tokens",
+    "Cost",
+]
 
 
 def epoch_ms(ts: datetime) -> int:
@@ -65,14 +74,21 @@ def write_usage_events(writer: csv.writer, dev: Developer, day: datetime, n: int
         cache_read = rng.randint(0, 200000)
         output = rng.randint(50, 6000)
         cost = 0.0 if errored else (fresh * 3 + cache_write * 3.75 + cache_read * 0.3 + output * 15) / 1e6
-        writer.writerow([
-            ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rng.randint(0, 999):03d}Z",
-            dev.cursor_email,
-            "Errored, Not Charged" if errored else rng.choice(["Included in Business", "Usage-based"]),
-            rng.choice(CURSOR_MODELS), "Yes" if rng.random() < 0.1 else "No",
-            fresh + cache_write, fresh, cache_read, output, fresh + cache_write + cache_read + output,
-            f"${cost:.2f}" if cost else "Included",
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                ts.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rng.randint(0, 999):03d}Z",
+                dev.cursor_email,
+                "Errored, Not Charged" if errored else rng.choice(["Included in Business", "Usage-based"]),
+                rng.choice(CURSOR_MODELS),
+                "Yes" if rng.random() < 0.1 else "No",
+                fresh + cache_write,
+                fresh,
+                cache_read,
+                output,
+                fresh + cache_write + cache_read + output,
+                f"${cost:.2f}" if cost else "Included",
+            ]
+        )
     return n
 
 

@@ -10,14 +10,55 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 FIRST_NAMES = [
-    "Ana", "Ben", "Chen", "Dara", "Eli", "Fatima", "Goran", "Hana", "Ivan", "Jun", "Kofi", "Lena",
-    "Mateo", "Nia", "Omar", "Priya", "Quinn", "Rosa", "Sami", "Tomas", "Uma", "Viktor", "Wen", "Ximena",
-    "Yusuf", "Zoe",
-]  # fmt: skip
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dara",
+    "Eli",
+    "Fatima",
+    "Goran",
+    "Hana",
+    "Ivan",
+    "Jun",
+    "Kofi",
+    "Lena",
+    "Mateo",
+    "Nia",
+    "Omar",
+    "Priya",
+    "Quinn",
+    "Rosa",
+    "Sami",
+    "Tomas",
+    "Uma",
+    "Viktor",
+    "Wen",
+    "Ximena",
+    "Yusuf",
+    "Zoe",
+]
 LAST_NAMES = [
-    "Silva", "Okafor", "Nakamura", "Novak", "Haddad", "Kowalski", "Mensah", "Larsen", "Duarte", "Iyer",
-    "Moreau", "Petrov", "Alvarez", "Schmidt", "Tanaka", "Osei", "Brennan", "Castillo", "Lindqvist", "Rao",
-]  # fmt: skip
+    "Silva",
+    "Okafor",
+    "Nakamura",
+    "Novak",
+    "Haddad",
+    "Kowalski",
+    "Mensah",
+    "Larsen",
+    "Duarte",
+    "Iyer",
+    "Moreau",
+    "Petrov",
+    "Alvarez",
+    "Schmidt",
+    "Tanaka",
+    "Osei",
+    "Brennan",
+    "Castillo",
+    "Lindqvist",
+    "Rao",
+]
 # Product teams of deliberately different sizes; "leadership" is the team under 3 members.
 TEAM_NAMES = ["payments", "mobile", "search", "data", "growth", "infra", "checkout", "identity"]
 SEAT_COST_USD = {"claude_code": 100.0, "cursor": 40.0, "both": 140.0}
@@ -154,9 +195,18 @@ def build_org(n_developers: int, days: int, seed: int) -> list[Developer]:
 
 
 DIRECTORY_COLUMNS = [
-    "developer_id", "name", "handle", "emails", "team", "persona", "manager_email",
-    "individual_sharing_opt_in", "licence_seat", "seat_monthly_cost_usd", "claude_account_uuid",
-]  # fmt: skip
+    "developer_id",
+    "name",
+    "handle",
+    "emails",
+    "team",
+    "persona",
+    "manager_email",
+    "individual_sharing_opt_in",
+    "licence_seat",
+    "seat_monthly_cost_usd",
+    "claude_account_uuid",
+]
 
 
 def write_directory(developers: list[Developer], path: Path) -> None:
@@ -168,8 +218,16 @@ def write_directory(developers: list[Developer], path: Path) -> None:
         for d in developers:
             writer.writerow(
                 [
-                    d.developer_id, d.name, d.handle, ";".join(d.emails), d.team, d.persona,
-                    d.manager_email, "true" if d.opted_in else "false", d.tools,
-                    f"{d.seat_monthly_cost_usd:.2f}", d.account_uuid,
+                    d.developer_id,
+                    d.name,
+                    d.handle,
+                    ";".join(d.emails),
+                    d.team,
+                    d.persona,
+                    d.manager_email,
+                    "true" if d.opted_in else "false",
+                    d.tools,
+                    f"{d.seat_monthly_cost_usd:.2f}",
+                    d.account_uuid,
                 ]
-            )  # fmt: skip
+            )

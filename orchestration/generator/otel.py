@@ -56,30 +56,57 @@ def _identity(dev: Developer, session_id: str) -> dict[str, object]:
 def logs_line(dev: Developer, version: str, events: list[dict], sequence: int, rng: random.Random) -> dict:
     records = []
     for offset, event in enumerate(events):
-        attrs = {**_identity(dev, event["session_id"]), "event.name": event["name"].removeprefix("claude_code."),
-                 "event.timestamp": event["time"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-                 "event.sequence": sequence + offset, **event["attrs"]}  # fmt: skip
+        attrs = {
+            **_identity(dev, event["session_id"]),
+            "event.name": event["name"].removeprefix("claude_code."),
+            "event.timestamp": event["time"].strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            "event.sequence": sequence + offset,
+            **event["attrs"],
+        }
         if not dev.logs_prompts:
             attrs.pop("prompt", None)
-        records.append({
-            "timeUnixNano": nanos(event["time"]), "observedTimeUnixNano": nanos(event["time"]),
-            "severityNumber": 9, "severityText": "INFO", "body": {"stringValue": event["name"]},
-            "attributes": attributes(attrs, rng), "droppedAttributesCount": 0,
-        })  # fmt: skip
-    return {"resourceLogs": [{"resource": resource(dev, version, rng), "scopeLogs": [
-        {"scope": {"name": "com.anthropic.claude_code.events", "version": version}, "logRecords": records}]}]}  # fmt: skip
+        records.append(
+            {
+                "timeUnixNano": nanos(event["time"]),
+                "observedTimeUnixNano": nanos(event["time"]),
+                "severityNumber": 9,
+                "severityText": "INFO",
+                "body": {"stringValue": event["name"]},
+                "attributes": attributes(attrs, rng),
+                "droppedAttributesCount": 0,
+            }
+        )
+    return {
+        "resourceLogs": [
+            {
+                "resource": resource(dev, version, rng),
+                "scopeLogs": [
+                    {"scope": {"name": "com.anthropic.claude_code.events", "version": version}, "logRecords": records}
+                ],
+            }
+        ]
+    }
 
 
 def metrics_line(
-    dev: Developer, version: str, session_id: str, model: str, start: datetime, end: datetime,
-    totals: dict[str, float], rng: random.Random,
-) -> dict:  # fmt: skip
+    dev: Developer,
+    version: str,
+    session_id: str,
+    model: str,
+    start: datetime,
+    end: datetime,
+    totals: dict[str, float],
+    rng: random.Random,
+) -> dict:
     """Delta sums for one session, exported when the session ends."""
     ident = _identity(dev, session_id)
 
     def point(value: float, extra: dict[str, object], *, as_double: bool = False) -> dict:
-        p = {"attributes": attributes({**ident, **extra}, rng), "startTimeUnixNano": nanos(start),
-             "timeUnixNano": nanos(end)}  # fmt: skip
+        p = {
+            "attributes": attributes({**ident, **extra}, rng),
+            "startTimeUnixNano": nanos(start),
+            "timeUnixNano": nanos(end),
+        }
         if as_double:
             p["asDouble"] = round(value, 6)
         else:
@@ -87,26 +114,48 @@ def metrics_line(
         return p
 
     def metric(name: str, unit: str, points: list[dict]) -> dict:
-        return {"name": name, "unit": unit, "sum": {"dataPoints": points, "aggregationTemporality": 1,
-                                                    "isMonotonic": True}}  # fmt: skip
+        return {
+            "name": name,
+            "unit": unit,
+            "sum": {"dataPoints": points, "aggregationTemporality": 1, "isMonotonic": True},
+        }
 
     metrics = [
         metric("claude_code.session.count", "count", [point(1, {})]),
-        metric("claude_code.token.usage", "tokens", [
-            point(totals[kind], {"type": kind, "model": model}, as_double=True)
-            for kind in ("input", "output", "cacheRead", "cacheCreation")]),
+        metric(
+            "claude_code.token.usage",
+            "tokens",
+            [
+                point(totals[kind], {"type": kind, "model": model}, as_double=True)
+                for kind in ("input", "output", "cacheRead", "cacheCreation")
+            ],
+        ),
         metric("claude_code.cost.usage", "USD", [point(totals["cost"], {"model": model}, as_double=True)]),
-        metric("claude_code.lines_of_code.count", "count", [
-            point(totals["added"], {"type": "added"}), point(totals["removed"], {"type": "removed"})]),
+        metric(
+            "claude_code.lines_of_code.count",
+            "count",
+            [point(totals["added"], {"type": "added"}), point(totals["removed"], {"type": "removed"})],
+        ),
         metric("claude_code.active_time.total", "s", [point(totals["active_seconds"], {}, as_double=True)]),
-    ]  # fmt: skip
+    ]
     if totals["commits"]:
         metrics.append(metric("claude_code.commit.count", "count", [point(totals["commits"], {})]))
     if totals["prs"]:
         metrics.append(metric("claude_code.pull_request.count", "count", [point(totals["prs"], {})]))
-    decisions = [point(totals[k], {"tool": "Edit", "decision": d, "language": "Python"})
-                 for k, d in (("accepts", "accept"), ("rejects", "reject")) if totals[k]]  # fmt: skip
+    decisions = [
+        point(totals[k], {"tool": "Edit", "decision": d, "language": "Python"})
+        for k, d in (("accepts", "accept"), ("rejects", "reject"))
+        if totals[k]
+    ]
     if decisions:
         metrics.append(metric("claude_code.code_edit_tool.decision", "count", decisions))
-    return {"resourceMetrics": [{"resource": resource(dev, version, rng), "scopeMetrics": [
-        {"scope": {"name": "com.anthropic.claude_code", "version": version}, "metrics": metrics}]}]}  # fmt: skip
+    return {
+        "resourceMetrics": [
+            {
+                "resource": resource(dev, version, rng),
+                "scopeMetrics": [
+                    {"scope": {"name": "com.anthropic.claude_code", "version": version}, "metrics": metrics}
+                ],
+            }
+        ]
+    }

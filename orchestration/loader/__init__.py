@@ -28,14 +28,28 @@ import pyarrow as pa
 from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
 
 SQL_DIR = Path(__file__).parent / "sql"
-MANIFEST_SCHEMA = pa.schema([
-    ("batch_id", pa.string()), ("source", pa.string()), ("path", pa.string()), ("action", pa.string()),
-    ("size_bytes", pa.int64()), ("mtime_ns", pa.int64()), ("loaded_bytes", pa.int64()),
-    ("prefix_hash", pa.string()), ("first_line", pa.int64()), ("last_line", pa.int64()),
-    ("lines_total", pa.int64()), ("last_line_offset", pa.int64()), ("last_line_complete", pa.bool_()),
-    ("rows_loaded", pa.int64()), ("rows_quarantined", pa.int64()), ("rows_retracted", pa.int64()),
-    ("duplicate_of", pa.string()), ("loaded_at", pa.timestamp("us", tz="UTC")),
-])  # fmt: skip
+MANIFEST_SCHEMA = pa.schema(
+    [
+        ("batch_id", pa.string()),
+        ("source", pa.string()),
+        ("path", pa.string()),
+        ("action", pa.string()),
+        ("size_bytes", pa.int64()),
+        ("mtime_ns", pa.int64()),
+        ("loaded_bytes", pa.int64()),
+        ("prefix_hash", pa.string()),
+        ("first_line", pa.int64()),
+        ("last_line", pa.int64()),
+        ("lines_total", pa.int64()),
+        ("last_line_offset", pa.int64()),
+        ("last_line_complete", pa.bool_()),
+        ("rows_loaded", pa.int64()),
+        ("rows_quarantined", pa.int64()),
+        ("rows_retracted", pa.int64()),
+        ("duplicate_of", pa.string()),
+        ("loaded_at", pa.timestamp("us", tz="UTC")),
+    ]
+)
 # OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
 HIDDEN_OTEL_ATTRIBUTES = ["prompt", "tool_parameters", "tool_input", "tool_output", "error", "content"]
 
@@ -229,22 +243,41 @@ class Loader:
                 if source.kind == "csv":
                     counts = self._load_csv(source, segments, loaded_at)
                 else:
-                    run_script(con, source.sql, {"batch_id": self.batch_id, "loaded_at": loaded_at,
-                                                 "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES})  # fmt: skip
+                    run_script(
+                        con,
+                        source.sql,
+                        {
+                            "batch_id": self.batch_id,
+                            "loaded_at": loaded_at,
+                            "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES,
+                        },
+                    )
                     counts = self._counts(source, segments)
                 con.unregister("batch_files")
                 con.unregister("batch_lines")
             for index, seg in enumerate(segments):
                 loaded, quarantined = counts.get(index, (0, 0))
                 self._manifest(
-                    seg.plan, loaded_at, loaded_bytes=seg.end_offset, prefix_hash=seg.prefix_hash,
-                    lines=(seg.first_line, seg.last_line), last_line_offset=seg.last_line_offset,
-                    complete=seg.last_line_complete, loaded=loaded, quarantined=quarantined,
-                    retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0, first=seg.is_first,
-                )  # fmt: skip
+                    seg.plan,
+                    loaded_at,
+                    loaded_bytes=seg.end_offset,
+                    prefix_hash=seg.prefix_hash,
+                    lines=(seg.first_line, seg.last_line),
+                    last_line_offset=seg.last_line_offset,
+                    complete=seg.last_line_complete,
+                    loaded=loaded,
+                    quarantined=quarantined,
+                    retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0,
+                    first=seg.is_first,
+                )
             for plan in touched:
-                self._manifest(plan, loaded_at, loaded_bytes=plan.size_bytes, prefix_hash=plan.hasher.hexdigest(),
-                               retracted=self._retract(source, plan))  # fmt: skip
+                self._manifest(
+                    plan,
+                    loaded_at,
+                    loaded_bytes=plan.size_bytes,
+                    prefix_hash=plan.hasher.hexdigest(),
+                    retracted=self._retract(source, plan),
+                )
             self._write_manifest()
             con.commit()
         except BaseException:
@@ -252,22 +285,32 @@ class Loader:
             raise
 
     def _arrow_batch(self, source: Source, segments: list[Segment]) -> tuple[pa.Table, pa.Table]:
-        files = pa.table({
-            "file_index": pa.array(range(len(segments)), pa.int32()),
-            "source_file": [s.plan.path for s in segments],
-            "owner": [transcript_owner(self.landing, Path(s.plan.path)) if source.name == "claude_code" else None
-                      for s in segments],
-            "is_subagent": [Path(s.plan.path).name.startswith("agent-") for s in segments],
-            "duplicate_of": pa.array([s.plan.duplicate_of for s in segments], pa.string()),
-        })  # fmt: skip
-        lines = pa.table({
-            "file_index": pa.chunked_array([pa.array([i] * len(s.lines), pa.int32()) for i, s in enumerate(segments)]),
-            "line_number": pa.chunked_array(
-                [pa.array(range(s.first_line, s.first_line + len(s.lines)), pa.int64()) for s in segments]),
-            "line": pa.chunked_array([s.lines for s in segments], pa.large_binary()),
-            "unterminated": pa.chunked_array([
-                pa.array([False] * (len(s.lines) - 1) + [not s.last_line_complete], pa.bool_()) for s in segments]),
-        })  # fmt: skip
+        files = pa.table(
+            {
+                "file_index": pa.array(range(len(segments)), pa.int32()),
+                "source_file": [s.plan.path for s in segments],
+                "owner": [
+                    transcript_owner(self.landing, Path(s.plan.path)) if source.name == "claude_code" else None
+                    for s in segments
+                ],
+                "is_subagent": [Path(s.plan.path).name.startswith("agent-") for s in segments],
+                "duplicate_of": pa.array([s.plan.duplicate_of for s in segments], pa.string()),
+            }
+        )
+        lines = pa.table(
+            {
+                "file_index": pa.chunked_array(
+                    [pa.array([i] * len(s.lines), pa.int32()) for i, s in enumerate(segments)]
+                ),
+                "line_number": pa.chunked_array(
+                    [pa.array(range(s.first_line, s.first_line + len(s.lines)), pa.int64()) for s in segments]
+                ),
+                "line": pa.chunked_array([s.lines for s in segments], pa.large_binary()),
+                "unterminated": pa.chunked_array(
+                    [pa.array([False] * (len(s.lines) - 1) + [not s.last_line_complete], pa.bool_()) for s in segments]
+                ),
+            }
+        )
         return files, lines
 
     def _counts(self, source: Source, segments: list[Segment]) -> dict[int, tuple[int, int]]:
@@ -307,10 +350,20 @@ class Loader:
         return removed
 
     def _manifest(
-        self, plan: FilePlan, loaded_at: datetime, *, loaded_bytes: int, prefix_hash: str,
-        lines: tuple[int, int] | None = None, last_line_offset: int | None = None, complete: bool = True,
-        loaded: int = 0, quarantined: int = 0, retracted: int = 0, first: bool = True,
-    ) -> None:  # fmt: skip
+        self,
+        plan: FilePlan,
+        loaded_at: datetime,
+        *,
+        loaded_bytes: int,
+        prefix_hash: str,
+        lines: tuple[int, int] | None = None,
+        last_line_offset: int | None = None,
+        complete: bool = True,
+        loaded: int = 0,
+        quarantined: int = 0,
+        retracted: int = 0,
+        first: bool = True,
+    ) -> None:
         """Queues one manifest row; `_write_manifest` inserts the queue with the flush's rows."""
         stats = self.stats[plan.source]
         action = plan.action if first else "appended"
@@ -321,17 +374,30 @@ class Loader:
         stats.rows_retracted += retracted
         previous = plan.previous
         keep = previous is not None and plan.action == "touched"
-        self._manifest_rows.append({
-            "batch_id": self.batch_id, "source": plan.source, "path": plan.path, "action": action,
-            "size_bytes": plan.size_bytes, "mtime_ns": plan.mtime_ns, "loaded_bytes": loaded_bytes,
-            "prefix_hash": prefix_hash, "first_line": lines[0] if lines else None,
-            "last_line": lines[1] if lines else None,
-            "lines_total": lines[1] if lines else (previous.lines_total if keep else 0),
-            "last_line_offset": last_line_offset if last_line_offset is not None
-            else (previous.last_line_offset if keep else 0),
-            "last_line_complete": complete, "rows_loaded": loaded, "rows_quarantined": quarantined,
-            "rows_retracted": retracted, "duplicate_of": plan.duplicate_of, "loaded_at": loaded_at,
-        })  # fmt: skip
+        self._manifest_rows.append(
+            {
+                "batch_id": self.batch_id,
+                "source": plan.source,
+                "path": plan.path,
+                "action": action,
+                "size_bytes": plan.size_bytes,
+                "mtime_ns": plan.mtime_ns,
+                "loaded_bytes": loaded_bytes,
+                "prefix_hash": prefix_hash,
+                "first_line": lines[0] if lines else None,
+                "last_line": lines[1] if lines else None,
+                "lines_total": lines[1] if lines else (previous.lines_total if keep else 0),
+                "last_line_offset": last_line_offset
+                if last_line_offset is not None
+                else (previous.last_line_offset if keep else 0),
+                "last_line_complete": complete,
+                "rows_loaded": loaded,
+                "rows_quarantined": quarantined,
+                "rows_retracted": retracted,
+                "duplicate_of": plan.duplicate_of,
+                "loaded_at": loaded_at,
+            }
+        )
 
     def _write_manifest(self) -> None:
         if not self._manifest_rows:
@@ -383,11 +449,22 @@ class Loader:
                     n_bad += 1
             counts[index] = (n_good, n_bad)
         params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
-        good_rows = pa.table(good, schema=pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()),
-                                                     ("record", pa.string())]))  # fmt: skip
-        bad_rows = pa.table(bad, schema=pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()),
-                                                   ("reason", pa.string()), ("line_bytes", pa.int64()),
-                                                   ("excerpt", pa.string())]))  # fmt: skip
+        good_rows = pa.table(
+            good,
+            schema=pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()), ("record", pa.string())]),
+        )
+        bad_rows = pa.table(
+            bad,
+            schema=pa.schema(
+                [
+                    ("_source_file", pa.string()),
+                    ("_line_number", pa.int64()),
+                    ("reason", pa.string()),
+                    ("line_bytes", pa.int64()),
+                    ("excerpt", pa.string()),
+                ]
+            ),
+        )
         self.con.register("csv_good", good_rows)
         self.con.register("csv_bad", bad_rows)
         self.con.execute(
@@ -454,9 +531,16 @@ class Loader:
                     "insert into raw.quarantine values (?, null, ?, ?, ?, ?, ?, ?, ?)",
                     [plan.path, index, self.batch_id, loaded_at, source.name, reason, size, excerpt],
                 )
-            self._manifest(plan, loaded_at, loaded_bytes=plan.size_bytes, prefix_hash=plan.hasher.hexdigest(),
-                           lines=(min(1, len(good) + len(bad)), len(good) + len(bad)), loaded=len(good), quarantined=len(bad),
-                           retracted=retracted)  # fmt: skip
+            self._manifest(
+                plan,
+                loaded_at,
+                loaded_bytes=plan.size_bytes,
+                prefix_hash=plan.hasher.hexdigest(),
+                lines=(min(1, len(good) + len(bad)), len(good) + len(bad)),
+                loaded=len(good),
+                quarantined=len(bad),
+                retracted=retracted,
+            )
             self._write_manifest()
             con.commit()
         except BaseException:

@@ -15,7 +15,7 @@ usage_lines as (
         model,
         _source_file as source_file,
         _line_number as line_number,
-        cast("timestamp" as timestamp) as responded_at,
+        cast(record_timestamp as timestamp) as responded_at,
         coalesce(cast(json_extract_string(record, '$.message.usage.input_tokens') as bigint), 0) as input_tokens,
         coalesce(cast(json_extract_string(record, '$.message.usage.output_tokens') as bigint), 0) as output_tokens,
         coalesce(

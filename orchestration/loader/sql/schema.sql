@@ -64,7 +64,7 @@ create table if not exists raw.claude_code_records (
     session_id varchar,
     uuid varchar,
     parent_uuid varchar,
-    "timestamp" varchar,
+    record_timestamp varchar,
     message_id varchar,
     request_id varchar,
     model varchar,

@@ -1,0 +1,80 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.generator import GenerateConfig, generate
+from orchestration.loader import load
+
+REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+CANARY = "ZQX-CANARY-7f3e9b"
+
+
+@pytest.fixture(scope="session")
+def sample_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A small generated organisation, shared read-only by the tests that only read it."""
+    out = tmp_path_factory.mktemp("sample") / "landing"
+    generate(GenerateConfig(out=out, developers=8, days=10, seed=11, workers=1, canary=CANARY))
+    return out
+
+
+@pytest.fixture
+def landing_copy(sample_landing: Path, tmp_path: Path) -> Path:
+    """A private copy of the sample that a test may change."""
+    target = tmp_path / "landing"
+    shutil.copytree(sample_landing, target)
+    return target
+
+
+@pytest.fixture
+def real_landing(tmp_path: Path) -> Path:
+    """The real Claude Code transcripts laid out as one developer's ~/.claude (copied to tmp, never the repo)."""
+    projects = REALDATA / "claude-code-viewer" / "projects"
+    if not projects.is_dir():
+        pytest.skip("../shared/realdata is not present on this machine")
+    target = tmp_path / "landing" / "claude_code" / "viewer" / "projects"
+    shutil.copytree(projects, target)
+    return tmp_path / "landing"
+
+
+def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def accounted_lines(warehouse: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """(file, line) pairs found in raw tables and in quarantine."""
+    raw = query(
+        warehouse,
+        """
+        select _source_file, _line_number from raw.claude_code_records
+        union all select distinct _source_file, _line_number from raw.otel_log_records
+        union all select distinct _source_file, _line_number from raw.otel_metric_points
+        union all select _source_file, _line_number from raw.cursor_usage_events
+        union all select _source_file, _line_number from raw.org_directory
+        """,
+    )
+    quarantined = query(
+        warehouse, "select _source_file, _line_number from raw.quarantine where _line_number is not null"
+    )
+    return raw, quarantined
+
+
+def file_lines(landing: Path, patterns: tuple[str, ...] = ("claude_code/**/*.jsonl", "otel/**/*.jsonl")) -> set:
+    """Every line of the line-based files, counted independently of the loader."""
+    expected = set()
+    for pattern in patterns:
+        for path in landing.glob(pattern):
+            data = path.read_bytes()
+            n = data.count(b"\n") + (0 if data.endswith(b"\n") or not data else 1)
+            expected |= {(str(path.resolve()), i) for i in range(1, n + 1)}
+    return expected
+
+
+__all__ = ["CANARY", "accounted_lines", "file_lines", "load", "query"]
