@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
+from pathlib import Path
 
 import duckdb
 
@@ -25,18 +27,19 @@ def landing_is_empty(paths: Paths) -> bool:
 
 
 def dbt_build(paths: Paths, *extra: str) -> bool:
-    """`dbt build` on the warehouse through dbt's Python entry point; True when every node passed."""
-    from dbt.cli.main import dbtRunner
+    """`dbt build` on the warehouse; True when every node passed.
 
-    os.environ[HOME_ENV_VAR] = str(paths.home)
-    args = ["build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles"), *extra]
-    result = dbtRunner().invoke(args)
-    return bool(result.success)
+    dbt runs in its own process so that no DuckDB connection outlives it in ours (a DuckDB file open
+    for writing cannot be opened by anyone else).
+    """
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
+    env = {**os.environ, HOME_ENV_VAR: str(paths.home)}
+    return subprocess.run([*command, *extra], env=env, cwd=PROJECT_DIR, check=False).returncode == 0
 
 
 def summarise(paths: Paths) -> str:
-    # dbt-duckdb keeps its connection open in this process: open the file with the same (default) config.
-    con = duckdb.connect(str(paths.warehouse))
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
     try:
         lines = [f"warehouse: {paths.warehouse}"]
         for table in RAW_TABLES:
