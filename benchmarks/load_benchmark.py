@@ -19,7 +19,7 @@ from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
 
 
-def bare_scan(pattern: str) -> tuple[float, int]:
+def bare_scan(pattern: str) -> tuple[float, int, int]:
     con = duckdb.connect()
     started = time.perf_counter()
     lines, size = con.execute(
@@ -27,7 +27,7 @@ def bare_scan(pattern: str) -> tuple[float, int]:
     ).fetchone()
     elapsed = time.perf_counter() - started
     con.close()
-    return elapsed, lines
+    return elapsed, lines, size
 
 
 def main() -> None:
@@ -47,8 +47,8 @@ def main() -> None:
         print(f"generate: {gen_seconds:.1f}s, {transcript_lines / gen_seconds:,.0f} transcript lines/s")
 
         transcripts = landing / "claude_code"
-        scan_seconds, scanned = bare_scan(str(transcripts / "**" / "*.jsonl"))
-        print(f"bare scan (read_ndjson_objects): {scanned:,} lines in {scan_seconds:.2f}s")
+        scan_seconds, scanned, size = bare_scan(str(transcripts / "**" / "*.jsonl"))
+        print(f"bare scan (read_ndjson_objects): {scanned:,} lines, {size / 1e6:,.0f} MB in {scan_seconds:.2f}s")
 
         only_claude = work / "only_claude"
         only_claude.mkdir()
