@@ -10,15 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import CANARY, accounted_lines, file_lines, load, query
 
-RAW_TABLES = [
-    "claude_code_records",
-    "otel_log_records",
-    "otel_metric_points",
-    "cursor_daily_usage",
-    "cursor_usage_events",
-    "org_directory",
-    "quarantine",
-]
+from orchestration.pipeline import RAW_TABLES
 
 
 def counts(warehouse: Path) -> dict[str, int]:
