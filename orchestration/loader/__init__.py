@@ -209,15 +209,31 @@ class Loader:
 
     # -- line-based sources ----------------------------------------------------------------------------
     def _load_lines(self, source: Source, plans: list[FilePlan]) -> None:
+        # Files loaded from their first byte are read, split and parsed by DuckDB itself, in parallel;
+        # appended tails (and files DuckDB cannot decode as UTF-8) are read here, chunk by chunk.
+        whole: list[FilePlan] = []
+        tails: list[FilePlan] = []
+        for plan in plans:
+            in_duckdb = source.kind == "jsonl" and plan.read_from == 0 and plan.size_bytes > 0
+            (whole if in_duckdb else tails).append(plan)
+        group: list[FilePlan] = []
+        size = 0
+        for plan in whole:
+            group.append(plan)
+            size += plan.size_bytes
+            if size >= self.chunk_bytes:
+                tails += self._flush_files(source, group)
+                group, size = [], 0
+        if group:
+            tails += self._flush_files(source, group)
         pending: list[Segment] = []
         size = 0
-        for plan in plans:
+        for plan in tails:
             if plan.action == "touched":
                 self._flush(source, [], touched=[plan])
                 continue
-            segments = read_segments(Path(plan.path), plan, self.chunk_bytes)
             got_any = False
-            for segment in segments:
+            for segment in read_segments(Path(plan.path), plan, self.chunk_bytes):
                 got_any = True
                 pending.append(segment)
                 size += segment.nbytes
@@ -229,6 +245,61 @@ class Loader:
         if pending:
             self._flush(source, pending)
 
+    def _transform(self, source: Source, loaded_at: datetime) -> None:
+        run_script(
+            self.con,
+            source.sql,
+            {"batch_id": self.batch_id, "loaded_at": loaded_at, "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES},
+        )
+
+    def _flush_files(self, source: Source, plans: list[FilePlan]) -> list[FilePlan]:
+        """Loads whole files in one transaction; returns those DuckDB could not decode (for the slow path)."""
+        con = self.con
+        loaded_at = datetime.now(UTC)
+        con.begin()
+        try:
+            retracted = {plan.path: self._retract(source, plan) for plan in plans}
+            con.register("batch_files", self._files_table(source, [p.path for p in plans], plans))
+            con.execute("set variable batch_paths = ?", [[p.path for p in plans]])
+            con.execute(split_statements((SQL_DIR / "batch_lines.sql").read_text())[1])
+            self._transform(source, loaded_at)
+            stage = "claude_stage" if source.name == "claude_code" else "otel_checked"
+            facts = {
+                row[0]: row[1:]
+                for row in con.execute(
+                    f"select file_index, max(line_number), arg_max(line_bytes, line_number), "  # noqa: S608
+                    f"bool_or(unterminated) from {stage} group by file_index"
+                ).fetchall()
+            }
+            counts = self._counts(source)
+            undecodable = []
+            for index, plan in enumerate(plans):
+                if index not in facts:
+                    undecodable.append(plan)
+                    continue
+                n_lines, last_len, unterminated = facts[index]
+                loaded, quarantined = counts.get(index, (0, 0))
+                self._manifest(
+                    plan,
+                    loaded_at,
+                    loaded_bytes=plan.size_bytes,
+                    prefix_hash=plan.content_hash or "",
+                    lines=(1, n_lines),
+                    last_line_offset=plan.size_bytes - last_len - (0 if unterminated else 1),
+                    complete=not unterminated,
+                    loaded=loaded,
+                    quarantined=quarantined,
+                    retracted=retracted[plan.path],
+                )
+            self._write_manifest()
+            con.execute("drop view batch_lines")
+            con.unregister("batch_files")
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return undecodable
+
     def _flush(self, source: Source, segments: list[Segment], touched: list[FilePlan] = ()) -> None:
         con = self.con
         loaded_at = datetime.now(UTC)
@@ -237,24 +308,20 @@ class Loader:
             retracted = {seg.plan.path: self._retract(source, seg.plan) for seg in segments if seg.is_first}
             counts: dict[int, tuple[int, int]] = {}
             if segments:
-                files, lines = self._arrow_batch(source, segments)
-                con.register("batch_files", files)
-                con.register("batch_lines", lines)
+                con.register(
+                    "batch_files",
+                    self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
+                )
+                con.register("batch_lines_raw", self._lines_table(segments))
                 if source.kind == "csv":
                     counts = self._load_csv(source, segments, loaded_at)
                 else:
-                    run_script(
-                        con,
-                        source.sql,
-                        {
-                            "batch_id": self.batch_id,
-                            "loaded_at": loaded_at,
-                            "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES,
-                        },
-                    )
-                    counts = self._counts(source, segments)
+                    con.execute(split_statements((SQL_DIR / "batch_lines.sql").read_text())[0])
+                    self._transform(source, loaded_at)
+                    counts = self._counts(source)
+                    con.execute("drop view batch_lines")
                 con.unregister("batch_files")
-                con.unregister("batch_lines")
+                con.unregister("batch_lines_raw")
             for index, seg in enumerate(segments):
                 loaded, quarantined = counts.get(index, (0, 0))
                 self._manifest(
@@ -284,20 +351,22 @@ class Loader:
             con.rollback()
             raise
 
-    def _arrow_batch(self, source: Source, segments: list[Segment]) -> tuple[pa.Table, pa.Table]:
-        files = pa.table(
+    def _files_table(self, source: Source, paths: list[str], plans: list[FilePlan]) -> pa.Table:
+        return pa.table(
             {
-                "file_index": pa.array(range(len(segments)), pa.int32()),
-                "source_file": [s.plan.path for s in segments],
+                "file_index": pa.array(range(len(paths)), pa.int32()),
+                "source_file": paths,
                 "owner": [
-                    transcript_owner(self.landing, Path(s.plan.path)) if source.name == "claude_code" else None
-                    for s in segments
+                    transcript_owner(self.landing, Path(p)) if source.name == "claude_code" else None for p in paths
                 ],
-                "is_subagent": [Path(s.plan.path).name.startswith("agent-") for s in segments],
-                "duplicate_of": pa.array([s.plan.duplicate_of for s in segments], pa.string()),
+                "is_subagent": [Path(p).name.startswith("agent-") for p in paths],
+                "duplicate_of": pa.array([p.duplicate_of for p in plans], pa.string()),
             }
         )
-        lines = pa.table(
+
+    @staticmethod
+    def _lines_table(segments: list[Segment]) -> pa.Table:
+        return pa.table(
             {
                 "file_index": pa.chunked_array(
                     [pa.array([i] * len(s.lines), pa.int32()) for i, s in enumerate(segments)]
@@ -311,9 +380,8 @@ class Loader:
                 ),
             }
         )
-        return files, lines
 
-    def _counts(self, source: Source, segments: list[Segment]) -> dict[int, tuple[int, int]]:
+    def _counts(self, source: Source) -> dict[int, tuple[int, int]]:
         """Rows loaded and quarantined per segment (file_index) in this flush."""
         if source.name == "claude_code":
             query = """select file_index, count(*) filter (where reason is null),

@@ -47,6 +47,7 @@ class FilePlan:
     retract_from_line: int | None = None  # rows of this file from this line on are deleted first
     duplicate_of: str | None = None
     previous: FileState | None = None
+    content_hash: str | None = None  # hash of the whole file, for files loaded from their first byte
     hasher: xxhash.xxh3_128 = field(default_factory=xxhash.xxh3_128)
     hashed_until: int = 0
 
@@ -118,6 +119,7 @@ def plan_file(source: str, path: Path, state: FileState | None, known: dict[tupl
     if stat.st_size > 0:
         whole = xxhash.xxh3_128()
         hash_prefix(path, stat.st_size, whole)
+        plan.content_hash = whole.hexdigest()
         original = known.get((stat.st_size, whole.hexdigest()))
         if original is not None and original != key:
             plan.action, plan.duplicate_of = "duplicate", original

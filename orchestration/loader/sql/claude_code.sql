@@ -1,6 +1,6 @@
 -- Claude Code transcript lines -> raw.claude_code_records or raw.quarantine.
--- Input: batch_lines(file_index, line_number, line BLOB, unterminated) and
--- batch_files(file_index, source_file, owner, is_subagent, duplicate_of). Each line is parsed once;
+-- Input: batch_lines(file_index, line_number, line VARCHAR or null when not UTF-8, line_bytes, unterminated)
+-- and batch_files(file_index, source_file, owner, is_subagent, duplicate_of). Each line is parsed once;
 -- payload (prompt text, assistant text, thinking, tool inputs and outputs) is reduced to kinds and sizes
 -- here, so it never reaches a table.
 create or replace temp table claude_stage as
@@ -10,8 +10,8 @@ with lines as (
         l.line_number,
         l.unterminated,
         f.duplicate_of,
-        octet_length(l.line) as line_bytes,
-        line_text(l.line) as t
+        l.line_bytes,
+        ltrim(l.line, chr(65279)) as t
     from batch_lines as l
     inner join batch_files as f on l.file_index = f.file_index
 ),
@@ -66,6 +66,7 @@ select
     file_index,
     line_number,
     line_bytes,
+    unterminated,
     reason,
     case when reason is not null then excerpt_of(t, f is not null and reason not in ('not_a_json_object')) end
         as excerpt,
@@ -157,6 +158,7 @@ select
     file_index,
     line_number,
     line_bytes,
+    unterminated,
     'duplicate_file' as reason,
     'same bytes as ' || duplicate_of as excerpt,
     null, null, null, null, null, null, null, null, null, null, null, null

@@ -1,9 +1,5 @@
 -- Helpers for the raw load; temp macros, so nothing here persists in the warehouse.
 
--- Line text: NULL when the bytes are not UTF-8; a leading byte-order mark is dropped.
-create or replace temp macro line_text(line) as
-    ltrim(try(decode(line)), chr(65279));
-
 -- A quarantine excerpt that keeps a line's shape but none of its words or numbers.
 create or replace temp macro shape_of(t) as
     regexp_replace(regexp_replace(t, '\pL', 'a', 'g'), '\pN', '9', 'g');

@@ -8,8 +8,8 @@ with lines as (
         l.line_number,
         l.unterminated,
         f.duplicate_of,
-        octet_length(l.line) as line_bytes,
-        line_text(l.line) as t
+        l.line_bytes,
+        ltrim(l.line, chr(65279)) as t
     from batch_lines as l
     inner join batch_files as f on l.file_index = f.file_index
 ),
@@ -25,6 +25,7 @@ select
     file_index,
     line_number,
     line_bytes,
+    unterminated,
     case
         when duplicate_of is not null then 'duplicate_file'
         when t is null then 'invalid_utf8'
@@ -51,7 +52,7 @@ with docs as (
     select
         l.file_index,
         l.line_number,
-        json_extract(line_text(l.line), '$.resourceLogs[*]') as resources
+        json_extract(ltrim(l.line, chr(65279)), '$.resourceLogs[*]') as resources
     from batch_lines as l
     inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
     where c.reason is null and c.kind = 'logs'
@@ -118,7 +119,7 @@ with docs as (
     select
         l.file_index,
         l.line_number,
-        json_extract(line_text(l.line), '$.resourceMetrics[*]') as resources
+        json_extract(ltrim(l.line, chr(65279)), '$.resourceMetrics[*]') as resources
     from batch_lines as l
     inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
     where c.reason is null and c.kind = 'metrics'
