@@ -155,15 +155,16 @@ union all
 
 -- A byte-identical copy of an already loaded file: every line accounted for, none counted twice.
 select
-    file_index,
-    line_number,
-    line_bytes,
-    unterminated,
+    l.file_index,
+    l.line_number,
+    l.line_bytes,
+    l.unterminated,
     'duplicate_file' as reason,
-    'same bytes as ' || duplicate_of as excerpt,
+    'same bytes as ' || f.duplicate_of as excerpt,
     null, null, null, null, null, null, null, null, null, null, null, null
-from lines
-where duplicate_of is not null;
+from batch_lines as l
+inner join batch_files as f on l.file_index = f.file_index
+where f.duplicate_of is not null;
 
 insert into raw.claude_code_records
 select
