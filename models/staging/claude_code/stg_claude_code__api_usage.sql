@@ -12,17 +12,17 @@ usage_lines as (
         session_id,
         _transcript_owner as transcript_owner,
         _is_subagent_file as is_subagent,
-        model,
+        model as model_name,
         _source_file as source_file,
         _line_number as line_number,
-        cast(record_timestamp as timestamp) as responded_at,
-        coalesce(cast(json_extract_string(record, '$.message.usage.input_tokens') as bigint), 0) as input_tokens,
-        coalesce(cast(json_extract_string(record, '$.message.usage.output_tokens') as bigint), 0) as output_tokens,
+        {{ iso_to_utc('record_timestamp') }} as responded_at,
+        coalesce(cast({{ json_text('record', '$.message.usage.input_tokens') }} as bigint), 0) as input_tokens,
+        coalesce(cast({{ json_text('record', '$.message.usage.output_tokens') }} as bigint), 0) as output_tokens,
         coalesce(
-            cast(json_extract_string(record, '$.message.usage.cache_creation_input_tokens') as bigint), 0
+            cast({{ json_text('record', '$.message.usage.cache_creation_input_tokens') }} as bigint), 0
         ) as cache_creation_tokens,
         coalesce(
-            cast(json_extract_string(record, '$.message.usage.cache_read_input_tokens') as bigint), 0
+            cast({{ json_text('record', '$.message.usage.cache_read_input_tokens') }} as bigint), 0
         ) as cache_read_tokens
     from records
 ),
@@ -48,7 +48,7 @@ final as (
         session_id,
         transcript_owner,
         is_subagent,
-        model,
+        model_name,
         responded_at,
         input_tokens,
         output_tokens,

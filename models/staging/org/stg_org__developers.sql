@@ -9,17 +9,17 @@ extracted as (
         _loaded_at as loaded_at,
         _source_file as source_file,
         _line_number as line_number,
-        json_extract_string(record, '$.developer_id') as developer_id,
-        json_extract_string(record, '$.name') as developer_name,
-        json_extract_string(record, '$.handle') as handle,
-        json_extract_string(record, '$.emails') as emails,
-        json_extract_string(record, '$.team') as team,
-        json_extract_string(record, '$.persona') as persona,
-        json_extract_string(record, '$.manager_email') as manager_email,
-        json_extract_string(record, '$.individual_sharing_opt_in') as individual_sharing_opt_in,
-        json_extract_string(record, '$.licence_seat') as licence_seat,
-        json_extract_string(record, '$.seat_monthly_cost_usd') as seat_monthly_cost_usd,
-        json_extract_string(record, '$.claude_account_uuid') as claude_account_uuid
+        {{ json_text('record', '$.developer_id') }} as developer_id,
+        {{ json_text('record', '$.name') }} as developer_name,
+        {{ json_text('record', '$.handle') }} as handle,
+        {{ json_text('record', '$.emails') }} as emails,
+        {{ json_text('record', '$.team') }} as team,
+        {{ json_text('record', '$.persona') }} as persona,
+        {{ json_text('record', '$.manager_email') }} as manager_email,
+        {{ json_text('record', '$.individual_sharing_opt_in') }} as individual_sharing_opt_in,
+        {{ json_text('record', '$.licence_seat') }} as licence_seat,
+        {{ json_text('record', '$.seat_monthly_cost_usd') }} as seat_monthly_cost_usd,
+        {{ json_text('record', '$.claude_account_uuid') }} as claude_account_uuid
     from directory
 ),
 

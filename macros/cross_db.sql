@@ -1,0 +1,80 @@
+{#- Engine-specific SQL lives here, dispatched per adapter: DuckDB first, a default (Spark SQL) beside it. -#}
+
+{% macro json_text(column, path) -%}
+    {{ return(adapter.dispatch('json_text', 'ai_telemetry')(column, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text(column, path) -%}
+    json_extract_string({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+{% macro default__json_text(column, path) -%}
+    get_json_object({{ column }}, '{{ path }}')
+{%- endmacro %}
+
+
+{% macro iso_to_utc(expression) -%}
+    {{ return(adapter.dispatch('iso_to_utc', 'ai_telemetry')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__iso_to_utc(expression) -%}
+    timezone('UTC', try_cast({{ expression }} as timestamptz))
+{%- endmacro %}
+
+{% macro default__iso_to_utc(expression) -%}
+    to_utc_timestamp(try_to_timestamp({{ expression }}), 'UTC')
+{%- endmacro %}
+
+
+{% macro epoch_ns_to_utc(expression) -%}
+    {{ return(adapter.dispatch('epoch_ns_to_utc', 'ai_telemetry')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__epoch_ns_to_utc(expression) -%}
+    make_timestamp(cast({{ expression }} as bigint) // 1000)
+{%- endmacro %}
+
+{% macro default__epoch_ns_to_utc(expression) -%}
+    timestamp_micros(cast({{ expression }} as bigint) div 1000)
+{%- endmacro %}
+
+
+{% macro epoch_ms_to_utc(expression) -%}
+    {{ return(adapter.dispatch('epoch_ms_to_utc', 'ai_telemetry')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__epoch_ms_to_utc(expression) -%}
+    make_timestamp(cast({{ expression }} as bigint) * 1000)
+{%- endmacro %}
+
+{% macro default__epoch_ms_to_utc(expression) -%}
+    timestamp_millis(cast({{ expression }} as bigint))
+{%- endmacro %}
+
+
+{#- One row per list element; use as a select-list expression. -#}
+{% macro explode(expression) -%}
+    {{ return(adapter.dispatch('explode', 'ai_telemetry')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__explode(expression) -%}
+    unnest({{ expression }})
+{%- endmacro %}
+
+{% macro default__explode(expression) -%}
+    explode({{ expression }})
+{%- endmacro %}
+
+
+{#- Seconds (fractional) from one timestamp to a later one. -#}
+{% macro seconds_between(start, finish) -%}
+    {{ return(adapter.dispatch('seconds_between', 'ai_telemetry')(start, finish)) }}
+{%- endmacro %}
+
+{% macro duckdb__seconds_between(start, finish) -%}
+    (epoch({{ finish }}) - epoch({{ start }}))
+{%- endmacro %}
+
+{% macro default__seconds_between(start, finish) -%}
+    ((unix_micros({{ finish }}) - unix_micros({{ start }})) / 1000000.0)
+{%- endmacro %}

@@ -1,0 +1,72 @@
+with
+
+records as (
+    select * from {{ source('claude_code', 'claude_code_records') }}
+    where record_type in ('user', 'assistant')
+),
+
+renamed as (
+    select
+        uuid as message_uuid,
+        parent_uuid,
+        session_id,
+        record_type as message_role,
+        message_id,
+        request_id,
+        model as model_name,
+        _transcript_owner as transcript_owner,
+        _is_subagent_file as is_subagent,
+        _source_file as source_file,
+        _line_number as line_number,
+        content_blocks[1].kind as first_block_kind,
+        content_blocks[1].chars as first_block_chars,
+        content_blocks[1].slash_command as slash_command,
+        {{ iso_to_utc('record_timestamp') }} as sent_at,
+        {{ json_text('record', '$.cwd') }} as cwd,
+        nullif({{ json_text('record', '$.gitBranch') }}, '') as git_branch,
+        {{ json_text('record', '$.version') }} as client_version,
+        {{ json_text('record', '$.userType') }} as user_type,
+        {{ json_text('record', '$.agentId') }} as agent_id,
+        coalesce(cast({{ json_text('record', '$.isSidechain') }} as boolean), false) as is_sidechain,
+        coalesce(cast({{ json_text('record', '$.isMeta') }} as boolean), false) as is_meta
+    from records
+),
+
+deduplicated as (
+    -- A resumed session replays earlier lines (same uuid) into a new file: keep the first sighting.
+    select
+        *,
+        row_number() over (partition by message_uuid order by sent_at, source_file, line_number) as sighting
+    from renamed
+),
+
+final as (
+    select
+        message_uuid,
+        parent_uuid,
+        session_id,
+        message_role,
+        message_id,
+        request_id,
+        model_name,
+        transcript_owner,
+        is_subagent,
+        source_file,
+        line_number,
+        slash_command,
+        sent_at,
+        cwd,
+        git_branch,
+        client_version,
+        user_type,
+        agent_id,
+        is_sidechain,
+        is_meta,
+        regexp_extract(cwd, '[^/]+$', 0) as project,
+        message_role = 'user' and first_block_kind = 'text' and not is_meta and not is_sidechain as is_prompt,
+        case when message_role = 'user' and first_block_kind = 'text' then first_block_chars end as prompt_chars
+    from deduplicated
+    where sighting = 1
+)
+
+select * from final

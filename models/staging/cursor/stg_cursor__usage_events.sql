@@ -1,0 +1,27 @@
+with
+
+usage_events as (
+    select * from {{ source('cursor', 'cursor_usage_events') }}
+),
+
+final as (
+    select
+        {{ dbt.hash("_source_file || ':' || cast(_line_number as varchar)") }} as usage_event_key,
+        {{ json_text('record', '$.Kind') }} as usage_kind,
+        {{ json_text('record', '$.Model') }} as model_name,
+        _source_file as source_file,
+        _line_number as line_number,
+        lower({{ json_text('record', '$.User') }}) as user_email,
+        {{ iso_to_utc(json_text('record', '$.Date')) }} as occurred_at,
+        {{ json_text('record', '$."Max Mode"') }} = 'Yes' as is_max_mode,
+        cast({{ json_text('record', '$."Input (w/ Cache Write)"') }} as bigint) as input_with_cache_write_tokens,
+        cast({{ json_text('record', '$."Input (w/o Cache Write)"') }} as bigint) as input_tokens,
+        cast({{ json_text('record', '$."Cache Read"') }} as bigint) as cache_read_tokens,
+        cast({{ json_text('record', '$."Output Tokens"') }} as bigint) as output_tokens,
+        cast({{ json_text('record', '$."Total Tokens"') }} as bigint) as total_tokens,
+        coalesce(try_cast(replace({{ json_text('record', '$.Cost') }}, '$', '') as double), 0) as cost_usd,
+        {{ json_text('record', '$.Kind') }} like 'Errored%' as is_errored
+    from usage_events
+)
+
+select * from final

@@ -1,0 +1,48 @@
+with
+
+log_records as (
+    select * from {{ source('otel', 'otel_log_records') }}
+),
+
+renamed as (
+    select
+        {{ dbt.hash("_source_file || ':' || cast(_line_number as varchar) || ':' || cast(_record_index as varchar)") }}
+            as otel_event_key,
+        attributes['session.id'] as session_id,
+        attributes['user.id'] as anonymous_user_id,
+        attributes['user.account_uuid'] as account_uuid,
+        attributes['organization.id'] as organization_id,
+        attributes['terminal.type'] as terminal_type,
+        attributes['model'] as model_name,
+        attributes['tool_name'] as tool_name,
+        attributes['decision'] as decision,
+        attributes['source'] as decision_source,
+        attributes['status_code'] as status_code,
+        attributes['request_id'] as request_id,
+        resource_attributes['service.version'] as client_version,
+        _source_file as source_file,
+        _line_number as line_number,
+        _record_index as record_index,
+        lower(attributes['user.email']) as user_email,
+        coalesce(attributes['event.name'], replace(body, 'claude_code.', '')) as otel_event_name,
+        coalesce(
+            {{ iso_to_utc("attributes['event.timestamp']") }}, {{ epoch_ns_to_utc('time_unix_nano') }}
+        ) as occurred_at,
+        lower(attributes['success']) = 'true' as is_success,
+        try_cast(attributes['duration_ms'] as double) as duration_ms,
+        try_cast(attributes['input_tokens'] as bigint) as input_tokens,
+        try_cast(attributes['output_tokens'] as bigint) as output_tokens,
+        try_cast(attributes['cache_read_tokens'] as bigint) as cache_read_tokens,
+        try_cast(attributes['cache_creation_tokens'] as bigint) as cache_creation_tokens,
+        try_cast(attributes['cost_usd'] as double) as cost_usd,
+        try_cast(attributes['prompt_length'] as bigint) as prompt_length,
+        try_cast(attributes['attempt'] as integer) as attempt,
+        try_cast(attributes['event.sequence'] as bigint) as event_sequence
+    from log_records
+),
+
+final as (
+    select * from renamed
+)
+
+select * from final
