@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
 from collections import defaultdict
@@ -72,22 +74,85 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     assert again == staged
 
 
+def independent_daily(landing: Path, *, keep: str) -> dict[str, tuple[int, int, int, int]]:
+    """Tokens per UTC day straight from the files: each response's largest line, or its first (as ccusage)."""
+    kept: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
+    for path in sorted(landing.glob("claude_code/**/*.jsonl")):
+        for line in path.read_bytes().splitlines():
+            record = json.loads(line)
+            message = record.get("message")
+            if record.get("type") != "assistant" or not isinstance(message, dict) or "id" not in message:
+                continue
+            usage = message.get("usage") or {}
+            tokens = tuple(
+                int(usage.get(k) or 0)
+                for k in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+            )
+            key = (message["id"], record.get("requestId") or "")
+            better = key not in kept or (keep == "largest" and sum(tokens) > sum(kept[key][1]))
+            if better:
+                kept[key] = (record["timestamp"][:10], tokens)
+    daily: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for day, tokens in kept.values():
+        for i, value in enumerate(tokens):
+            daily[day][i] += value
+    return {day: tuple(values) for day, values in daily.items()}
+
+
 @pytest.mark.slow
 def test_run_on_real_transcripts_alone(real_landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A single developer's transcripts and nothing else: loads and builds; tokens match per response."""
+    """A single developer's transcripts and nothing else: loads, builds, and developer_daily's tokens per
+    day equal an independent keep-largest count; where responses repeat, ccusage (keep-first) differs only
+    in output tokens, by exactly what keep-first drops."""
     home = real_landing.parent
     assert run_main(home, monkeypatch, "run") == 0
-    per_day = defaultdict(lambda: [0, 0, 0, 0])
-    staged = query(
+    rows = query(
         home / "warehouse.duckdb",
-        "select message_id, coalesce(request_id, ''), input_tokens, output_tokens, cache_creation_tokens, "
-        "cache_read_tokens from staging.stg_claude_code__api_usage",
+        "select cast(activity_date as varchar), input_tokens, output_tokens, cache_creation_tokens, "
+        "cache_read_tokens from marts.developer_daily_v1",
     )
-    assert {(m, r): tuple(t) for m, r, *t in staged} == independent_usage(real_landing)
-    for _, _, *tokens in staged:
-        for i, value in enumerate(tokens):
-            per_day["all"][i] += value
-    assert per_day["all"][1] > 0
+    ours = {day: tuple(tokens) for day, *tokens in rows}
+    assert ours == independent_daily(real_landing, keep="largest")
+    assert len(ours) == 2 and all(t[1] > 0 for t in ours.values())
+    ccusage = ccusage_daily(real_landing, home)
+    first = independent_daily(real_landing, keep="first")
+    assert ccusage == first, "the independent keep-first count reproduces ccusage exactly"
+    for day, (inp, out, create, read) in ours.items():
+        assert (inp, create, read) == (ccusage[day][0], ccusage[day][2], ccusage[day][3])
+        assert out >= ccusage[day][1]
+
+
+def ccusage_daily(landing: Path, home: Path) -> dict[str, tuple[int, int, int, int]]:
+    """ccusage 18.0.11's daily report on the same transcripts; skips where npm cannot install it."""
+    npm = shutil.which("npm")
+    if npm is None:
+        pytest.skip("npm is not installed")
+    prefix = home / "ccusage"
+    install = subprocess.run(
+        [npm, "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(prefix), "ccusage@18.0.11"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    if install.returncode != 0:
+        pytest.skip(f"npm could not install ccusage: {install.stderr[-300:]}")
+    config_dir = home / "claude_config"
+    (config_dir / "projects").mkdir(parents=True)
+    for project in (landing / "claude_code" / "viewer" / "projects").iterdir():
+        shutil.copytree(project, config_dir / "projects" / project.name)
+    result = subprocess.run(
+        [str(prefix / "node_modules" / ".bin" / "ccusage"), "daily", "--json", "--offline"],
+        env={**os.environ, "CLAUDE_CONFIG_DIR": str(config_dir), "TZ": "UTC"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return {
+        row["date"]: (row["inputTokens"], row["outputTokens"], row["cacheCreationTokens"], row["cacheReadTokens"])
+        for row in json.loads(result.stdout)["daily"]
+    }
 
 
 def test_every_subcommand_explains_itself() -> None:

@@ -1,0 +1,97 @@
+-- The directory plus every identity seen in telemetry that the directory does not know, so activity
+-- from an unknown ~/.claude or email still has a canonical developer (id prefixed 'unresolved:').
+with
+
+developers as (
+    select * from {{ ref('stg_org__developers') }}
+),
+
+messages as (
+    select * from {{ ref('stg_claude_code__messages') }}
+),
+
+links as (
+    select * from {{ ref('int_identifiers_linked') }}
+),
+
+otel_events as (
+    select * from {{ ref('stg_otel__events') }}
+),
+
+cursor_events as (
+    select * from {{ ref('stg_cursor__usage_events') }}
+),
+
+cursor_daily as (
+    select * from {{ ref('stg_cursor__daily_usage') }}
+),
+
+seen as (
+    select distinct
+        'handle' as identifier_type,
+        lower(transcript_owner) as identifier_value
+    from messages
+    where transcript_owner is not null
+
+    union
+
+    select distinct
+        'email' as identifier_type,
+        user_email as identifier_value
+    from otel_events
+    where user_email is not null
+
+    union
+
+    select distinct
+        'email' as identifier_type,
+        user_email as identifier_value
+    from cursor_events
+
+    union
+
+    select distinct
+        'email' as identifier_type,
+        user_email as identifier_value
+    from cursor_daily
+),
+
+unresolved as (
+    select distinct 'unresolved:' || seen.identifier_type || ':' || seen.identifier_value as developer_id
+    from seen
+    left join links
+        on seen.identifier_type = links.identifier_type and seen.identifier_value = links.identifier_value
+    where links.developer_id is null
+),
+
+final as (
+    select
+        developer_id,
+        handle,
+        primary_email,
+        team,
+        persona,
+        manager_email,
+        licence_seat,
+        seat_monthly_cost_usd,
+        is_opted_in,
+        true as is_in_directory
+    from developers
+
+    union all
+
+    select
+        developer_id,
+        null as handle,
+        null as primary_email,
+        'unassigned' as team,
+        'unknown' as persona,
+        null as manager_email,
+        null as licence_seat,
+        null as seat_monthly_cost_usd,
+        false as is_opted_in,
+        false as is_in_directory
+    from unresolved
+)
+
+select * from final
