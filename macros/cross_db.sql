@@ -78,3 +78,17 @@
 {% macro default__seconds_between(start, finish) -%}
     ((unix_micros({{ finish }}) - unix_micros({{ start }})) / 1000000.0)
 {%- endmacro %}
+
+
+{#- Values of a group joined into one string, in a given order. -#}
+{% macro ordered_string_agg(expression, separator, order_by) -%}
+    {{ return(adapter.dispatch('ordered_string_agg', 'ai_telemetry')(expression, separator, order_by)) }}
+{%- endmacro %}
+
+{% macro duckdb__ordered_string_agg(expression, separator, order_by) -%}
+    string_agg({{ expression }}, {{ separator }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro default__ordered_string_agg(expression, separator, order_by) -%}
+    array_join(transform(array_sort(collect_list(struct({{ order_by }}, {{ expression }}))), x -> x.{{ expression }}), {{ separator }})
+{%- endmacro %}

@@ -46,6 +46,69 @@ DESCRIPTIONS = {
     "hour_of_day_utc": "Hour of the day, UTC.",
     "interactions": "Prompts and AI requests in that hour.",
     "outputs": "Accepted edits and commits in that hour.",
+    "members": "Developers in the team per the directory.",
+    "active_members": "Members with any activity in the week.",
+    "adoption_rate": "active_members / members.",
+    "session_success_rate": "sessions_succeeded / sessions.",
+    "member_sessions_min": "Fewest sessions of an active member in the week.",
+    "member_sessions_median": "Median sessions per active member.",
+    "member_sessions_max": "Most sessions of an active member (outliers stay visible).",
+    "member_cost_usd_median": "Median cost per active member.",
+    "member_cost_usd_max": "Highest cost of an active member.",
+    "tool": "claude_code or cursor.",
+    "active_developers": "Distinct developers with activity (a count; no identifiers).",
+    "reference_model_cost_usd": "What the same tokens would have cost on the reference (cheapest) model.",
+    "cost_above_reference_usd": "cost_usd minus reference_model_cost_usd: the cost-optimisation headroom.",
+    "sessions_all_tools": "Sessions of every tool that day.",
+    "cost_per_output_usd": "cost_usd / (commits + pull_requests); null without outputs.",
+    "cost_per_session_usd": "cost_usd / sessions.",
+    "licence_seat": "Which tools the seat covers (claude_code, cursor, both).",
+    "seats": "Paid seats.",
+    "seats_used": "Seats whose holder used a covered tool in the month.",
+    "seats_unused": "Paid seats not used in the month.",
+    "paid_usd": "Monthly cost of the seats.",
+    "unused_paid_usd": "Monthly cost of the unused seats.",
+    "utilisation_rate": "seats_used / seats.",
+    "batch_id": "Load run id.",
+    "started_at": "When the run started (UTC).",
+    "status": "complete, failed, interrupted or running.",
+    "duration_seconds": "Wall time of the run.",
+    "files_seen": "Files under the landing folder.",
+    "files_loaded": "Files the run loaded from.",
+    "rows_loaded": "Rows landed in raw tables.",
+    "rows_quarantined": "Rows sent to the dead-letter table (quarantine).",
+    "rows_retracted": "Rows removed because their file shrank or was rewritten.",
+    "duplicate_files": "Files that were byte-identical copies of loaded ones.",
+    "replaced_files": "Files reloaded because they shrank or were rewritten.",
+    "quarantine_rate": "rows_quarantined / (rows_loaded + rows_quarantined).",
+    "rows_per_second": "Load throughput.",
+    "landing_source": "Landing source (claude_code, otel, cursor_daily_usage, cursor_usage_events, org_directory).",
+    "reason_class": "Reason without its field (invalid_json, missing_field, ...).",
+    "reason": "Why the rows could not be loaded.",
+    "quarantined_rows": "Rows quarantined for this reason.",
+    "files": "Files involved.",
+    "first_seen_at": "First quarantined (UTC).",
+    "last_seen_at": "Last quarantined (UTC).",
+    "last_loaded_at": "Last time the source loaded (UTC).",
+    "newest_event_at": "Newest record of the source (UTC).",
+    "hours_behind_at_load": "Hours between the newest record and its load: processing latency.",
+    "event_name": "Canonical object_action event name.",
+    "feature": "Tool, slash command or model the event used.",
+    "uses": "Occurrences (quantity-weighted).",
+    "developers": "Distinct developers (never fewer than the minimum group size).",
+    "failure_rate": "Share of uses that failed.",
+    "client_version": "Client version.",
+    "attempts": "Tool calls or requests.",
+    "failures": "Attempts that failed.",
+    "rejections": "Attempts the developer rejected.",
+    "errored_sessions": "Sessions that ended errored and include this feature.",
+    "persona": "Persona of seed 004.",
+    "outcome": "Session outcome: succeeded, errored, abandoned or completed.",
+    "median_duration_minutes": "Median session duration.",
+    "median_prompts": "Median prompts per session.",
+    "median_tool_calls": "Median tool calls per session.",
+    "mean_retries": "Mean retries per session.",
+    "median_tokens": "Median tokens per session.",
 }
 
 MARTS = {
@@ -126,8 +189,229 @@ MARTS = {
     },
 }
 
+TEAM_WEEKLY = {
+    "team": "varchar",
+    "week_start": "date",
+    "members": "bigint",
+    "active_members": "bigint",
+    "adoption_rate": "double",
+    "sessions": "bigint",
+    "sessions_succeeded": "bigint",
+    "prompts": "bigint",
+    "total_tokens": "bigint",
+    "cost_usd": "double",
+    "lines_added": "bigint",
+    "lines_removed": "bigint",
+    "tool_calls": "bigint",
+    "tool_failures": "bigint",
+    "edits_accepted": "bigint",
+    "commits": "bigint",
+    "pull_requests": "bigint",
+    "tool_error_rate": "double",
+    "session_success_rate": "double",
+    "member_sessions_min": "bigint",
+    "member_sessions_median": "double",
+    "member_sessions_max": "bigint",
+    "member_cost_usd_median": "double",
+    "member_cost_usd_max": "double",
+}
+
+MARTS["team"] = {
+    "team_weekly": {
+        "description": "Team aggregates per week for team leads: usage trend, adoption, distribution across "
+        "members, error and success rates. Teams with fewer members than var min_group_size never appear.",
+        "grain": ["team", "week_start"],
+        "columns": TEAM_WEEKLY,
+    },
+    "team_member_weekly": {
+        "description": "Individual weekly numbers for team leads, only for developers who opted in to "
+        "individual sharing and only in teams of at least min_group_size members.",
+        "grain": ["developer_id", "week_start"],
+        "columns": {
+            "developer_id": "varchar",
+            "team": "varchar",
+            "week_start": "date",
+            "sessions": "bigint",
+            "sessions_succeeded": "bigint",
+            "prompts": "bigint",
+            "total_tokens": "bigint",
+            "cost_usd": "double",
+            "lines_added": "bigint",
+            "tool_calls": "bigint",
+            "tool_failures": "bigint",
+            "tool_error_rate": "double",
+            "edits_accepted": "bigint",
+            "commits": "bigint",
+            "active_minutes": "double",
+        },
+    },
+}
+MARTS["org"] = {
+    "org_daily": {
+        "description": "Organisation roll-up per day and tool for engineering managers: adoption, cost, "
+        "cost per output, outputs, and the cost-optimisation headroom against the reference model. "
+        "No developer-level row or identifier.",
+        "grain": ["activity_date", "tool"],
+        "columns": {
+            "activity_date": "date",
+            "tool": "varchar",
+            "active_developers": "bigint",
+            "total_tokens": "bigint",
+            "cost_usd": "double",
+            "reference_model_cost_usd": "double",
+            "cost_above_reference_usd": "double",
+            "edits_accepted": "bigint",
+            "commits": "bigint",
+            "pull_requests": "bigint",
+            "lines_added": "bigint",
+            "sessions_all_tools": "bigint",
+            "cost_per_output_usd": "double",
+        },
+    },
+    "org_team_monthly": {
+        "description": "Cross-team comparison per month: cost per session and per output, adoption, quality "
+        "signals. Teams under min_group_size are folded into 'other teams'.",
+        "grain": ["team", "month_start"],
+        "columns": {
+            "team": "varchar",
+            "month_start": "date",
+            "active_developers": "bigint",
+            "sessions": "bigint",
+            "total_tokens": "bigint",
+            "cost_usd": "double",
+            "commits": "bigint",
+            "pull_requests": "bigint",
+            "lines_added": "bigint",
+            "cost_per_session_usd": "double",
+            "cost_per_output_usd": "double",
+            "tool_error_rate": "double",
+            "session_success_rate": "double",
+        },
+    },
+    "licence_utilisation": {
+        "description": "Paid seats per month and seat type, how many were used and what the unused ones cost.",
+        "grain": ["month_start", "licence_seat"],
+        "columns": {
+            "month_start": "date",
+            "licence_seat": "varchar",
+            "seats": "bigint",
+            "seats_used": "bigint",
+            "seats_unused": "bigint",
+            "paid_usd": "double",
+            "unused_paid_usd": "double",
+            "utilisation_rate": "double",
+        },
+    },
+}
+MARTS["platform"] = {
+    "pipeline_health": {
+        "description": "Pipeline health per load run: status, volume, throughput, dead-letter depth and "
+        "rate, replaced and duplicate files. No user activity.",
+        "grain": ["batch_id"],
+        "columns": {
+            "batch_id": "varchar",
+            "started_at": "timestamp",
+            "status": "varchar",
+            "duration_seconds": "double",
+            "files_seen": "bigint",
+            "files_loaded": "bigint",
+            "rows_loaded": "bigint",
+            "rows_quarantined": "bigint",
+            "rows_retracted": "bigint",
+            "duplicate_files": "bigint",
+            "replaced_files": "bigint",
+            "quarantine_rate": "double",
+            "rows_per_second": "double",
+        },
+    },
+    "quarantine_reasons": {
+        "description": "Dead-letter depth by source and reason.",
+        "grain": ["landing_source", "reason"],
+        "columns": {
+            "landing_source": "varchar",
+            "reason_class": "varchar",
+            "reason": "varchar",
+            "quarantined_rows": "bigint",
+            "files": "bigint",
+            "first_seen_at": "timestamp",
+            "last_seen_at": "timestamp",
+        },
+    },
+    "source_freshness": {
+        "description": "Freshness and processing latency per source.",
+        "grain": ["landing_source"],
+        "columns": {
+            "landing_source": "varchar",
+            "last_loaded_at": "timestamp",
+            "newest_event_at": "timestamp",
+            "files": "bigint",
+            "rows_loaded": "bigint",
+            "hours_behind_at_load": "double",
+        },
+    },
+}
+MARTS["product"] = {
+    "feature_usage_weekly": {
+        "description": "Feature and tool usage per week, anonymised: no identifiers, and only groups of at "
+        "least min_group_size developers.",
+        "grain": ["week_start", "tool", "event_name", "feature"],
+        "columns": {
+            "week_start": "date",
+            "tool": "varchar",
+            "event_name": "varchar",
+            "feature": "varchar",
+            "uses": "bigint",
+            "developers": "bigint",
+            "failure_rate": "double",
+        },
+    },
+    "failure_modes": {
+        "description": "Failure modes by tool, feature and client version, anonymised (groups of at least "
+        "min_group_size developers).",
+        "grain": ["tool", "feature", "client_version"],
+        "columns": {
+            "tool": "varchar",
+            "feature": "varchar",
+            "client_version": "varchar",
+            "attempts": "bigint",
+            "failures": "bigint",
+            "rejections": "bigint",
+            "failure_rate": "double",
+            "developers": "bigint",
+            "errored_sessions": "bigint",
+        },
+    },
+    "session_patterns": {
+        "description": "Task and interaction patterns: how sessions unfold and end per tool and persona, "
+        "anonymised (groups of at least min_group_size developers).",
+        "grain": ["tool", "persona", "outcome"],
+        "columns": {
+            "tool": "varchar",
+            "persona": "varchar",
+            "outcome": "varchar",
+            "sessions": "bigint",
+            "developers": "bigint",
+            "median_duration_minutes": "double",
+            "median_prompts": "double",
+            "median_tool_calls": "double",
+            "mean_retries": "double",
+            "median_tokens": "double",
+        },
+    },
+}
+
 NON_NEGATIVE_TYPES = {"bigint", "double", "integer"}
-RATES = {"tool_error_rate"}
+RATES = {
+    "tool_error_rate",
+    "adoption_rate",
+    "session_success_rate",
+    "utilisation_rate",
+    "quarantine_rate",
+    "failure_rate",
+}
+# Columns that may be negative by meaning.
+SIGNED = {"cost_above_reference_usd", "hours_behind_at_load"}
+K_ANONYMOUS = {"developers"}
 
 
 def column_yaml(name: str, data_type: str, grain: list[str]) -> dict:
@@ -135,8 +419,10 @@ def column_yaml(name: str, data_type: str, grain: list[str]) -> dict:
     tests: list = []
     if name in grain:
         tests.append("not_null")
-    if data_type in NON_NEGATIVE_TYPES and name not in RATES:
+    if data_type in NON_NEGATIVE_TYPES and name not in RATES and name not in SIGNED:
         tests.append("non_negative")
+    if name in K_ANONYMOUS:
+        tests.append({"at_least": {"arguments": {"value": "{{ var('min_group_size') }}"}}})
     if name in RATES:
         tests.append({"between": {"arguments": {"min_value": 0, "max_value": 1}}})
     if tests:

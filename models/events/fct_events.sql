@@ -316,7 +316,8 @@ cursor_daily_events as (
     select
         cursor_daily_kinds.source_kind || ':' || cursor_daily_kinds.daily_usage_key as source_key,
         cursor_daily_kinds.source_kind,
-        cast(cursor_daily_kinds.usage_date as timestamp) as occurred_at,
+        -- A daily total is stamped at the last second of its day, after that day's requests.
+        {{ dbt.dateadd('second', 86399, 'cast(cursor_daily_kinds.usage_date as timestamp)') }} as occurred_at,
         case when cursor_daily_kinds.source_kind = 'cursor:daily_rejects' then 'rejected' else 'ok' end
             as outcome,
         cursor_daily_kinds.most_used_model as model_name,

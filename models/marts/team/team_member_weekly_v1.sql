@@ -1,0 +1,49 @@
+-- Individual numbers for team leads: only developers who opted in to individual sharing, only in teams
+-- of at least the minimum group size.
+with
+
+developers as (
+    select * from {{ ref('int_developers_enriched') }}
+),
+
+weekly as (
+    select * from {{ ref('developer_weekly', v=1) }}
+),
+
+team_sizes as (
+    select team
+    from developers
+    where is_in_directory
+    group by team
+    having count(*) >= {{ var('min_group_size') }}
+),
+
+shared as (
+    select developers.developer_id
+    from developers
+    inner join team_sizes on developers.team = team_sizes.team
+    where developers.is_opted_in
+),
+
+final as (
+    select
+        cast(weekly.developer_id as varchar) as developer_id,
+        cast(weekly.team as varchar) as team,
+        cast(weekly.week_start as date) as week_start,
+        cast(weekly.sessions as bigint) as sessions,
+        cast(weekly.sessions_succeeded as bigint) as sessions_succeeded,
+        cast(weekly.prompts as bigint) as prompts,
+        cast(weekly.total_tokens as bigint) as total_tokens,
+        cast(weekly.cost_usd as double) as cost_usd,
+        cast(weekly.lines_added as bigint) as lines_added,
+        cast(weekly.tool_calls as bigint) as tool_calls,
+        cast(weekly.tool_failures as bigint) as tool_failures,
+        cast(weekly.tool_error_rate as double) as tool_error_rate,
+        cast(weekly.edits_accepted as bigint) as edits_accepted,
+        cast(weekly.commits as bigint) as commits,
+        cast(weekly.active_minutes as double) as active_minutes
+    from weekly
+    inner join shared on weekly.developer_id = shared.developer_id
+)
+
+select * from final

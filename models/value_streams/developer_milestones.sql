@@ -1,0 +1,95 @@
+-- When each developer first reached each milestone of the seed, time to value, and time between steps.
+with
+
+events as (
+    select * from {{ ref('fct_events') }}
+),
+
+milestones as (
+    select * from {{ ref('milestones') }}
+),
+
+developers as (
+    select * from {{ ref('int_developers_enriched') }}
+),
+
+sessions as (
+    select * from {{ ref('fct_sessions') }}
+),
+
+occurrences as (
+    select
+        developer_id,
+        event_name,
+        occurred_at
+    from events
+
+    union all
+
+    -- Every tool's sessions start the stream, Cursor's too (they have no session_started event).
+    select
+        developer_id,
+        'session_started' as event_name,
+        started_at as occurred_at
+    from sessions
+),
+
+firsts as (
+    select
+        developer_id,
+        event_name,
+        min(occurred_at) as first_at
+    from occurrences
+    group by developer_id, event_name
+),
+
+reached as (
+    select
+        firsts.developer_id,
+        milestones.milestone,
+        milestones.milestone_order,
+        firsts.first_at as reached_at
+    from firsts
+    inner join milestones on firsts.event_name = milestones.event_name
+),
+
+starts as (
+    select
+        developer_id,
+        min(reached_at) as started_at
+    from reached
+    group by developer_id
+),
+
+sequenced as (
+    select
+        reached.*,
+        starts.started_at,
+        lag(reached.reached_at) over (
+            partition by reached.developer_id order by reached.reached_at, reached.milestone_order
+        ) as previous_reached_at,
+        row_number() over (
+            partition by reached.developer_id order by reached.reached_at, reached.milestone_order
+        ) as sequence_position
+    from reached
+    inner join starts on reached.developer_id = starts.developer_id
+),
+
+final as (
+    select
+        sequenced.developer_id,
+        developers.team,
+        developers.persona,
+        sequenced.milestone,
+        sequenced.milestone_order,
+        sequenced.reached_at,
+        sequenced.sequence_position,
+        cast({{ dbt.date_trunc('week', 'sequenced.started_at') }} as date) as cohort_week,
+        {{ seconds_between('sequenced.started_at', 'sequenced.reached_at') }} / 86400.0 as days_to_reach,
+        {{ seconds_between('sequenced.previous_reached_at', 'sequenced.reached_at') }} / 86400.0
+            as days_since_previous_milestone
+    from sequenced
+    left join developers on sequenced.developer_id = developers.developer_id
+)
+
+select * from final
