@@ -92,3 +92,24 @@
 {% macro default__ordered_string_agg(expression, separator, order_by) -%}
     array_join(transform(array_sort(collect_list(struct({{ order_by }}, {{ expression }}))), x -> x.{{ expression }}), {{ separator }})
 {%- endmacro %}
+
+
+{#- The first element of a list (DuckDB lists count from 1, Spark arrays from 0). -#}
+{% macro first_element(expression) -%}
+    {{ return(adapter.dispatch('first_element', 'ai_telemetry')(expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__first_element(expression) -%}
+    {{ expression }}[1]
+{%- endmacro %}
+
+{% macro default__first_element(expression) -%}
+    element_at({{ expression }}, 1)
+{%- endmacro %}
+
+
+{#- Money as an exact decimal: sums of decimals do not depend on the order rows are added in, so
+    parallel aggregation gives the same cents on every run (sums of doubles do not). -#}
+{% macro money(expression) -%}
+    cast({{ expression }} as decimal(38, 10))
+{%- endmacro %}

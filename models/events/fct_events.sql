@@ -56,8 +56,8 @@ transcript_sessions as (
         'transcript:session_start' as source_kind,
         first_record_at as occurred_at,
         'ok' as outcome,
-        cast(null as varchar) as model_name,
-        cast(null as varchar) as tool_name,
+        cast(null as {{ dbt.type_string() }}) as model_name,
+        cast(null as {{ dbt.type_string() }}) as tool_name,
         'session:' || session_id as source_key
     from session_context
 ),
@@ -68,8 +68,8 @@ transcript_prompts as (
         'transcript:prompt' as source_kind,
         sent_at as occurred_at,
         'ok' as outcome,
-        cast(null as varchar) as model_name,
-        cast(null as varchar) as tool_name,
+        cast(null as {{ dbt.type_string() }}) as model_name,
+        cast(null as {{ dbt.type_string() }}) as tool_name,
         'message:' || message_uuid as source_key
     from messages
     where is_prompt
@@ -81,7 +81,7 @@ transcript_slash_commands as (
         'transcript:slash_command' as source_kind,
         sent_at as occurred_at,
         'ok' as outcome,
-        cast(null as varchar) as model_name,
+        cast(null as {{ dbt.type_string() }}) as model_name,
         slash_command as tool_name,
         'slash:' || message_uuid as source_key
     from messages
@@ -138,8 +138,8 @@ transcript_enriched as (
         cast(0 as bigint) as output_tokens,
         cast(0 as bigint) as cache_creation_tokens,
         cast(0 as bigint) as cache_read_tokens,
-        cast(0 as double) as cost_usd,
-        cast(0 as double) as reference_model_cost_usd,
+        {{ money(0) }} as cost_usd,
+        {{ money(0) }} as reference_model_cost_usd,
         coalesce(tool_calls.lines_added, 0) as lines_added,
         coalesce(tool_calls.lines_removed, 0) as lines_removed,
         tool_calls.duration_seconds
@@ -155,7 +155,7 @@ transcript_responses as (
         api_usage.responded_at as occurred_at,
         'ok' as outcome,
         api_usage.model_name,
-        cast(null as varchar) as tool_name,
+        cast(null as {{ dbt.type_string() }}) as tool_name,
         api_usage.session_id,
         coalesce(
             session_context.developer_id, 'unresolved:handle:' || lower(api_usage.transcript_owner)
@@ -219,8 +219,8 @@ otel_enriched as (
             'unresolved:email:' || user_email,
             'unresolved:anonymous_id:' || anonymous_user_id
         ) as developer_id,
-        cast(null as varchar) as project,
-        cast(null as varchar) as git_branch,
+        cast(null as {{ dbt.type_string() }}) as project,
+        cast(null as {{ dbt.type_string() }}) as git_branch,
         client_version,
         'claude_code' as tool,
         terminal_type as entrypoint,
@@ -229,8 +229,8 @@ otel_enriched as (
         coalesce(output_tokens, 0) as output_tokens,
         coalesce(cache_creation_tokens, 0) as cache_creation_tokens,
         coalesce(cache_read_tokens, 0) as cache_read_tokens,
-        coalesce(cost_usd, 0) as cost_usd,
-        cast(null as double) as reference_model_cost_usd,
+        {{ money('coalesce(cost_usd, 0)') }} as cost_usd,
+        {{ money('null') }} as reference_model_cost_usd,
         0 as lines_added,
         0 as lines_removed,
         duration_ms / 1000.0 as duration_seconds
@@ -245,12 +245,12 @@ cursor_request_events as (
         cursor_requests.occurred_at,
         case when cursor_requests.is_errored then 'error' else 'ok' end as outcome,
         cursor_requests.model_name,
-        cast(null as varchar) as tool_name,
-        cast(null as varchar) as session_id,
+        cast(null as {{ dbt.type_string() }}) as tool_name,
+        cast(null as {{ dbt.type_string() }}) as session_id,
         coalesce(links.developer_id, 'unresolved:email:' || cursor_requests.user_email) as developer_id,
-        cast(null as varchar) as project,
-        cast(null as varchar) as git_branch,
-        cast(null as varchar) as client_version,
+        cast(null as {{ dbt.type_string() }}) as project,
+        cast(null as {{ dbt.type_string() }}) as git_branch,
+        cast(null as {{ dbt.type_string() }}) as client_version,
         'cursor' as tool,
         case when cursor_requests.is_max_mode then 'max_mode' else 'ide' end as entrypoint,
         1 as quantity,
@@ -258,8 +258,8 @@ cursor_request_events as (
         cursor_requests.output_tokens,
         cursor_requests.input_with_cache_write_tokens - cursor_requests.input_tokens as cache_creation_tokens,
         cursor_requests.cache_read_tokens,
-        cursor_requests.cost_usd,
-        cast(null as double) as reference_model_cost_usd,
+        {{ money('cursor_requests.cost_usd') }} as cost_usd,
+        {{ money('null') }} as reference_model_cost_usd,
         0 as lines_added,
         0 as lines_removed,
         cast(null as double) as duration_seconds
@@ -321,11 +321,11 @@ cursor_daily_events as (
         case when cursor_daily_kinds.source_kind = 'cursor:daily_rejects' then 'rejected' else 'ok' end
             as outcome,
         cursor_daily_kinds.most_used_model as model_name,
-        cast(null as varchar) as tool_name,
-        cast(null as varchar) as session_id,
+        cast(null as {{ dbt.type_string() }}) as tool_name,
+        cast(null as {{ dbt.type_string() }}) as session_id,
         coalesce(links.developer_id, 'unresolved:email:' || cursor_daily_kinds.user_email) as developer_id,
-        cast(null as varchar) as project,
-        cast(null as varchar) as git_branch,
+        cast(null as {{ dbt.type_string() }}) as project,
+        cast(null as {{ dbt.type_string() }}) as git_branch,
         cursor_daily_kinds.client_version,
         'cursor' as tool,
         'ide' as entrypoint,
@@ -334,8 +334,8 @@ cursor_daily_events as (
         cast(0 as bigint) as output_tokens,
         cast(0 as bigint) as cache_creation_tokens,
         cast(0 as bigint) as cache_read_tokens,
-        cast(0 as double) as cost_usd,
-        cast(null as double) as reference_model_cost_usd,
+        {{ money(0) }} as cost_usd,
+        {{ money('null') }} as reference_model_cost_usd,
         cursor_daily_kinds.accepted_lines_added as lines_added,
         cursor_daily_kinds.accepted_lines_deleted as lines_removed,
         cast(null as double) as duration_seconds

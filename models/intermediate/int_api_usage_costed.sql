@@ -45,18 +45,18 @@ final as (
         priced.cache_creation_tokens,
         priced.cache_read_tokens,
         priced.input_usd_per_mtok is not null as is_priced,
-        (
+        {{ money('(
             priced.input_tokens * coalesce(priced.input_usd_per_mtok, 0)
             + priced.output_tokens * coalesce(priced.output_usd_per_mtok, 0)
             + priced.cache_creation_tokens * coalesce(priced.cache_write_usd_per_mtok, 0)
             + priced.cache_read_tokens * coalesce(priced.cache_read_usd_per_mtok, 0)
-        ) / 1000000.0 as cost_usd,
-        (
+        ) / 1000000.0') }} as cost_usd,
+        {{ money('(
             priced.input_tokens * reference_prices.input_usd_per_mtok
             + priced.output_tokens * reference_prices.output_usd_per_mtok
             + priced.cache_creation_tokens * reference_prices.cache_write_usd_per_mtok
             + priced.cache_read_tokens * reference_prices.cache_read_usd_per_mtok
-        ) / 1000000.0 as reference_model_cost_usd
+        ) / 1000000.0') }} as reference_model_cost_usd
     from priced
     cross join reference_prices
 )

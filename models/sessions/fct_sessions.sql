@@ -55,7 +55,7 @@ cursor_numbered as (
 cursor_sessions as (
     select
         events.*,
-        'cursor:' || cursor_numbered.developer_id || ':' || cast(cursor_numbered.session_number as varchar)
+        'cursor:' || cursor_numbered.developer_id || ':' || cast(cursor_numbered.session_number as {{ dbt.type_string() }})
             as session_key
     from events
     inner join cursor_numbered on events.event_key = cursor_numbered.event_key
@@ -104,14 +104,15 @@ aggregated as (
         min(occurred_at) as started_at,
         max(occurred_at) as ended_at,
         count(*) as events,
-        sum(
+        -- Whole milliseconds: an exact sum, whatever order the rows are added in.
+        cast(sum(
             case
                 when previous_at is null then 0
-                else least(
+                else cast(round(least(
                     {{ seconds_between('previous_at', 'occurred_at') }}, {{ var('session_inactivity_minutes') }} * 60
-                )
+                ) * 1000) as bigint)
             end
-        ) as active_seconds,
+        ) / 1000.0 as decimal(18, 3)) as active_seconds,
         sum(case when event_name = 'prompt_submitted' then quantity else 0 end) as prompts,
         sum(case when event_object = 'ai_request' then quantity else 0 end) as ai_requests,
         sum(case when is_tool_call then quantity else 0 end) as tool_calls,

@@ -25,7 +25,7 @@ developer_segments as (
     select distinct
         reached.developer_id,
         developer_tools.tool_mix,
-        cast(reached.cohort_week as varchar) as cohort_week,
+        cast(reached.cohort_week as {{ dbt.type_string() }}) as cohort_week,
         coalesce(reached.team, 'unassigned') as team,
         coalesce(reached.persona, 'unknown') as persona
     from reached

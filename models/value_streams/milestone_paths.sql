@@ -27,8 +27,8 @@ final as (
     select
         'path' as row_kind,
         milestone_path,
-        cast(null as varchar) as source_milestone,
-        cast(null as varchar) as target_milestone,
+        cast(null as {{ dbt.type_string() }}) as source_milestone,
+        cast(null as {{ dbt.type_string() }}) as target_milestone,
         developers,
         rank() over (order by developers desc, milestone_path asc) as path_rank
     from ranked
@@ -37,7 +37,7 @@ final as (
 
     select
         'edge' as row_kind,
-        cast(null as varchar) as milestone_path,
+        cast(null as {{ dbt.type_string() }}) as milestone_path,
         previous_step.milestone as source_milestone,
         next_step.milestone as target_milestone,
         count(*) as developers,

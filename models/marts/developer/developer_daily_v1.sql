@@ -21,7 +21,7 @@ event_days as (
         sum(output_tokens) as output_tokens,
         sum(cache_creation_tokens) as cache_creation_tokens,
         sum(cache_read_tokens) as cache_read_tokens,
-        sum(cost_usd) as cost_usd,
+        sum({{ money('cost_usd') }}) as cost_usd,
         sum(lines_added) as lines_added,
         sum(lines_removed) as lines_removed,
         sum(case when is_tool_call then quantity else 0 end) as tool_calls,
@@ -65,9 +65,9 @@ joined as (
 
 final as (
     select
-        cast(joined.developer_id as varchar) as developer_id,
+        cast(joined.developer_id as {{ dbt.type_string() }}) as developer_id,
         cast(joined.activity_date as date) as activity_date,
-        cast(developers.team as varchar) as team,
+        cast(developers.team as {{ dbt.type_string() }}) as team,
         cast(joined.sessions as bigint) as sessions,
         cast(joined.sessions_succeeded as bigint) as sessions_succeeded,
         cast(joined.prompts as bigint) as prompts,

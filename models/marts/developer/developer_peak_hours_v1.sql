@@ -9,7 +9,7 @@ events as (
 
 final as (
     select
-        cast(developer_id as varchar) as developer_id,
+        cast(developer_id as {{ dbt.type_string() }}) as developer_id,
         cast(extract(hour from occurred_at) as integer) as hour_of_day_utc,
         cast(count(distinct event_date) as bigint) as active_days,
         cast(

@@ -43,7 +43,7 @@ seat_months as (
 final as (
     select
         cast(month_start as date) as month_start,
-        cast(licence_seat as varchar) as licence_seat,
+        cast(licence_seat as {{ dbt.type_string() }}) as licence_seat,
         cast(count(*) as bigint) as seats,
         cast(sum(case when is_used then 1 else 0 end) as bigint) as seats_used,
         cast(sum(case when is_used then 0 else 1 end) as bigint) as seats_unused,

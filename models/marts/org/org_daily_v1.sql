@@ -14,7 +14,7 @@ by_tool as (
         event_date as activity_date,
         tool,
         count(distinct developer_id) as active_developers,
-        sum(cost_usd) as cost_usd,
+        sum({{ money('cost_usd') }}) as cost_usd,
         sum(coalesce(reference_model_cost_usd, cost_usd)) as reference_model_cost_usd,
         sum(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) as total_tokens,
         sum(case when event_name = 'edit_accepted' then quantity else 0 end) as edits_accepted,
@@ -36,7 +36,7 @@ sessions_by_day as (
 final as (
     select
         cast(by_tool.activity_date as date) as activity_date,
-        cast(by_tool.tool as varchar) as tool,
+        cast(by_tool.tool as {{ dbt.type_string() }}) as tool,
         cast(by_tool.active_developers as bigint) as active_developers,
         cast(by_tool.total_tokens as bigint) as total_tokens,
         cast(by_tool.cost_usd as double) as cost_usd,

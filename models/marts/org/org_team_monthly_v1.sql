@@ -31,18 +31,18 @@ labelled as (
 
 final as (
     select
-        cast(reported_team as varchar) as team,
+        cast(reported_team as {{ dbt.type_string() }}) as team,
         cast({{ dbt.date_trunc('month', 'week_start') }} as date) as month_start,
         cast(count(distinct developer_id) as bigint) as active_developers,
         cast(sum(sessions) as bigint) as sessions,
         cast(sum(total_tokens) as bigint) as total_tokens,
-        cast(sum(cost_usd) as double) as cost_usd,
+        cast(sum({{ money('cost_usd') }}) as double) as cost_usd,
         cast(sum(commits) as bigint) as commits,
         cast(sum(pull_requests) as bigint) as pull_requests,
         cast(sum(lines_added) as bigint) as lines_added,
-        cast(case when sum(sessions) > 0 then sum(cost_usd) / sum(sessions) end as double) as cost_per_session_usd,
+        cast(case when sum(sessions) > 0 then sum({{ money('cost_usd') }}) / sum(sessions) end as double) as cost_per_session_usd,
         cast(
-            case when sum(commits) + sum(pull_requests) > 0 then sum(cost_usd) / (sum(commits) + sum(pull_requests))
+            case when sum(commits) + sum(pull_requests) > 0 then sum({{ money('cost_usd') }}) / (sum(commits) + sum(pull_requests))
             end as double
         ) as cost_per_output_usd,
         cast(case when sum(tool_calls) > 0 then sum(tool_failures) * 1.0 / sum(tool_calls) end as double)

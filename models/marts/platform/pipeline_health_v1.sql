@@ -35,9 +35,9 @@ dead_letters as (
 
 final as (
     select
-        cast(batches.batch_id as varchar) as batch_id,
+        cast(batches.batch_id as {{ dbt.type_string() }}) as batch_id,
         cast(batches.started_at as timestamp) as started_at,
-        cast(batches.status as varchar) as status,
+        cast(batches.status as {{ dbt.type_string() }}) as status,
         cast(batches.duration_seconds as double) as duration_seconds,
         cast(coalesce(batches.files_seen, 0) as bigint) as files_seen,
         cast(coalesce(per_batch.files_touched, 0) as bigint) as files_loaded,

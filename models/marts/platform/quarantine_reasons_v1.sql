@@ -7,9 +7,9 @@ quarantine as (
 
 final as (
     select
-        cast(source as varchar) as landing_source,
-        cast(reason_class as varchar) as reason_class,
-        cast(reason as varchar) as reason,
+        cast(source as {{ dbt.type_string() }}) as landing_source,
+        cast(reason_class as {{ dbt.type_string() }}) as reason_class,
+        cast(reason as {{ dbt.type_string() }}) as reason,
         cast(count(*) as bigint) as quarantined_rows,
         cast(count(distinct source_file) as bigint) as files,
         cast(min(quarantined_at) as timestamp) as first_seen_at,

@@ -55,7 +55,7 @@ newest_events as (
 
 final as (
     select
-        cast(loads.source as varchar) as landing_source,
+        cast(loads.source as {{ dbt.type_string() }}) as landing_source,
         cast(loads.last_loaded_at as timestamp) as last_loaded_at,
         cast(newest_events.newest_event_at as timestamp) as newest_event_at,
         cast(loads.files as bigint) as files,

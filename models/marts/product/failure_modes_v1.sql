@@ -13,9 +13,9 @@ sessions as (
 
 final as (
     select
-        cast(events.tool as varchar) as tool,
-        cast(coalesce(events.tool_name, events.event_object) as varchar) as feature,
-        cast(coalesce(events.client_version, 'unknown') as varchar) as client_version,
+        cast(events.tool as {{ dbt.type_string() }}) as tool,
+        cast(coalesce(events.tool_name, events.event_object) as {{ dbt.type_string() }}) as feature,
+        cast(coalesce(events.client_version, 'unknown') as {{ dbt.type_string() }}) as client_version,
         cast(sum(events.quantity) as bigint) as attempts,
         cast(sum(case when events.outcome = 'error' then events.quantity else 0 end) as bigint) as failures,
         cast(sum(case when events.outcome = 'rejected' then events.quantity else 0 end) as bigint) as rejections,

@@ -20,9 +20,9 @@ features as (
 final as (
     select
         cast(week_start as date) as week_start,
-        cast(tool as varchar) as tool,
-        cast(event_name as varchar) as event_name,
-        cast(feature as varchar) as feature,
+        cast(tool as {{ dbt.type_string() }}) as tool,
+        cast(event_name as {{ dbt.type_string() }}) as event_name,
+        cast(feature as {{ dbt.type_string() }}) as feature,
         cast(sum(quantity) as bigint) as uses,
         cast(count(distinct developer_id) as bigint) as developers,
         cast(sum(case when outcome = 'error' then quantity else 0 end) * 1.0 / sum(quantity) as double)

@@ -7,9 +7,9 @@ sessions as (
 
 final as (
     select
-        cast(tool as varchar) as tool,
-        cast(coalesce(persona, 'unknown') as varchar) as persona,
-        cast(outcome as varchar) as outcome,
+        cast(tool as {{ dbt.type_string() }}) as tool,
+        cast(coalesce(persona, 'unknown') as {{ dbt.type_string() }}) as persona,
+        cast(outcome as {{ dbt.type_string() }}) as outcome,
         cast(count(*) as bigint) as sessions,
         cast(count(distinct developer_id) as bigint) as developers,
         cast(median(duration_seconds) / 60.0 as double) as median_duration_minutes,

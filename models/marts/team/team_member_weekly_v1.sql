@@ -27,8 +27,8 @@ shared as (
 
 final as (
     select
-        cast(weekly.developer_id as varchar) as developer_id,
-        cast(weekly.team as varchar) as team,
+        cast(weekly.developer_id as {{ dbt.type_string() }}) as developer_id,
+        cast(weekly.team as {{ dbt.type_string() }}) as team,
         cast(weekly.week_start as date) as week_start,
         cast(weekly.sessions as bigint) as sessions,
         cast(weekly.sessions_succeeded as bigint) as sessions_succeeded,

@@ -27,7 +27,7 @@ member_weeks as (
 
 final as (
     select
-        cast(member_weeks.team as varchar) as team,
+        cast(member_weeks.team as {{ dbt.type_string() }}) as team,
         cast(member_weeks.week_start as date) as week_start,
         cast(min(team_sizes.members) as bigint) as members,
         cast(count(distinct member_weeks.developer_id) as bigint) as active_members,
@@ -36,7 +36,7 @@ final as (
         cast(sum(member_weeks.sessions_succeeded) as bigint) as sessions_succeeded,
         cast(sum(member_weeks.prompts) as bigint) as prompts,
         cast(sum(member_weeks.total_tokens) as bigint) as total_tokens,
-        cast(sum(member_weeks.cost_usd) as double) as cost_usd,
+        cast(sum({{ money('member_weeks.cost_usd') }}) as double) as cost_usd,
         cast(sum(member_weeks.lines_added) as bigint) as lines_added,
         cast(sum(member_weeks.lines_removed) as bigint) as lines_removed,
         cast(sum(member_weeks.tool_calls) as bigint) as tool_calls,

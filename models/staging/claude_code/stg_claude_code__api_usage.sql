@@ -42,7 +42,7 @@ ranked as (
 
 final as (
     select
-        {{ dbt.hash("message_id || '|' || coalesce(request_id, '')") }} as api_request_key,
+        {{ row_key(['message_id', 'request_id']) }} as api_request_key,
         message_id,
         request_id,
         session_id,

@@ -43,7 +43,7 @@ deduplicated as (
 
 final as (
     select
-        {{ dbt.hash("user_email || '|' || cast(usage_date as varchar)") }} as daily_usage_key,
+        {{ row_key(['user_email', 'usage_date']) }} as daily_usage_key,
         user_email,
         usage_date,
         is_active,

@@ -6,7 +6,7 @@ usage_events as (
 
 final as (
     select
-        {{ dbt.hash("_source_file || ':' || cast(_line_number as varchar)") }} as usage_event_key,
+        {{ row_key(['_source_file', '_line_number']) }} as usage_event_key,
         {{ json_text('record', '$.Kind') }} as usage_kind,
         {{ json_text('record', '$.Model') }} as model_name,
         _source_file as source_file,

@@ -6,7 +6,7 @@ log_records as (
 
 renamed as (
     select
-        {{ dbt.hash("_source_file || ':' || cast(_line_number as varchar) || ':' || cast(_record_index as varchar)") }}
+        {{ row_key(['_source_file', '_line_number', '_record_index']) }}
             as otel_event_key,
         attributes['session.id'] as session_id,
         attributes['user.id'] as anonymous_user_id,

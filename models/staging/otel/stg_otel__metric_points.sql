@@ -6,7 +6,7 @@ points as (
 
 final as (
     select
-        {{ dbt.hash("_source_file || ':' || cast(_line_number as varchar) || ':' || cast(_record_index as varchar)") }}
+        {{ row_key(['_source_file', '_line_number', '_record_index']) }}
             as metric_point_key,
         metric_name,
         metric_unit,
