@@ -27,7 +27,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	@# The dbt templater opens the profile's DuckDB file: give it a scratch one, never the user's warehouse.
 	mkdir -p target/sqlfluff
-	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros
+	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros tests/dbt
 
 clean:
 	rm -rf $(VENV) target logs

@@ -50,11 +50,12 @@ def summarise(paths: Paths) -> str:
         ).fetchall()
         if reasons:
             lines.append("  quarantine reasons: " + ", ".join(f"{r} ({n})" for r, n in reasons))
-        models = con.execute(
-            "select table_schema, table_name from information_schema.tables "
-            "where table_schema not in ('raw', 'main') order by 1, 2"
+        layers = con.execute(
+            "select table_schema, count(*), string_agg(table_name, ', ' order by table_name) "
+            "from information_schema.tables where table_schema not in ('raw', 'main') group by 1 order by 1"
         ).fetchall()
-        lines.append(f"  dbt relations built: {len(models)} ({', '.join(f'{s}.{t}' for s, t in models)})")
+        lines.append("  dbt layers built:")
+        lines += [f"    {schema:<14} {n:>3}: {names}" for schema, n, names in layers]
         return "\n".join(lines)
     finally:
         con.close()

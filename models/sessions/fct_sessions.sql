@@ -55,8 +55,10 @@ cursor_numbered as (
 cursor_sessions as (
     select
         events.*,
-        'cursor:' || cursor_numbered.developer_id || ':' || cast(cursor_numbered.session_number as {{ dbt.type_string() }})
-            as session_key
+        'cursor:'
+        || cursor_numbered.developer_id
+        || ':'
+        || cast(cursor_numbered.session_number as {{ dbt.type_string() }}) as session_key
     from events
     inner join cursor_numbered on events.event_key = cursor_numbered.event_key
 ),

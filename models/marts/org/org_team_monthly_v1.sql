@@ -40,9 +40,13 @@ final as (
         cast(sum(commits) as bigint) as commits,
         cast(sum(pull_requests) as bigint) as pull_requests,
         cast(sum(lines_added) as bigint) as lines_added,
-        cast(case when sum(sessions) > 0 then sum({{ money('cost_usd') }}) / sum(sessions) end as double) as cost_per_session_usd,
         cast(
-            case when sum(commits) + sum(pull_requests) > 0 then sum({{ money('cost_usd') }}) / (sum(commits) + sum(pull_requests))
+            case when sum(sessions) > 0 then sum({{ money('cost_usd') }}) / sum(sessions) end as double
+        ) as cost_per_session_usd,
+        cast(
+            case
+                when sum(commits) + sum(pull_requests) > 0
+                    then sum({{ money('cost_usd') }}) / (sum(commits) + sum(pull_requests))
             end as double
         ) as cost_per_output_usd,
         cast(case when sum(tool_calls) > 0 then sum(tool_failures) * 1.0 / sum(tool_calls) end as double)
