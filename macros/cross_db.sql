@@ -113,3 +113,28 @@
 {% macro money(expression) -%}
     cast({{ expression }} as decimal(38, 10))
 {%- endmacro %}
+
+
+{#- The warehouse's tables with their row estimates, from the engine's catalog. -#}
+{% macro table_storage() -%}
+    {{ return(adapter.dispatch('table_storage', 'ai_telemetry')()) }}
+{%- endmacro %}
+
+{% macro duckdb__table_storage() -%}
+    select
+        schema_name as table_schema,
+        table_name,
+        estimated_size as estimated_rows,
+        column_count
+    from duckdb_tables()
+    where database_name = current_database() and not temporary
+{%- endmacro %}
+
+{% macro default__table_storage() -%}
+    select
+        table_schema,
+        table_name,
+        cast(null as bigint) as estimated_rows,
+        cast(null as bigint) as column_count
+    from information_schema.tables
+{%- endmacro %}

@@ -109,6 +109,18 @@ DESCRIPTIONS = {
     "median_tool_calls": "Median tool calls per session.",
     "mean_retries": "Mean retries per session.",
     "median_tokens": "Median tokens per session.",
+    "task_type": "Session task type: shipping, code_change, testing, investigation, assisted_coding, conversation.",
+    "median_session_minutes": "Median session duration in minutes.",
+    "median_duration_seconds": "Median duration of a call or request.",
+    "retries_per_session": "Retries per session.",
+    "row_kind": "path (a whole milestone sequence) or edge (one step, Sankey-ready).",
+    "journey": "The milestones in the order reached, or the step.",
+    "source_milestone": "Step from (edges).",
+    "target_milestone": "Step to (edges).",
+    "table_schema": "Schema.",
+    "table_name": "Table.",
+    "estimated_rows": "Rows, as the engine's catalog estimates them.",
+    "column_count": "Columns.",
 }
 
 MARTS = {
@@ -216,6 +228,35 @@ TEAM_WEEKLY = {
     "member_cost_usd_max": "double",
 }
 
+MARTS["developer"]["developer_task_resolution"] = {
+    "description": "Time to resolution by task type, per developer and week.",
+    "grain": ["developer_id", "week_start", "task_type"],
+    "columns": {
+        "developer_id": "varchar",
+        "week_start": "date",
+        "task_type": "varchar",
+        "sessions": "bigint",
+        "sessions_succeeded": "bigint",
+        "median_session_minutes": "double",
+        "median_minutes_to_resolution": "double",
+        "total_tokens": "bigint",
+    },
+}
+MARTS["developer"]["developer_tool_usage"] = {
+    "description": "Tool and feature usage with error rates by interaction type, per developer and week.",
+    "grain": ["developer_id", "week_start", "tool", "feature"],
+    "columns": {
+        "developer_id": "varchar",
+        "week_start": "date",
+        "tool": "varchar",
+        "feature": "varchar",
+        "uses": "bigint",
+        "failures": "bigint",
+        "failure_rate": "double",
+        "median_duration_seconds": "double",
+    },
+}
+
 MARTS["team"] = {
     "team_weekly": {
         "description": "Team aggregates per week for team leads: usage trend, adoption, distribution across "
@@ -246,6 +287,25 @@ MARTS["team"] = {
         },
     },
 }
+MARTS["team"]["team_interaction_patterns"] = {
+    "description": "Successful interaction patterns per team and month: success rate, duration, prompts, "
+    "tool calls and retries by task type. Teams under min_group_size never appear.",
+    "grain": ["team", "month_start", "task_type"],
+    "columns": {
+        "team": "varchar",
+        "month_start": "date",
+        "task_type": "varchar",
+        "sessions": "bigint",
+        "sessions_succeeded": "bigint",
+        "session_success_rate": "double",
+        "median_session_minutes": "double",
+        "median_prompts": "double",
+        "median_tool_calls": "double",
+        "retries_per_session": "double",
+        "tool_error_rate": "double",
+    },
+}
+
 MARTS["org"] = {
     "org_daily": {
         "description": "Organisation roll-up per day and tool for engineering managers: adoption, cost, "
@@ -350,6 +410,18 @@ MARTS["platform"] = {
         },
     },
 }
+MARTS["platform"]["storage_by_table"] = {
+    "description": "Storage per warehouse table (row estimates from the engine catalog), for capacity planning. "
+    "A live snapshot of the catalog when the mart was built.",
+    "grain": ["table_schema", "table_name"],
+    "columns": {
+        "table_schema": "varchar",
+        "table_name": "varchar",
+        "estimated_rows": "bigint",
+        "column_count": "bigint",
+    },
+}
+
 MARTS["product"] = {
     "feature_usage_weekly": {
         "description": "Feature and tool usage per week, anonymised: no identifiers, and only groups of at "
@@ -396,6 +468,18 @@ MARTS["product"] = {
             "median_tool_calls": "double",
             "mean_retries": "double",
             "median_tokens": "double",
+        },
+    },
+    "journey_paths": {
+        "description": "User journeys through the milestones (paths and Sankey steps), anonymised: only those "
+        "taken by at least min_group_size developers.",
+        "grain": ["row_kind", "journey"],
+        "columns": {
+            "row_kind": "varchar",
+            "journey": "varchar",
+            "source_milestone": "varchar",
+            "target_milestone": "varchar",
+            "developers": "bigint",
         },
     },
 }

@@ -139,7 +139,11 @@ aggregated as (
         sum(case when event_name = 'pull_request_created' then quantity else 0 end) as pull_requests,
         max(case when reverse_position = 1 then outcome end) as last_outcome,
         sum(case when (is_tool_call or event_object = 'ai_request') and outcome = 'ok' then 1 else 0 end)
-            as successful_actions
+            as successful_actions,
+        sum(case when event_name in ('edit_accepted', 'edit_rejected') then quantity else 0 end) as edit_attempts,
+        sum(case when event_name = 'tests_run' then quantity else 0 end) as test_runs,
+        sum(case when tool_name in ('Read', 'Grep', 'Glob', 'WebFetch', 'WebSearch', 'Task') then 1 else 0 end)
+            as exploration_calls
     from sequenced
     group by session_key
 ),
@@ -153,6 +157,16 @@ final as (
         -- Outcome, first rule that applies: code landed (an accepted edit, a commit or a PR) -> succeeded;
         -- the last action failed -> errored; at most one prompt and nothing done -> abandoned;
         -- otherwise the session talked without changing code -> completed.
+        -- Task type, first rule that applies: shipping (a commit or PR), code_change (edits attempted),
+        -- testing (tests run), investigation (reading and searching only), conversation (no tools).
+        case
+            when commits + pull_requests > 0 then 'shipping'
+            when edit_attempts > 0 then 'code_change'
+            when test_runs > 0 then 'testing'
+            when exploration_calls > 0 then 'investigation'
+            when tool = 'cursor' then 'assisted_coding'
+            else 'conversation'
+        end as task_type,
         case
             when edits_accepted + commits + pull_requests > 0 then 'succeeded'
             when last_outcome = 'error' then 'errored'
