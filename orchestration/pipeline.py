@@ -1,4 +1,9 @@
-"""The main job behind `ai-telemetry run`: sample data if needed, load, build, summarise."""
+"""The main job behind `ai-telemetry run`: the Dagster job `full_run`, executed in process.
+
+Sample data is generated first when the landing folder is empty; then the same job `dagster dev` shows
+(raw load, dbt build with its tests as checks, the Great Expectations gate, publishing) runs, and a
+summary is printed.
+"""
 
 from __future__ import annotations
 
@@ -12,30 +17,37 @@ import duckdb
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
 
 RAW_TABLES = [
-    "claude_code_records",
-    "otel_log_records",
-    "otel_metric_points",
-    "cursor_daily_usage",
-    "cursor_usage_events",
-    "org_directory",
-    "quarantine",
-]
+    "claude_code_records", "otel_log_records", "otel_metric_points", "cursor_daily_usage",
+    "cursor_usage_events", "org_directory", "quarantine",
+]  # fmt: skip
+DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 
 def landing_is_empty(paths: Paths) -> bool:
     return not paths.landing.exists() or not any(p.is_file() for p in paths.landing.rglob("*"))
 
 
-def dbt_build(paths: Paths, *extra: str) -> bool:
-    """`dbt build` on the warehouse; True when every node passed.
-
-    dbt runs in its own process so that no DuckDB connection outlives it in ours (a DuckDB file open
-    for writing cannot be opened by anyone else).
-    """
+def dbt_command(paths: Paths, *args: str) -> bool:
+    """Runs dbt in its own process (a DuckDB file open for writing locks out everyone else)."""
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), "build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
+    command = [str(dbt), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
     env = {**os.environ, HOME_ENV_VAR: str(paths.home)}
-    return subprocess.run([*command, *extra], env=env, cwd=PROJECT_DIR, check=False).returncode == 0
+    return subprocess.run(command, env=env, cwd=PROJECT_DIR, check=False).returncode == 0
+
+
+def dbt_build(paths: Paths, *extra: str) -> bool:
+    """`dbt build` on the warehouse; True when every node passed."""
+    return dbt_command(paths, "build", *extra)
+
+
+def dagster_home(paths: Paths) -> Path:
+    """The Dagster instance for this data home, with usage telemetry off."""
+    home = Path(os.environ.get("DAGSTER_HOME") or paths.home / "dagster")
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text(DAGSTER_YAML)
+    return home
 
 
 def summarise(paths: Paths) -> str:
@@ -63,17 +75,43 @@ def summarise(paths: Paths) -> str:
 
 def run_pipeline(paths: Paths, *, developers: int = 30, days: int = 42, seed: int = 7) -> int:
     from orchestration.generator import GenerateConfig, generate
-    from orchestration.loader import load
 
+    os.environ[HOME_ENV_VAR] = str(paths.home)
     if landing_is_empty(paths):
         summary = generate(GenerateConfig(out=paths.landing, developers=developers, days=days, seed=seed))
         print(f"landing folder was empty: generated a sample organisation\n  {summary.describe()}")
-    loaded = load(paths.landing, paths.warehouse)
-    print(f"loaded {paths.landing}\n{loaded.describe()}")
-    ok = dbt_build(paths)
+    # Dagster reads the dbt manifest when the definitions load.
+    if not dbt_command(paths, "parse", "--quiet"):
+        print("dbt parse failed", file=sys.stderr)
+        return 1
+    os.environ["DAGSTER_HOME"] = str(dagster_home(paths))
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    job = defs.resolve_job_def("full_run")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    failed_checks = [
+        f"{check.asset_key.to_user_string()}:{check.check_name}"
+        for check in result.get_asset_check_evaluations()
+        if not check.passed
+    ]
+    published = [
+        event.asset_key.to_user_string()
+        for event in result.get_asset_materialization_events()
+        if event.asset_key.path[0] == "published"
+    ]
     print(summarise(paths))
-    if not ok:
-        print("dbt build failed: see the log above", file=sys.stderr)
+    outcome = "succeeded" if result.success else "failed"
+    print(f"dagster run {result.run_id} ({outcome}), instance {os.environ['DAGSTER_HOME']}")
+    if failed_checks:
+        print("checks failed, nothing published: " + ", ".join(failed_checks), file=sys.stderr)
+    if published:
+        print(f"published ({len(published)} audiences) to {paths.published}:")
+        for path in sorted(paths.published.glob("*.duckdb")):
+            print(f"  {path}")
+    if not result.success or failed_checks or not published:
         return 1
     print("run complete")
     return 0

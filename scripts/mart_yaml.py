@@ -121,6 +121,13 @@ DESCRIPTIONS = {
     "table_name": "Table.",
     "estimated_rows": "Rows, as the engine's catalog estimates them.",
     "column_count": "Columns.",
+    "publish_version": "Version id of the publish attempt.",
+    "audience": "developer, team, org, platform or product.",
+    "published_at": "When it was attempted (UTC).",
+    "git_commit": "Commit of the models.",
+    "validation_outcome": "passed or failed.",
+    "failed_checks": "The failing expectations, when it failed.",
+    "is_published": "True when the audience file was replaced.",
 }
 
 MARTS = {
@@ -419,6 +426,20 @@ MARTS["platform"]["storage_by_table"] = {
         "table_name": "varchar",
         "estimated_rows": "bigint",
         "column_count": "bigint",
+    },
+}
+
+MARTS["platform"]["publish_history"] = {
+    "description": "Every publish attempt per audience: version, time, commit, validation outcome.",
+    "grain": ["publish_version", "audience"],
+    "columns": {
+        "publish_version": "varchar",
+        "audience": "varchar",
+        "published_at": "timestamp",
+        "git_commit": "varchar",
+        "validation_outcome": "varchar",
+        "failed_checks": "varchar",
+        "is_published": "boolean",
     },
 }
 

@@ -144,3 +144,15 @@ create table if not exists raw.org_directory (
     _loaded_at timestamptz not null,
     record json not null
 );
+
+-- Written by the publish step (and by the quality gate when it holds a version back).
+create table if not exists raw.publish_log (
+    version varchar not null,
+    audience varchar not null,
+    published_at timestamptz not null,
+    git_commit varchar not null,
+    validation_outcome varchar not null,   -- passed | failed
+    failed_checks varchar,
+    row_counts json,
+    published boolean not null
+);

@@ -1,0 +1,80 @@
+"""Assets: the raw load per source, every dbt model, and one published file per audience."""
+
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster_dbt import DbtCliResource, dbt_assets
+
+from orchestration.defs.project import LayerTranslator, dbt_project
+from orchestration.defs.resources import TelemetryHome
+from orchestration.publish import AUDIENCES, MART_SCHEMA
+
+RAW_TABLES = {
+    "claude_code_records": "Claude Code transcript lines (payload reduced to kinds and sizes).",
+    "otel_log_records": "Claude Code OpenTelemetry events.",
+    "otel_metric_points": "Claude Code OpenTelemetry metric points.",
+    "cursor_daily_usage": "Cursor Admin API daily usage rows.",
+    "cursor_usage_events": "Cursor usage-events export rows.",
+    "org_directory": "Org directory rows.",
+    "quarantine": "Lines that could not be loaded, with a reason (the dead-letter queue).",
+    "load_manifest": "Files and prefixes loaded.",
+    "load_batches": "Load runs.",
+}
+
+
+@multi_asset(
+    specs=[AssetSpec(AssetKey(["raw", t]), description=d, group_name="raw") for t, d in RAW_TABLES.items()],
+    can_subset=False,
+)
+def raw_load(context: AssetExecutionContext, telemetry: TelemetryHome):
+    """Loads every source under the landing folder into raw.* (idempotent; only new lines load)."""
+    from orchestration.loader import load
+
+    paths = telemetry.paths()
+    summary = load(paths.landing, paths.warehouse)
+    context.log.info(summary.describe())
+    for table in RAW_TABLES:
+        stats = summary.sources.get(table)
+        yield MaterializeResult(
+            asset_key=AssetKey(["raw", table]),
+            metadata={"batch_id": summary.batch_id, "rows_loaded_in_batch": summary.rows_loaded,
+                      "rows_quarantined_in_batch": summary.rows_quarantined,
+                      **({"files_seen": stats.files_seen} if stats else {})},
+        )  # fmt: skip
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+    """dbt build: every model, seed and test (tests become asset checks)."""
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+def mart_key(mart: str) -> AssetKey:
+    return AssetKey([MART_SCHEMA, mart])
+
+
+@multi_asset(
+    specs=[
+        AssetSpec(
+            AssetKey(["published", audience]),
+            deps=[mart_key(m) for marts in AUDIENCES.values() for m in marts],
+            description=f"{audience}.duckdb: only the {audience} persona's marts, published atomically.",
+            group_name="published",
+        )
+        for audience in AUDIENCES
+    ],
+    can_subset=False,
+)
+def published_files(context: AssetExecutionContext, telemetry: TelemetryHome):
+    """Publishes all five audience files together, after every blocking check on every mart passed."""
+    from orchestration.publish import publish, record_outcome
+
+    paths = telemetry.paths()
+    result = publish(paths)
+    record_outcome(paths.warehouse, result.version, "passed", [], {
+        audience: {m: result.row_counts[m] for m in marts} for audience, marts in AUDIENCES.items()
+    })  # fmt: skip
+    for audience, path in result.files.items():
+        yield MaterializeResult(
+            asset_key=AssetKey(["published", audience]),
+            metadata={"path": str(path), "version": result.version,
+                      **{m: result.row_counts[m] for m in AUDIENCES[audience]}},
+        )  # fmt: skip

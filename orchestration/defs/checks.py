@@ -1,0 +1,47 @@
+"""Great Expectations suites as blocking asset checks on the candidate marts."""
+
+from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, multi_asset_check
+
+from orchestration.defs.assets import mart_key
+from orchestration.defs.resources import TelemetryHome
+from orchestration.publish import AUDIENCES, record_outcome
+from orchestration.quality import computed_suites
+
+# Computed suites check a mart of their own: where a failure shows in the UI.
+COMPUTED_ON = {"reconciliation_tokens": "developer_daily_v1", "freshness": "source_freshness_v1",
+               "cost_distribution": "org_daily_v1"}  # fmt: skip
+MARTS = [m for marts in AUDIENCES.values() for m in marts]
+
+
+@multi_asset_check(
+    specs=[AssetCheckSpec("great_expectations", asset=mart_key(m), blocking=True) for m in MARTS]
+    + [AssetCheckSpec(f"gx_{name}", asset=mart_key(COMPUTED_ON[name]), blocking=True) for name in computed_suites()],
+    can_subset=False,
+)
+def great_expectations_gate(context: AssetCheckExecutionContext, telemetry: TelemetryHome):
+    """Runs every suite in expectations/ (and the computed ones) on the candidate marts."""
+    from orchestration.quality import run_gate
+
+    paths = telemetry.paths()
+    result = run_gate(paths)
+    context.log.info(f"{result.suites_run} suites, {result.expectations_run} expectations; docs: {result.data_docs}")
+    by_suite: dict[str, list[str]] = {}
+    for failure in result.failures:
+        context.log.error(failure.describe())
+        by_suite.setdefault(failure.suite, []).append(failure.describe())
+    if result.failures:
+        # The publish log records the version held back, and why.
+        record_outcome(paths.warehouse, f"held-{context.run_id[:8]}", "failed",
+                       [f.describe() for f in result.failures], {})  # fmt: skip
+    for mart in MARTS:
+        failed = by_suite.get(mart, [])
+        yield AssetCheckResult(
+            asset_key=mart_key(mart), check_name="great_expectations", passed=not failed,
+            severity=AssetCheckSeverity.ERROR, metadata={"failures": "\n".join(failed) or "none"},
+        )  # fmt: skip
+    for name, mart in COMPUTED_ON.items():
+        failed = by_suite.get(name, [])
+        yield AssetCheckResult(
+            asset_key=mart_key(mart), check_name=f"gx_{name}", passed=not failed,
+            severity=AssetCheckSeverity.ERROR, metadata={"failures": "\n".join(failed) or "none"},
+        )  # fmt: skip

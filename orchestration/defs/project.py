@@ -1,0 +1,35 @@
+"""The dbt project as Dagster sees it, and how its nodes become asset keys and groups."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from dagster import AssetKey
+from dagster_dbt import DagsterDbtTranslator, DbtProject
+
+from orchestration.paths import PROJECT_DIR
+
+dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR / "profiles")
+dbt_project.prepare_if_dev()
+
+# dbt's folders are the layers; their assets are grouped by them.
+LAYERS = ("staging", "intermediate", "events", "sessions", "value_streams", "marts")
+
+
+class LayerTranslator(DagsterDbtTranslator):
+    """Sources are the raw-load assets (raw/<table>); models are <schema>/<name>, grouped by layer."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return AssetKey(["raw", dbt_resource_props["name"]])
+        return AssetKey([dbt_resource_props["schema"], dbt_resource_props["alias"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        if dbt_resource_props["resource_type"] == "seed":
+            return "reference"
+        folders = dbt_resource_props.get("fqn", [])[1:-1]
+        for layer in LAYERS:
+            if layer in folders:
+                return layer if layer != "marts" else f"marts_{folders[folders.index(layer) + 1]}"
+        return "dbt"

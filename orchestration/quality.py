@@ -1,0 +1,191 @@
+"""The Great Expectations gate: every published mart's suite runs on the candidate marts first.
+
+Suites live in expectations/ as Great Expectations JSON, reviewed like code. GX 1.24 over SQLAlchemy and
+duckdb-engine returns no metric rows, so each mart is fetched from DuckDB as a DataFrame and validated as
+a pandas batch. Beside the mart suites, computed frames are validated too: token reconciliation between
+layers, source freshness and a cost-spike check against each day's trailing median. Results are stored and
+rendered as GX Data Docs under $AI_TELEMETRY_HOME/gx.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from orchestration.paths import PROJECT_DIR, Paths
+
+EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
+# A day's cost per active developer above this multiple of its trailing median (up to 14 earlier days,
+# at least 7) fails the gate.
+COST_SPIKE_MULTIPLE = float(os.environ.get("AI_TELEMETRY_COST_SPIKE_MULTIPLE", "15"))
+# A source whose newest record trails the newest of all sources by more than this fails freshness.
+MAX_SOURCE_LAG_HOURS = float(os.environ.get("AI_TELEMETRY_MAX_SOURCE_LAG_HOURS", "72"))
+
+COMPUTED_FRAMES = {
+    "reconciliation_tokens": """
+        with mart as (
+            select activity_date, sum(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) as t
+            from marts.developer_daily_v1 group by 1
+        ),
+        staged as (
+            select cast(responded_at as date) as activity_date,
+                   input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens as t
+            from staging.stg_claude_code__api_usage
+            union all
+            select cast(occurred_at as date), input_tokens + output_tokens + cache_read_tokens
+                   + (input_with_cache_write_tokens - input_tokens)
+            from staging.stg_cursor__usage_events
+        ),
+        staged_days as (select activity_date, sum(t) as t from staged group by 1)
+        select coalesce(mart.activity_date, staged_days.activity_date) as activity_date,
+               coalesce(mart.t, 0) as mart_tokens, coalesce(staged_days.t, 0) as staged_tokens,
+               coalesce(mart.t, 0) - coalesce(staged_days.t, 0) as difference
+        from mart full outer join staged_days on mart.activity_date = staged_days.activity_date
+    """,
+    "freshness": """
+        with newest as (
+            select landing_source, newest_event_at from marts.source_freshness_v1 where newest_event_at is not null
+        )
+        select landing_source, newest_event_at,
+               (epoch((select max(newest_event_at) from newest)) - epoch(newest_event_at)) / 3600.0 as lag_hours
+        from newest
+    """,
+    "cost_distribution": """
+        with days as (
+            select activity_date, sum(cost_usd) as cost_usd, max(active_developers) as developers
+            from marts.org_daily_v1 group by 1
+        ),
+        with_trailing as (
+            select activity_date, cost_usd, cost_usd / developers as cost_per_developer,
+                   median(cost_usd / developers) over recent as trailing_median,
+                   count(*) over recent as trailing_days
+            from days
+            window recent as (order by activity_date rows between 14 preceding and 1 preceding)
+        )
+        select activity_date, cost_usd, cost_per_developer, trailing_median,
+               case when trailing_days >= 7 and trailing_median > 0 then cost_per_developer / trailing_median end
+                   as ratio_to_trailing_median
+        from with_trailing
+    """,
+}
+
+
+@dataclass(frozen=True)
+class Failure:
+    suite: str
+    expectation: str
+    column: str | None
+    unexpected_count: int | None
+    unexpected_sample: list
+
+    def describe(self) -> str:
+        where = f" on {self.column}" if self.column else ""
+        rows = f": {self.unexpected_count} rows, e.g. {self.unexpected_sample[:5]}" if self.unexpected_count else ""
+        return f"{self.suite}: {self.expectation}{where}{rows}"
+
+
+@dataclass
+class GateResult:
+    failures: list[Failure] = field(default_factory=list)
+    suites_run: int = 0
+    expectations_run: int = 0
+    data_docs: Path | None = None
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+
+def load_suites() -> dict[str, dict]:
+    return {p.stem: json.loads(p.read_text()) for p in sorted(EXPECTATIONS_DIR.glob("*.json"))}
+
+
+def computed_suites() -> dict[str, dict]:
+    def suite(name: str, expectations: list[dict]) -> dict:
+        return {"name": name, "expectations": expectations, "meta": {"source": "orchestration/quality.py"}}
+
+    def between(column: str, **bounds: float) -> dict:
+        return {"type": "expect_column_values_to_be_between", "kwargs": {"column": column, **bounds}, "meta": {}}
+
+    return {
+        "reconciliation_tokens": suite("reconciliation_tokens", [between("difference", min_value=0, max_value=0)]),
+        "freshness": suite("freshness", [between("lag_hours", min_value=0, max_value=MAX_SOURCE_LAG_HOURS)]),
+        "cost_distribution": suite(
+            "cost_distribution", [between("ratio_to_trailing_median", min_value=0, max_value=COST_SPIKE_MULTIPLE)]
+        ),
+    }
+
+
+def fetch_frames(warehouse: Path, suites: dict[str, dict]) -> dict[str, pd.DataFrame]:
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        frames = {}
+        for name in suites:
+            sql = COMPUTED_FRAMES.get(name) or f'select * from marts."{name}"'  # noqa: S608 (names from our suites)
+            frames[name] = con.execute(sql).df()
+        return frames
+    finally:
+        con.close()
+
+
+def run_gate(paths: Paths) -> GateResult:
+    """Validates the candidate marts; nothing is published unless the result passed."""
+    import great_expectations as gx
+    from great_expectations.checkpoint import UpdateDataDocsAction
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+    suites = {**load_suites(), **computed_suites()}
+    frames = fetch_frames(paths.warehouse, suites)
+    context = gx.get_context(mode="file", project_root_dir=str(paths.home))
+    source = context.data_sources.add_or_update_pandas("candidate_marts")
+    result = GateResult()
+    for name, spec in suites.items():
+        asset = source.get_asset(name) if name in source.get_asset_names() else source.add_dataframe_asset(name)
+        batch = (
+            asset.get_batch_definition("whole")
+            if "whole" in [b.name for b in asset.batch_definitions]
+            else asset.add_batch_definition_whole_dataframe("whole")
+        )
+        suite = ExpectationSuite(name=name, meta=spec.get("meta", {}))
+        for item in spec["expectations"]:
+            suite.add_expectation_configuration(ExpectationConfiguration(type=item["type"], kwargs=item["kwargs"]))
+        suite = context.suites.add_or_update(suite)
+        definition = context.validation_definitions.add_or_update(
+            gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        checkpoint = context.checkpoints.add_or_update(
+            gx.Checkpoint(
+                name=f"gate_{name}",
+                validation_definitions=[definition],
+                actions=[UpdateDataDocsAction(name="data_docs")],
+                result_format={"result_format": "SUMMARY", "partial_unexpected_count": 10},
+            )
+        )
+        run = checkpoint.run(batch_parameters={"dataframe": frames[name]})
+        result.suites_run += 1
+        for validation in run.run_results.values():
+            for outcome in validation.results:
+                result.expectations_run += 1
+                if not outcome.success:
+                    kwargs = outcome.expectation_config.kwargs
+                    result.failures.append(
+                        Failure(
+                            suite=name,
+                            expectation=outcome.expectation_config.type,
+                            column=kwargs.get("column") or ",".join(kwargs.get("column_list", [])) or None,
+                            unexpected_count=outcome.result.get("unexpected_count"),
+                            unexpected_sample=list(outcome.result.get("partial_unexpected_list") or []),
+                        )
+                    )
+    docs = paths.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    result.data_docs = docs if docs.exists() else None
+    return result
