@@ -62,10 +62,15 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     developers = query(warehouse, "select count(*), count(distinct team) from staging.stg_org__developers")[0]
     assert developers == (8, 3)
 
+    published = sorted((home / "published").glob("*.duckdb"))
+    assert [p.name for p in published] == [f"{a}.duckdb" for a in ("developer", "org", "platform", "product", "team")]
+
     # A second run finds the landing folder full: no generation, nothing new loaded, same staged numbers.
     assert run_main(home, monkeypatch, "run") == 0
     out = capsys.readouterr().out
-    assert "generated" not in out and "0 rows loaded" in out
+    assert "generated" not in out and "run complete" in out
+    last_batch = query(warehouse, "select lines_loaded from raw.load_batches order by started_at desc limit 1")
+    assert last_batch == [(0,)]
     again = query(
         warehouse,
         "select count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens) "
