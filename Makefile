@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: run test lint install clean
+.PHONY: run test lint install clean dev
 
 $(BIN)/ai-telemetry: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ lint: install
 	@# The dbt templater opens the profile's DuckDB file: give it a scratch one, never the user's warehouse.
 	mkdir -p target/sqlfluff
 	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros tests/dbt
+
+## Dagster's UI on http://127.0.0.1:3000 (instance under $AI_TELEMETRY_HOME/dagster, usage telemetry off).
+dev: install
+	mkdir -p $${AI_TELEMETRY_HOME:-data}/dagster
+	test -f $${AI_TELEMETRY_HOME:-data}/dagster/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $${AI_TELEMETRY_HOME:-data}/dagster/dagster.yaml
+	DAGSTER_HOME=$$(cd $${AI_TELEMETRY_HOME:-data}/dagster && pwd) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
 
 clean:
 	rm -rf $(VENV) target logs
