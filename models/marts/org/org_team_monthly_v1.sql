@@ -6,24 +6,15 @@ weekly as (
     select * from {{ ref('developer_weekly', v=1) }}
 ),
 
-developers as (
-    select * from {{ ref('int_developers_enriched') }}
-),
-
 team_sizes as (
-    select
-        team,
-        count(*) as members
-    from developers
-    where is_in_directory
-    group by team
+    select * from {{ ref('int_teams_sized') }}
 ),
 
 labelled as (
     select
         weekly.*,
         case
-            when team_sizes.members >= {{ var('min_group_size') }} then weekly.team else 'other teams'
+            when team_sizes.is_reportable then weekly.team else 'other teams'
         end as reported_team
     from weekly
     left join team_sizes on weekly.team = team_sizes.team

@@ -6,16 +6,9 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
-developers as (
-    select * from {{ ref('int_developers_enriched') }}
-),
-
 team_sizes as (
-    select team
-    from developers
-    where is_in_directory
-    group by team
-    having count(*) >= {{ var('min_group_size') }}
+    select * from {{ ref('int_teams_sized') }}
+    where is_reportable
 ),
 
 final as (

@@ -11,11 +11,8 @@ weekly as (
 ),
 
 team_sizes as (
-    select team
-    from developers
-    where is_in_directory
-    group by team
-    having count(*) >= {{ var('min_group_size') }}
+    select * from {{ ref('int_teams_sized') }}
+    where is_reportable
 ),
 
 shared as (

@@ -1,22 +1,13 @@
 -- Team aggregates for team leads; teams under the minimum group size never appear.
 with
 
-developers as (
-    select * from {{ ref('int_developers_enriched') }}
-),
-
 weekly as (
     select * from {{ ref('developer_weekly', v=1) }}
 ),
 
 team_sizes as (
-    select
-        team,
-        count(*) as members
-    from developers
-    where is_in_directory
-    group by team
-    having count(*) >= {{ var('min_group_size') }}
+    select * from {{ ref('int_teams_sized') }}
+    where is_reportable
 ),
 
 member_weeks as (
