@@ -114,3 +114,51 @@ def test_publish_replaces_files_atomically_for_open_readers(validated: Paths, tm
     finally:
         fresh.close()
     assert not list(paths.published.glob(".*.tmp"))
+
+
+READER = """
+import sys, time, duckdb
+path, seconds = sys.argv[1], float(sys.argv[2])
+reads = errors = 0
+versions = set()
+deadline = time.monotonic() + seconds
+while time.monotonic() < deadline:
+    try:
+        con = duckdb.connect(path, read_only=True)
+        version = con.execute("select version from publish_info").fetchone()[0]
+        rows = con.execute("select count(*) from org_daily_v1").fetchone()[0]
+        con.close()
+        if rows == 0:
+            raise RuntimeError("an empty version")
+        versions.add(version)
+        reads += 1
+    except Exception as error:
+        errors += 1
+        print("ERROR", repr(error), flush=True)
+print(reads, errors, len(versions), flush=True)
+"""
+
+
+def test_a_reader_sees_only_complete_versions_during_publishes(validated: Paths, tmp_path: Path) -> None:
+    """A process reading org.duckdb in a loop while three publishes replace it: no error, no partial file."""
+    import subprocess
+    import sys
+    import time
+
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home)
+    reader = subprocess.Popen(
+        [sys.executable, "-c", READER, str(paths.published / "org.duckdb"), "12"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    time.sleep(2)  # let the reader open the first version
+    published = []
+    for _ in range(3):
+        published.append(publish(paths).version)
+        time.sleep(0.5)
+    out, _ = reader.communicate(timeout=60)
+    reads, errors, versions = (int(x) for x in out.strip().splitlines()[-1].split())
+    assert errors == 0, out
+    assert reads > 10 and versions >= 2, out
+    assert len(set(published)) == 3
