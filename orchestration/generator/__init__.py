@@ -48,6 +48,7 @@ class GenerateSummary:
     developers: int
 
     def describe(self) -> str:
+        # Lines of the line-based files; records of the JSON exports (cursor_daily_usage).
         parts = [f"{self.lines[k]:,} {k} lines in {self.files[k]:,} files" for k in sorted(self.files)]
         return f"{self.developers} developers: " + "; ".join(parts)
 
