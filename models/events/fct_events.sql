@@ -18,6 +18,10 @@ tool_calls as (
     select * from {{ ref('stg_claude_code__tool_calls') }}
 ),
 
+system_events as (
+    select * from {{ ref('stg_claude_code__system_events') }}
+),
+
 api_usage as (
     select * from {{ ref('int_api_usage_costed') }}
 ),
@@ -108,8 +112,23 @@ transcript_tool_calls as (
     from tool_calls
 ),
 
+transcript_api_errors as (
+    select
+        session_id,
+        'transcript:api_error' as source_kind,
+        occurred_at,
+        'error' as outcome,
+        cast(null as {{ dbt.type_string() }}) as model_name,
+        cast(null as {{ dbt.type_string() }}) as tool_name,
+        'system:' || system_event_key as source_key
+    from system_events
+    where subtype = 'api_error'
+),
+
 transcript_events as (
     select * from transcript_sessions
+    union all
+    select * from transcript_api_errors
     union all
     select * from transcript_prompts
     union all
