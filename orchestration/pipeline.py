@@ -17,9 +17,14 @@ import duckdb
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
 
 RAW_TABLES = [
-    "claude_code_records", "otel_log_records", "otel_metric_points", "cursor_daily_usage",
-    "cursor_usage_events", "org_directory", "quarantine",
-]  # fmt: skip
+    "claude_code_records",
+    "otel_log_records",
+    "otel_metric_points",
+    "cursor_daily_usage",
+    "cursor_usage_events",
+    "org_directory",
+    "quarantine",
+]
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 

@@ -8,8 +8,11 @@ from orchestration.publish import AUDIENCES, record_outcome
 from orchestration.quality import computed_suites
 
 # Computed suites check a mart of their own: where a failure shows in the UI.
-COMPUTED_ON = {"reconciliation_tokens": "developer_daily_v1", "freshness": "source_freshness_v1",
-               "cost_distribution": "org_daily_v1"}  # fmt: skip
+COMPUTED_ON = {
+    "reconciliation_tokens": "developer_daily_v1",
+    "freshness": "source_freshness_v1",
+    "cost_distribution": "org_daily_v1",
+}
 MARTS = [m for marts in AUDIENCES.values() for m in marts]
 
 
@@ -31,17 +34,24 @@ def great_expectations_gate(context: AssetCheckExecutionContext, telemetry: Tele
         by_suite.setdefault(failure.suite, []).append(failure.describe())
     if result.failures:
         # The publish log records the version held back, and why.
-        record_outcome(paths.warehouse, f"held-{context.run_id[:8]}", "failed",
-                       [f.describe() for f in result.failures], {})  # fmt: skip
+        record_outcome(
+            paths.warehouse, f"held-{context.run_id[:8]}", "failed", [f.describe() for f in result.failures], {}
+        )
     for mart in MARTS:
         failed = by_suite.get(mart, [])
         yield AssetCheckResult(
-            asset_key=mart_key(mart), check_name="great_expectations", passed=not failed,
-            severity=AssetCheckSeverity.ERROR, metadata={"failures": "\n".join(failed) or "none"},
-        )  # fmt: skip
+            asset_key=mart_key(mart),
+            check_name="great_expectations",
+            passed=not failed,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"failures": "\n".join(failed) or "none"},
+        )
     for name, mart in COMPUTED_ON.items():
         failed = by_suite.get(name, [])
         yield AssetCheckResult(
-            asset_key=mart_key(mart), check_name=f"gx_{name}", passed=not failed,
-            severity=AssetCheckSeverity.ERROR, metadata={"failures": "\n".join(failed) or "none"},
-        )  # fmt: skip
+            asset_key=mart_key(mart),
+            check_name=f"gx_{name}",
+            passed=not failed,
+            severity=AssetCheckSeverity.ERROR,
+            metadata={"failures": "\n".join(failed) or "none"},
+        )
