@@ -1,0 +1,83 @@
+"""A run killed (SIGKILL) at any moment leaves every published file a complete version, and the next run
+recovers to the same marts as a clean run."""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.generator import GenerateConfig, generate
+from orchestration.publish import AUDIENCES
+
+# Platform marts describe the runs themselves (batch ids, load times, catalog sizes): they differ by design.
+RUN_DEPENDENT = {"pipeline_health_v1", "source_freshness_v1", "storage_by_table_v1", "publish_history_v1"}
+
+
+def run_command(home: Path) -> subprocess.Popen:
+    env = {**os.environ, "AI_TELEMETRY_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
+    return subprocess.Popen(
+        [str(Path(sys.executable).with_name("ai-telemetry")), "run"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def published_versions(home: Path) -> dict[str, str]:
+    versions = {}
+    for audience, marts in AUDIENCES.items():
+        con = duckdb.connect(str(home / "published" / f"{audience}.duckdb"), read_only=True)
+        try:
+            versions[audience] = con.execute("select version from publish_info").fetchone()[0]
+            for mart in marts:
+                con.execute(f'select count(*) from "{mart}"').fetchone()
+        finally:
+            con.close()
+    return versions
+
+
+def marts(home: Path) -> dict[str, list]:
+    con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
+    try:
+        names = [m for ms in AUDIENCES.values() for m in ms if m not in RUN_DEPENDENT]
+        return {m: sorted(con.execute(f'select * from marts."{m}"').fetchall(), key=repr) for m in names}
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_sigkill_at_random_moments_then_recovery(tmp_path: Path) -> None:
+    landing = tmp_path / "landing"
+    generate(GenerateConfig(out=landing, developers=10, days=10, seed=21))
+    clean, killed = tmp_path / "clean", tmp_path / "killed"
+    for home in (clean, killed):
+        shutil.copytree(landing, home / "landing")
+    assert run_command(clean).wait(timeout=900) == 0
+    rng = random.Random(4)
+    # First killed while loading or building from nothing, then completed, then killed again later on.
+    process = run_command(killed)
+    time.sleep(rng.uniform(1, 15))
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert run_command(killed).wait(timeout=900) == 0
+    for _ in range(3):
+        before = published_versions(killed)
+        process = run_command(killed)
+        time.sleep(rng.uniform(2, 40))
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=60)
+        after = published_versions(killed)  # every file opens and holds a whole version
+        assert set(after) == set(before)
+    assert run_command(killed).wait(timeout=900) == 0
+    assert marts(killed) == marts(clean)
+    published_versions(killed)
