@@ -13,6 +13,7 @@ Guarantees:
 from __future__ import annotations
 
 import csv
+import functools
 import re
 import time
 import uuid
@@ -113,11 +114,24 @@ def split_statements(sql: str) -> list[str]:
     return [s.strip().rstrip(";") for s in re.split(r";[ \t]*\n[ \t]*\n", sql) if s.strip().strip(";").strip()]
 
 
+@functools.cache
+def statements(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    """A SQL file's statements with the $parameters each names, read and split once per process."""
+    return tuple(
+        (statement, frozenset(re.findall(r"\$([a-z_]+)", statement)))
+        for statement in split_statements((SQL_DIR / name).read_text())
+    )
+
+
+def batch_lines_view(*, from_files: bool) -> str:
+    """batch_lines.sql defines the view twice: over Python-read segments (first), over whole files (second)."""
+    return statements("batch_lines.sql")[1 if from_files else 0][0]
+
+
 def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None) -> None:
     """Runs a file of our SQL, binding to each statement only the $parameters it names."""
     params = params or {}
-    for statement in split_statements((SQL_DIR / name).read_text()):
-        names = set(re.findall(r"\$([a-z_]+)", statement))
+    for statement, names in statements(name):
         con.execute(statement, {k: v for k, v in params.items() if k in names})
 
 
@@ -261,7 +275,7 @@ class Loader:
             retracted = {plan.path: self._retract(source, plan) for plan in plans}
             con.register("batch_files", self._files_table(source, [p.path for p in plans], plans))
             con.execute("set variable batch_paths = ?", [[p.path for p in plans]])
-            con.execute(split_statements((SQL_DIR / "batch_lines.sql").read_text())[1])
+            con.execute(batch_lines_view(from_files=True))
             self._transform(source, loaded_at)
             stage = "claude_stage" if source.name == "claude_code" else "otel_checked"
             facts = {
@@ -316,7 +330,7 @@ class Loader:
                 if source.kind == "csv":
                     counts = self._load_csv(source, segments, loaded_at)
                 else:
-                    con.execute(split_statements((SQL_DIR / "batch_lines.sql").read_text())[0])
+                    con.execute(batch_lines_view(from_files=False))
                     self._transform(source, loaded_at)
                     counts = self._counts(source)
                     con.execute("drop view batch_lines")
