@@ -47,6 +47,7 @@ MART_SCHEMA = "marts"
 @dataclass(frozen=True)
 class PublishResult:
     version: str
+    git_commit: str
     files: dict[str, Path]
     row_counts: dict[str, int]
 
@@ -63,14 +64,19 @@ def git_commit() -> str:
 
 
 def record_outcome(
-    warehouse: Path, version: str, outcome: str, failed: list[str], row_counts: dict[str, dict[str, int]]
+    warehouse: Path,
+    version: str,
+    outcome: str,
+    failed: list[str],
+    row_counts: dict[str, dict[str, int]],
+    commit: str | None = None,
 ) -> None:
     """Appends one publish-log row per audience (published or held back) to the warehouse."""
     con = duckdb.connect(str(warehouse))
     try:
         run_script(con, "schema.sql")
         now = datetime.now(UTC)
-        commit = git_commit()
+        commit = commit or git_commit()
         for audience in AUDIENCES:
             con.execute(
                 "insert into raw.publish_log values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -89,7 +95,9 @@ def record_outcome(
         con.close()
 
 
-def _write_audience_file(warehouse: Path, target: Path, marts: tuple[str, ...], version: str) -> dict[str, int]:
+def _write_audience_file(
+    warehouse: Path, target: Path, marts: tuple[str, ...], version: str, commit: str
+) -> dict[str, int]:
     """Copies the audience's marts into a new file beside `target`, then renames it into place."""
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.with_name(f".{target.stem}.{version}.{uuid.uuid4().hex[:6]}.tmp")
@@ -104,7 +112,7 @@ def _write_audience_file(warehouse: Path, target: Path, marts: tuple[str, ...], 
             con.execute(f'create view "{base}" as select * from "{mart}"')  # noqa: S608
             counts[mart] = con.execute(f'select count(*) from "{mart}"').fetchone()[0]  # noqa: S608
         con.execute("create table publish_info (version varchar, published_at timestamptz, git_commit varchar)")
-        con.execute("insert into publish_info values (?, ?, ?)", [version, datetime.now(UTC), git_commit()])
+        con.execute("insert into publish_info values (?, ?, ?)", [version, datetime.now(UTC), commit])
         con.execute("detach wh")
         con.execute("checkpoint")
     finally:
@@ -118,15 +126,16 @@ def _write_audience_file(warehouse: Path, target: Path, marts: tuple[str, ...], 
 def publish(paths: Paths, version: str | None = None) -> PublishResult:
     """Publishes every audience's file from the (already validated) warehouse marts."""
     version = version or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    commit = git_commit()  # once per publish: every file and log row names the same commit
     files: dict[str, Path] = {}
     counts: dict[str, int] = {}
     for audience, marts in AUDIENCES.items():
         target = paths.published / f"{audience}.duckdb"
-        counts.update(_write_audience_file(paths.warehouse, target, marts, version))
+        counts.update(_write_audience_file(paths.warehouse, target, marts, version, commit))
         files[audience] = target
     # Leftovers of a run killed mid-write are never read; clear them once they are clearly abandoned
     # (another run may be writing its own right now).
     for leftover in paths.published.glob(".*.tmp"):
         if datetime.now(UTC).timestamp() - leftover.stat().st_mtime > 3600:
             leftover.unlink(missing_ok=True)
-    return PublishResult(version=version, files=files, row_counts=counts)
+    return PublishResult(version=version, git_commit=commit, files=files, row_counts=counts)

@@ -89,6 +89,7 @@ def published_files(context: AssetExecutionContext, telemetry: TelemetryHome):
         "passed",
         [],
         {audience: {m: result.row_counts[m] for m in marts} for audience, marts in AUDIENCES.items()},
+        commit=result.git_commit,
     )
     for audience, path in result.files.items():
         yield MaterializeResult(
