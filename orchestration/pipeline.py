@@ -14,17 +14,11 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.loader import SOURCES
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
 
-RAW_TABLES = [
-    "claude_code_records",
-    "otel_log_records",
-    "otel_metric_points",
-    "cursor_daily_usage",
-    "cursor_usage_events",
-    "org_directory",
-    "quarantine",
-]
+# The loader's tables, from its source registry, and its dead-letter table.
+RAW_TABLES = [table for source in SOURCES for table in source.tables] + ["quarantine"]
 DAGSTER_YAML = "telemetry:\n  enabled: false\n"
 
 

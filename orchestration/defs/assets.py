@@ -5,6 +5,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
+from orchestration.loader import SOURCES
 from orchestration.publish import AUDIENCES, MART_SCHEMA
 
 RAW_TABLES = {
@@ -20,14 +21,7 @@ RAW_TABLES = {
 }
 
 
-TABLE_SOURCES = {
-    "claude_code_records": "claude_code",
-    "otel_log_records": "otel",
-    "otel_metric_points": "otel",
-    "cursor_daily_usage": "cursor_daily_usage",
-    "cursor_usage_events": "cursor_usage_events",
-    "org_directory": "org_directory",
-}
+TABLE_SOURCES = {table: source.name for source in SOURCES for table in source.tables}
 
 
 @multi_asset(
