@@ -1,5 +1,6 @@
 # Two entry points for a fresh machine (Python 3.11 and make): `make run` and `make test`.
 PYTHON ?= python3.11
+DAGSTER_PORT ?= 3000
 VENV ?= .venv
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
@@ -29,11 +30,11 @@ lint: install
 	mkdir -p target/sqlfluff
 	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros tests/dbt
 
-## Dagster's UI on http://127.0.0.1:3000 (instance under $AI_TELEMETRY_HOME/dagster, usage telemetry off).
+## Dagster's UI on http://127.0.0.1:$(DAGSTER_PORT) (instance under $AI_TELEMETRY_HOME/dagster, usage telemetry off).
 dev: install
 	mkdir -p $${AI_TELEMETRY_HOME:-data}/dagster
 	test -f $${AI_TELEMETRY_HOME:-data}/dagster/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $${AI_TELEMETRY_HOME:-data}/dagster/dagster.yaml
-	DAGSTER_HOME=$$(cd $${AI_TELEMETRY_HOME:-data}/dagster && pwd) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p 3000
+	DAGSTER_HOME=$$(cd $${AI_TELEMETRY_HOME:-data}/dagster && pwd) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 clean:
 	rm -rf $(VENV) target logs

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
-from dagster import Definitions
+from dagster import AssetKey, AssetSpec, Definitions
 
 from orchestration.defs.assets import dbt_models, published_files, raw_load
 from orchestration.defs.checks import great_expectations_gate
-from orchestration.defs.jobs import full_run
+from orchestration.defs.jobs import full_run, validate_and_publish
 from orchestration.defs.resources import TelemetryHome, dbt
 from orchestration.defs.schedules import nightly_full_run
 from orchestration.defs.sensors import new_raw_files
 
+# Written by the publish step, read by dbt as a source: declared here so it sits with the raw tables.
+publish_log = AssetSpec(
+    AssetKey(["raw", "publish_log"]),
+    description="Every publish attempt: version, time, models' git commit, row counts, validation outcome.",
+    group_name="raw",
+)
+
 defs = Definitions(
-    assets=[raw_load, dbt_models, published_files],
+    assets=[raw_load, dbt_models, published_files, publish_log],
     asset_checks=[great_expectations_gate],
-    jobs=[full_run],
+    jobs=[full_run, validate_and_publish],
     schedules=[nightly_full_run],
     sensors=[new_raw_files],
     resources={"dbt": dbt, "telemetry": TelemetryHome()},

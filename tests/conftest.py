@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,10 @@ import pytest
 
 from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
+from orchestration.paths import Paths
+from orchestration.pipeline import dbt_build
+from orchestration.publish import publish
+from orchestration.quality import run_gate
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 CANARY = "ZQX-CANARY-7f3e9b"
@@ -38,6 +43,26 @@ def real_landing(tmp_path: Path) -> Path:
     target = tmp_path / "landing" / "claude_code" / "viewer" / "projects"
     shutil.copytree(projects, target)
     return tmp_path / "landing"
+
+
+@pytest.fixture(scope="session")
+def validated(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+    """A generated organisation, built, validated and published once; tests work on copies of its home."""
+    paths = Paths(tmp_path_factory.mktemp("gate"))
+    generate(GenerateConfig(out=paths.landing, developers=16, days=21, seed=9))
+    load(paths.landing, paths.warehouse)
+    assert dbt_build(paths)
+    gate = run_gate(paths)
+    assert gate.passed, [f.describe() for f in gate.failures]
+    assert gate.suites_run >= 20 and gate.expectations_run > 200
+    assert gate.data_docs is not None and gate.data_docs.exists()
+    publish(paths)
+    return paths
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """sha256 of each published file: equal digests mean the bytes did not change."""
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.duckdb"))}
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
@@ -77,4 +102,4 @@ def file_lines(landing: Path, patterns: tuple[str, ...] = ("claude_code/**/*.jso
     return expected
 
 
-__all__ = ["CANARY", "accounted_lines", "file_lines", "load", "query"]
+__all__ = ["CANARY", "accounted_lines", "digests", "file_lines", "load", "query"]

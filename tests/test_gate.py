@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
+from conftest import digests
 
-from orchestration.generator import GenerateConfig, generate
-from orchestration.loader import load
 from orchestration.paths import Paths
-from orchestration.pipeline import dbt_build
 from orchestration.publish import AUDIENCES, publish
-from orchestration.quality import run_gate
 
 # Each fault, as SQL run on the candidate marts, and the suite and expectation that must name it.
 FAULTS = {
@@ -44,25 +40,6 @@ FAULTS = {
 }
 
 
-@pytest.fixture(scope="module")
-def validated(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """A generated organisation, built, validated and published once."""
-    paths = Paths(tmp_path_factory.mktemp("gate"))
-    generate(GenerateConfig(out=paths.landing, developers=16, days=21, seed=9))
-    load(paths.landing, paths.warehouse)
-    assert dbt_build(paths)
-    gate = run_gate(paths)
-    assert gate.passed, [f.describe() for f in gate.failures]
-    assert gate.suites_run >= 20 and gate.expectations_run > 200
-    assert gate.data_docs is not None and gate.data_docs.exists()
-    publish(paths)
-    return paths
-
-
-def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.duckdb"))}
-
-
 def test_each_audience_file_holds_only_its_marts(validated: Paths) -> None:
     for audience, marts in AUDIENCES.items():
         con = duckdb.connect(str(validated.published / f"{audience}.duckdb"), read_only=True)
@@ -74,8 +51,40 @@ def test_each_audience_file_holds_only_its_marts(validated: Paths) -> None:
         assert tables == set(marts) | unversioned | {"publish_info"}, audience
 
 
+def run_validate_and_publish(paths: Paths, monkeypatch: pytest.MonkeyPatch):
+    """The Dagster job `validate_and_publish` (GX checks, then the publish assets), executed in process."""
+    from dagster import DagsterInstance
+
+    from orchestration.definitions import defs
+
+    monkeypatch.setenv("AI_TELEMETRY_HOME", str(paths.home))
+    job = defs.resolve_job_def("validate_and_publish")
+    with DagsterInstance.ephemeral() as instance:
+        return job.execute_in_process(instance=instance, raise_on_error=False)
+
+
+def published_materialisations(result) -> list[str]:
+    return [
+        e.asset_key.path[-1] for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "published"
+    ]
+
+
+def test_dagster_good_run_publishes(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home)
+    before = digests(paths.published)
+    result = run_validate_and_publish(paths, monkeypatch)
+    assert result.success
+    assert all(check.passed for check in result.get_asset_check_evaluations())
+    assert sorted(published_materialisations(result)) == sorted(AUDIENCES)
+    after = digests(paths.published)
+    assert set(after) == set(before) and all(after[name] != before[name] for name in before)
+
+
 @pytest.mark.parametrize("fault", sorted(FAULTS))
-def test_a_fault_is_named_and_nothing_is_published(validated: Paths, tmp_path: Path, fault: str) -> None:
+def test_dagster_run_with_a_fault_names_it_and_publishes_nothing(
+    validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: str
+) -> None:
     # Work on a copy so each fault starts from the validated candidate.
     paths = Paths(tmp_path / "home")
     shutil.copytree(validated.home, paths.home)
@@ -86,14 +95,22 @@ def test_a_fault_is_named_and_nothing_is_published(validated: Paths, tmp_path: P
         con.execute(sql)
     finally:
         con.close()
-    gate = run_gate(paths)
-    assert not gate.passed
-    assert any(f.suite == suite and f.expectation == expectation for f in gate.failures), [
-        f.describe() for f in gate.failures
-    ]
-    failing = next(f for f in gate.failures if f.suite == suite)
-    assert failing.unexpected_count, "the failure says on which rows"
+    result = run_validate_and_publish(paths, monkeypatch)
+    assert not result.success
+    assert published_materialisations(result) == []
     assert digests(paths.published) == before
+    failed = [check for check in result.get_asset_check_evaluations() if not check.passed]
+    reports = [check.metadata["failures"].value for check in failed]
+    # The check on the mart names the suite, the expectation and how many rows broke it.
+    assert any(f"{suite}: {expectation} on " in report and " rows, e.g. " in report for report in reports), reports
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        outcome, failures = con.execute(
+            "select validation_outcome, failed_checks from raw.publish_log order by published_at desc limit 1"
+        ).fetchone()
+    finally:
+        con.close()
+    assert outcome == "failed" and expectation in str(failures)
 
 
 def test_publish_replaces_files_atomically_for_open_readers(validated: Paths, tmp_path: Path) -> None:

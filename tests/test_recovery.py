@@ -55,6 +55,9 @@ def marts(home: Path) -> dict[str, list]:
         con.close()
 
 
+KILLS = 10
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_moments_then_recovery(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
@@ -62,22 +65,27 @@ def test_sigkill_at_random_moments_then_recovery(tmp_path: Path) -> None:
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     for home in (clean, killed):
         shutil.copytree(landing, home / "landing")
+    started = time.monotonic()
     assert run_command(clean).wait(timeout=900) == 0
+    duration = time.monotonic() - started  # kill moments spread over a whole run: load, build, gate, publish
     rng = random.Random(4)
-    # First killed while loading or building from nothing, then completed, then killed again later on.
+    # The first kill lands while loading or building from nothing; a run then completes and publishes.
     process = run_command(killed)
-    time.sleep(rng.uniform(1, 15))
+    time.sleep(rng.uniform(1, duration / 2))
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
     assert run_command(killed).wait(timeout=900) == 0
-    for _ in range(3):
+    republished = 0
+    for _ in range(KILLS - 1):
         before = published_versions(killed)
         process = run_command(killed)
-        time.sleep(rng.uniform(2, 40))
+        time.sleep(rng.uniform(1, duration))
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=60)
         after = published_versions(killed)  # every file opens and holds a whole version
         assert set(after) == set(before)
+        republished += after != before
+    print(f"{KILLS} kills over a {duration:.0f} s run; {republished} of them after a new version was published")
     assert run_command(killed).wait(timeout=900) == 0
     assert marts(killed) == marts(clean)
     published_versions(killed)

@@ -35,7 +35,7 @@ def great_expectations_gate(context: AssetCheckExecutionContext, telemetry: Tele
     if result.failures:
         # The publish log records the version held back, and why.
         record_outcome(
-            paths.warehouse, f"held-{context.run_id[:8]}", "failed", [f.describe() for f in result.failures], {}
+            paths.warehouse, f"held-{context.run.run_id[:8]}", "failed", [f.describe() for f in result.failures], {}
         )
     for mart in MARTS:
         failed = by_suite.get(mart, [])
