@@ -29,6 +29,8 @@ lint: install
 	@# The dbt templater opens the profile's DuckDB file: give it a scratch one, never the user's warehouse.
 	mkdir -p target/sqlfluff
 	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros tests/dbt
+	@# Generated metric catalog, versions, changelog and CODEOWNERS must match the semantic layer.
+	$(BIN)/ai-telemetry catalog --check
 
 ## Dagster's UI on http://127.0.0.1:$(DAGSTER_PORT) (instance under $AI_TELEMETRY_HOME/dagster, usage telemetry off).
 dev: install

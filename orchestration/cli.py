@@ -47,6 +47,27 @@ def _run(args: argparse.Namespace, paths: Paths) -> int:
     return run_pipeline(paths, developers=args.developers, days=args.days, seed=args.seed)
 
 
+def _catalog(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.catalog import run_catalog
+
+    return run_catalog(check=args.check)
+
+
+def _review(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.review import ReviewConfig, run_review
+
+    config = ReviewConfig(
+        base=args.base,
+        head=args.head,
+        out=Path(args.out),
+        work=Path(args.work) if args.work else paths.home / "review",
+        developers=args.developers,
+        days=args.days,
+        seed=args.seed,
+    )
+    return run_review(config)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ai-telemetry",
@@ -100,6 +121,39 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=int, default=42, help="sample days if one is generated (default 42)")
     run.add_argument("--seed", type=int, default=7, help="sample seed if one is generated (default 7)")
     run.set_defaults(func=_run)
+
+    cat = sub.add_parser(
+        "catalog",
+        help="regenerate the metric catalog (docs/metrics.md, versions, changelog, CODEOWNERS)",
+        description=(
+            "Parse the dbt project and regenerate, from its semantic layer: docs/metrics.md (every metric with "
+            "its meta and lineage), the dbt docs overview, docs/metric_versions.json and docs/metrics_changelog.md "
+            "(a metric whose definition changed gets the next version), docs/mart_versions.json (the shape of "
+            "every versioned mart) and .github/CODEOWNERS. Fails when a rule is broken: a metric without its meta, "
+            "a mart measure column no metric covers, a published mart version whose columns changed, a version "
+            "removed before its deprecation date."
+        ),
+    )
+    cat.add_argument("--check", action="store_true", help="write nothing; fail when a generated file is stale (CI)")
+    cat.set_defaults(func=_catalog)
+
+    rev = sub.add_parser(
+        "review",
+        help="report what a change does to models, marts and metric values, between two git refs",
+        description=(
+            "Build the project at two commits on the same generated sample and write a markdown report: models "
+            "and metrics changed, schema and row-count differences of the marts, and for each changed metric its "
+            "values before and after by day and team, largest changes first. Unchanged metrics are not listed."
+        ),
+    )
+    rev.add_argument("--base", required=True, help="the git ref the change is compared against (e.g. origin/main)")
+    rev.add_argument("--head", default="HEAD", help="the git ref of the change (default HEAD)")
+    rev.add_argument("--out", default="review.md", help="markdown report to write (default review.md)")
+    rev.add_argument("--work", help="scratch folder for worktrees and warehouses (default $AI_TELEMETRY_HOME/review)")
+    rev.add_argument("--developers", type=int, default=12, help="sample developers (default 12)")
+    rev.add_argument("--days", type=int, default=14, help="sample days (default 14)")
+    rev.add_argument("--seed", type=int, default=7, help="sample seed (default 7)")
+    rev.set_defaults(func=_review)
     return parser
 
 
