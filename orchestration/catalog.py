@@ -411,9 +411,13 @@ def definition_changes(before: dict[str, Any], after: dict[str, Any], path: str 
         for key in sorted(set(before) | set(after)):
             out += definition_changes(before.get(key), after.get(key), f"{path}.{key}" if path else key)
         return out
-    if before != after:
-        return [f"`{path}`: `{_canonical(before)}` → `{_canonical(after)}`"]
-    return []
+    if before == after:
+        return []
+    if before is None:
+        return [f"`{path}` added"]
+    if after is None:
+        return [f"`{path}` removed"]
+    return [f"`{path}`: `{_canonical(before)}` → `{_canonical(after)}`"]
 
 
 def changelog(registry: dict[str, list[dict[str, Any]]], marts: dict) -> str:

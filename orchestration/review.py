@@ -46,6 +46,7 @@ class ReviewConfig:
     developers: int = 12
     days: int = 14
     seed: int = 7
+    repo: Path = PROJECT_DIR  # the git repository the refs belong to
 
 
 @dataclass
@@ -106,12 +107,13 @@ def prepare_sample(config: ReviewConfig) -> Path:
 
 
 def checkout(config: ReviewConfig, name: str, ref: str) -> Side:
-    sha = _git("rev-parse", "--verify", f"{ref}^{{commit}}")
+    sha = _git("rev-parse", "--verify", f"{ref}^{{commit}}", cwd=config.repo)
     source = config.work / name / "src"
     if source.exists():
-        _git("worktree", "remove", "--force", str(source))
+        _git("worktree", "remove", "--force", str(source), cwd=config.repo)
     shutil.rmtree(config.work / name, ignore_errors=True)
-    _git("worktree", "add", "--detach", "--quiet", str(source), sha)
+    _git("worktree", "prune", cwd=config.repo)
+    _git("worktree", "add", "--detach", "--quiet", str(source), sha, cwd=config.repo)
     return Side(name=name, sha=sha, source=source, home=config.work / name / "home")
 
 
@@ -206,7 +208,10 @@ def schema_diff(before: dict[str, dict[str, str]], after: dict[str, dict[str, st
 # -------------------------------------------------------------------------------------------- metrics
 
 
-def metric_values(side: Side, metric: str, cache: Path) -> tuple[list[str], dict[tuple[str, ...], float]] | None:
+Values = dict[tuple[str, ...], float | None]
+
+
+def metric_values(side: Side, metric: str, cache: Path) -> tuple[list[str], Values] | None:
     """The metric by time and team, through MetricFlow in the side's worktree; None when it does not exist."""
     mf = _tool("mf")
     listed = subprocess.run(
@@ -230,14 +235,12 @@ def metric_values(side: Side, metric: str, cache: Path) -> tuple[list[str], dict
             with out.open() as handle:
                 rows = list(csv.reader(handle))
             header, body = rows[0], rows[1:]
-            values = {tuple(row[:-1]): float(row[-1]) if row[-1] not in ("", "None") else 0.0 for row in body}
+            values = {tuple(row[:-1]): float(row[-1]) if row[-1] not in ("", "None") else None for row in body}
             return header[:-1], values
     return None
 
 
-def value_table(
-    keys: list[str], before: dict[tuple[str, ...], float], after: dict[tuple[str, ...], float]
-) -> tuple[list[str], float]:
+def value_table(keys: list[str], before: Values, after: Values) -> tuple[list[str], float]:
     """Rows whose value changed, largest absolute change first; and the largest change."""
     changes = []
     for key in set(before) | set(after):
@@ -248,7 +251,10 @@ def value_table(
     header = [*[k.replace("metric_time__", "") for k in keys], "before", "after", "change", "change %"]
     lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
     for _delta, key, old, new in changes[:TOP_ROWS]:
-        relative = f"{(new or 0) / old - 1:+.1%}" if old else "new"
+        if new is None or old is None:
+            relative = "no value now" if new is None else "new value"
+        else:
+            relative = f"{new / old - 1:+.1%}" if old else "from 0"
         cells = [k[:10] if k[:4].isdigit() else k for k in key]
         lines.append(
             "| " + " | ".join([*cells, _number(old), _number(new), f"{(new or 0) - (old or 0):+,.4g}", relative]) + " |"
@@ -281,7 +287,7 @@ def run_review(config: ReviewConfig) -> int:
         return 1
     finally:
         for side in sides:
-            subprocess.run(["git", "worktree", "remove", "--force", str(side.source)], cwd=PROJECT_DIR, check=False)
+            subprocess.run(["git", "worktree", "remove", "--force", str(side.source)], cwd=config.repo, check=False)
     config.out.parent.mkdir(parents=True, exist_ok=True)
     config.out.write_text(report)
     print(f"review report: {config.out}")
@@ -324,8 +330,8 @@ def compare(config: ReviewConfig, base: Side, head: Side) -> str:
         new = metric_values(head, metric, cache) if metric in after_metrics else None
         keys = (new or old or ([], {}))[0]
         if old and new and old[0] != new[0]:  # a different grain or team dimension: compare totals only
-            old = (["total"], {("all",): sum(old[1].values())})
-            new = (["total"], {("all",): sum(new[1].values())})
+            old = (["total"], {("all",): sum(v or 0.0 for v in old[1].values())})
+            new = (["total"], {("all",): sum(v or 0.0 for v in new[1].values())})
             keys = ["total"]
         table, largest = value_table(keys, old[1] if old else {}, new[1] if new else {})
         if metric in upstream and largest == 0:

@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.build_state import MARKER, build_guard
 from orchestration.generator import GenerateConfig, generate
 from orchestration.publish import AUDIENCES
 
@@ -89,3 +90,29 @@ def test_sigkill_at_random_moments_then_recovery(tmp_path: Path) -> None:
     assert run_command(killed).wait(timeout=900) == 0
     assert marts(killed) == marts(clean)
     published_versions(killed)
+
+
+def test_a_killed_build_makes_the_next_build_a_full_refresh(tmp_path: Path) -> None:
+    with build_guard(tmp_path) as extra:
+        assert extra == []  # nothing was interrupted: incremental
+    assert not (tmp_path / MARKER).exists()
+    with pytest.raises(RuntimeError), build_guard(tmp_path):
+        raise RuntimeError("dbt failed a test: it still ran to its end")
+    assert not (tmp_path / MARKER).exists()
+    killed = subprocess.run(
+        [sys.executable, "-c", KILLED_BUILD, str(tmp_path)], cwd=Path(__file__).parent.parent, check=False
+    )
+    assert killed.returncode == -signal.SIGKILL
+    with build_guard(tmp_path) as extra:
+        assert extra == ["--full-refresh"]
+    with build_guard(tmp_path) as extra:
+        assert extra == []  # the rebuild finished: incremental again
+
+
+KILLED_BUILD = """
+import os, signal, sys
+from pathlib import Path
+from orchestration.build_state import build_guard
+with build_guard(Path(sys.argv[1])):
+    os.kill(os.getpid(), signal.SIGKILL)
+"""

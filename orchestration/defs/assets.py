@@ -3,6 +3,7 @@
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
 from dagster_dbt import DbtCliResource, dbt_assets
 
+from orchestration.build_state import build_guard
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
 from orchestration.loader import SOURCES
@@ -50,9 +51,12 @@ def raw_load(context: AssetExecutionContext, telemetry: TelemetryHome):
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
-def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource):
+def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: TelemetryHome):
     """dbt build: every model, seed and test (tests become asset checks)."""
-    yield from dbt.cli(["build"], context=context).stream()
+    with build_guard(telemetry.paths().home) as extra:
+        if extra:
+            context.log.warning("the previous dbt build was killed part-way: incremental models rebuild from scratch")
+        yield from dbt.cli(["build", *extra], context=context).stream()
 
 
 def mart_key(mart: str) -> AssetKey:
