@@ -174,7 +174,7 @@ def test_metricflow_answers_match_the_marts(validated: Paths, tmp_path: Path) ->
         "select cast(week_start as varchar), team, sessions, sessions_succeeded, cost_usd, tool_error_rate, "
         "session_success_rate from marts.team_weekly_v1",
     )
-    assert len(mart) > 10
+    assert len(mart) >= 6
     for week, team, *values in mart:
         row = answers[(week, team)]
         names = ["sessions", "sessions_succeeded", "cost_usd", "tool_error_rate", "session_success_rate"]
