@@ -123,6 +123,11 @@ def build(side: Side, raw: Path) -> None:
     dbt = _tool("dbt")
     for command in ("seed", "run"):  # tests are the PR's CI job; the review is about numbers
         _run(side, dbt, command, "--project-dir", str(side.source), "--profiles-dir", str(side.source / "profiles"))
+    # Kept beside the warehouse after the worktree goes, for anyone who wants to dig further (or run Recce).
+    (side.home / "target").mkdir(exist_ok=True)
+    for artifact in ("manifest.json", "semantic_manifest.json", "run_results.json"):
+        if (side.source / "target" / artifact).exists():
+            shutil.copy(side.source / "target" / artifact, side.home / "target" / artifact)
 
 
 def manifests(side: Side) -> tuple[dict, dict]:
@@ -160,6 +165,15 @@ def changed_nodes(base: dict, head: dict) -> dict[str, list[str]]:
         "added": sorted(set(after) - set(before)),
         "removed": sorted(set(before) - set(after)),
         "modified": sorted(k for k in set(before) & set(after) if before[k] != after[k]),
+    }
+
+
+def build_snapshots(manifest: dict) -> set[str]:
+    """Relations that describe the build itself (e.g. the catalog mid-build): they differ between any two builds."""
+    return {
+        f"{node['schema']}.{node['alias']}"
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and (node["config"].get("meta") or {}).get("describes_the_build")
     }
 
 
@@ -319,7 +333,8 @@ def compare(config: ReviewConfig, base: Side, head: Side) -> str:
     contract = mart_version_problems(base_catalog.marts if base_catalog else {}, head_catalog.marts, date.today())
 
     before_schema, after_schema = relations(base.warehouse), relations(head.warehouse)
-    common = sorted(set(before_schema) & set(after_schema))
+    snapshots = build_snapshots(head_manifest)
+    common = sorted(set(before_schema) & set(after_schema) - snapshots)
     counts_before, counts_after = row_counts(base.warehouse, common), row_counts(head.warehouse, common)
 
     cache = config.work / "values"
@@ -384,6 +399,9 @@ def compare(config: ReviewConfig, base: Side, head: Side) -> str:
             lines.append(f"| `{relation}` | {b:,} | {a:,} | {a - b:+,} |")
     else:
         lines.append(f"None: all {len(common)} relations built on both sides have the same row counts.")
+    if snapshots:
+        names = ", ".join(f"`{r}`" for r in sorted(snapshots))
+        lines += ["", f"Not compared: {names} describe the build itself (meta `describes_the_build`)."]
     lines += ["", "## Metrics changed", ""]
     if sections:
         lines.append("Largest change first; within a metric, the rows that changed most first.")

@@ -421,6 +421,8 @@ MARTS["platform"]["storage_by_table"] = {
     "description": "Storage per warehouse table (row estimates from the engine catalog), for capacity planning. "
     "A live snapshot of the catalog when the mart was built.",
     "grain": ["table_schema", "table_name"],
+    # Which tables exist mid-build depends on dbt's thread timing: two builds of the same data differ here.
+    "meta": {"describes_the_build": True},
     "columns": {
         "table_schema": "varchar",
         "table_name": "varchar",
@@ -544,7 +546,11 @@ def main() -> None:
                     "name": name,
                     "description": spec["description"],
                     "latest_version": 1,
-                    "config": {"contract": {"enforced": True}, "access": "public"},
+                    "config": {
+                        "contract": {"enforced": True},
+                        "access": "public",
+                        **({"meta": spec["meta"]} if "meta" in spec else {}),
+                    },
                     "data_tests": [{"unique_key": {"arguments": {"columns": spec["grain"]}}}],
                     "columns": [column_yaml(c, t, spec["grain"]) for c, t in spec["columns"].items()],
                     "versions": [{"v": 1}],
