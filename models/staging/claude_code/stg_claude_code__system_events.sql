@@ -1,8 +1,8 @@
 with
 
 records as (
-    select * from {{ source('claude_code', 'claude_code_records') }}
-    where record_type = 'system'
+    {{ with_landing_path(source('claude_code', 'claude_code_records')) }}
+    where raw_rows.record_type = 'system'
 ),
 
 final as (
@@ -11,7 +11,7 @@ final as (
         _transcript_owner as transcript_owner,
         _source_file as source_file,
         _line_number as line_number,
-        {{ row_key(['_source_file', '_line_number']) }} as system_event_key,
+        {{ row_key(['_landing_path', '_line_number']) }} as system_event_key,
         {{ json_text('record', '$.subtype') }} as subtype,
         {{ json_text('record', '$.level') }} as severity_level,
         {{ iso_to_utc('record_timestamp') }} as occurred_at

@@ -1,12 +1,12 @@
 with
 
 usage_events as (
-    select * from {{ source('cursor', 'cursor_usage_events') }}
+    {{ with_landing_path(source('cursor', 'cursor_usage_events')) }}
 ),
 
 final as (
     select
-        {{ row_key(['_source_file', '_line_number']) }} as usage_event_key,
+        {{ row_key(['_landing_path', '_line_number']) }} as usage_event_key,
         {{ json_text('record', '$.Kind') }} as usage_kind,
         {{ json_text('record', '$.Model') }} as model_name,
         _source_file as source_file,

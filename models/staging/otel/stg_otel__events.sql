@@ -1,12 +1,12 @@
 with
 
 log_records as (
-    select * from {{ source('otel', 'otel_log_records') }}
+    {{ with_landing_path(source('otel', 'otel_log_records')) }}
 ),
 
 renamed as (
     select
-        {{ row_key(['_source_file', '_line_number', '_record_index']) }}
+        {{ row_key(['_landing_path', '_line_number', '_record_index']) }}
             as otel_event_key,
         attributes['session.id'] as session_id,
         attributes['user.id'] as anonymous_user_id,

@@ -1,12 +1,12 @@
 with
 
 points as (
-    select * from {{ source('otel', 'otel_metric_points') }}
+    {{ with_landing_path(source('otel', 'otel_metric_points')) }}
 ),
 
 final as (
     select
-        {{ row_key(['_source_file', '_line_number', '_record_index']) }}
+        {{ row_key(['_landing_path', '_line_number', '_record_index']) }}
             as metric_point_key,
         metric_name,
         metric_unit,
