@@ -70,8 +70,9 @@ class Metric:
     definition: dict[str, Any]
     fingerprint: str
     semantic_models: tuple[str, ...]
-    lineage: tuple[str, ...]
-    models: frozenset[str]  # dbt model names it reads, directly or upstream
+    reads: tuple[str, ...]  # the relations its semantic models are defined on
+    lineage: tuple[str, ...]  # everything upstream of those: models and seeds, then raw tables
+    models: frozenset[str]  # dbt models and seeds it reads, directly or upstream
     file: str
 
 
@@ -173,7 +174,7 @@ def fingerprint(definition: dict[str, Any]) -> str:
 
 
 def _upstream(manifest: dict, node_ids: list[str]) -> tuple[str, ...]:
-    """Models and sources upstream of the given nodes, nearest first."""
+    """Models, seeds and sources upstream of the given nodes, nearest first."""
     parents = manifest["parent_map"]
     seen: list[str] = []
     frontier = list(node_ids)
@@ -181,7 +182,7 @@ def _upstream(manifest: dict, node_ids: list[str]) -> tuple[str, ...]:
         following = []
         for node in frontier:
             for parent in parents.get(node, []):
-                if parent not in seen and parent.split(".")[0] in ("model", "source"):
+                if parent not in seen and parent.split(".")[0] in ("model", "seed", "source"):
                     seen.append(parent)
                     following.append(parent)
         frontier = following
@@ -210,7 +211,6 @@ def build_catalog(manifest: dict, semantic: dict) -> Catalog:
         definition = definitions[name]
         models = sorted(_semantic_models_of(definition))
         nodes = [node for model in models for node in model_ids[model]]
-        lineage = tuple(_display(manifest, node) for node in [*nodes, *_upstream(manifest, nodes)])
         metrics[name] = Metric(
             name=name,
             label=raw["label"] or name,
@@ -220,11 +220,12 @@ def build_catalog(manifest: dict, semantic: dict) -> Catalog:
             definition=definition,
             fingerprint=fingerprint(definition),
             semantic_models=tuple(models),
-            lineage=tuple(dict.fromkeys(lineage)),
+            reads=tuple(dict.fromkeys(_display(manifest, node) for node in nodes)),
+            lineage=tuple(dict.fromkeys(_display(manifest, node) for node in _upstream(manifest, nodes))),
             models=frozenset(
                 manifest["nodes"][node]["name"]
                 for node in [*nodes, *_upstream(manifest, nodes)]
-                if node.startswith("model.")
+                if node.startswith(("model.", "seed."))
             ),
             file=files[name],
         )
@@ -460,6 +461,19 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
+def _lineage(metric: Metric) -> str:
+    """Semantic models, the relations they read, then everything upstream: models and seeds, then raw tables."""
+    raw = [step for step in metric.lineage if step.startswith("raw.")]
+    built = [step for step in metric.lineage if not step.startswith("raw.")]
+    parts = [
+        "semantic model " + ", ".join(f"`{m}`" for m in metric.semantic_models),
+        "reads " + ", ".join(f"`{r}`" for r in metric.reads),
+    ]
+    parts += ["built from " + ", ".join(f"`{b}`" for b in built)] if built else []
+    parts += ["raw " + ", ".join(f"`{r}`" for r in raw)] if raw else []
+    return " ← ".join(parts)
+
+
 def render_markdown(catalog: Catalog, registry: dict[str, list[dict[str, Any]]]) -> str:
     metrics = catalog.metrics
     north = next((m for m in metrics.values() if m.meta.get("tier") == "north_star"), None)
@@ -511,7 +525,7 @@ def render_markdown(catalog: Catalog, registry: dict[str, list[dict[str, Any]]])
             lines += [f"| {key} | {_cell(meta.get(key, '—'))} |" for key in REQUIRED_META if key != "mart_columns"]
             lines += [
                 f"| mart columns | {_cell(meta.get('mart_columns') or 'none (semantic layer only)')} |",
-                f"| lineage | {' ← '.join(f'`{step}`' for step in metric.lineage)} |",
+                f"| lineage | {_lineage(metric)} |",
                 f"| defined in | `{metric.file}` |",
                 "",
             ]

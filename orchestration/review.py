@@ -323,7 +323,9 @@ def compare(config: ReviewConfig, base: Side, head: Side) -> str:
     )
     added = sorted(set(after_metrics) - set(before_metrics))
     removed = sorted(set(before_metrics) - set(after_metrics))
-    touched_models = {entry.split(" ")[1] for entry in nodes["added"] + nodes["modified"] if entry.startswith("model")}
+    touched_models = {
+        entry.split(" ")[1] for entry in nodes["added"] + nodes["modified"] if entry.startswith(("model", "seed"))
+    }
     # A metric reads a changed model when that model, or a model upstream of it, is in its lineage.
     upstream = sorted(
         m
