@@ -566,12 +566,16 @@ def render_dbt_overview(catalog: Catalog, registry: dict[str, list[dict[str, Any
 
 def render_codeowners(catalog: Catalog) -> str:
     owners: dict[str, set[str]] = defaultdict(set)
+    north_star = [m for m in catalog.metrics.values() if m.meta.get("tier") == "north_star"]
     for metric in catalog.metrics.values():
         owners[metric.file].add(str(metric.meta.get("owner")))
+        if north_star and metric.meta.get("tier") in ("north_star", "key_result"):
+            owners[metric.file].add(str(north_star[0].meta.get("owner")))  # the tree's owner is asked too
     lines = [
         f"# {GENERATED_NOTE}",
-        "# A metric definition is approved by the team that owns it (its `owner` meta); the semantic models and the",
-        "# version registry by the data platform team.",
+        "# A metric definition is approved by the team that owns it (its `owner` meta); files that hold the North",
+        "# Star or a key result also request the North Star's owner. Semantic models and the version registries",
+        "# are the data platform team's.",
         "/models/marts/semantic/_semantic__models.yml @ai-telemetry/data-platform",
         "/docs/metric_versions.json @ai-telemetry/data-platform",
         "/docs/mart_versions.json @ai-telemetry/data-platform",
