@@ -4,7 +4,8 @@
 -- payload (prompt text, assistant text, thinking, tool inputs and outputs) is reduced to kinds and sizes
 -- here, so it never reaches a table.
 create or replace temp table claude_stage as
-with lines as (
+-- Materialised: both branches below read it, and the files should be read and split once.
+with lines as materialized (
     select
         l.file_index,
         l.line_number,
@@ -160,11 +161,10 @@ select
     l.line_bytes,
     l.unterminated,
     'duplicate_file' as reason,
-    'same bytes as ' || f.duplicate_of as excerpt,
+    'same bytes as ' || l.duplicate_of as excerpt,
     null, null, null, null, null, null, null, null, null, null, null, null
-from batch_lines as l
-inner join batch_files as f on l.file_index = f.file_index
-where f.duplicate_of is not null;
+from lines as l
+where l.duplicate_of is not null;
 
 insert into raw.claude_code_records
 select
