@@ -33,20 +33,28 @@ create or replace temp macro otlp_value(v) as
 create or replace temp macro otlp_value_type(v) as
     coalesce(json_keys(v)[1], 'empty');
 
-create or replace temp macro otlp_attrs(attrs, hidden) as
+-- Attributes as a list of {key, value} structs (otlp_pairs), made once per record: the three projections
+-- below then filter on the key without parsing it again.
+create or replace temp macro otlp_pairs(attrs) as
+    list_transform(
+        coalesce(json_transform(attrs, '[{"key": "VARCHAR", "value": "JSON"}]'), []),
+        lambda a: {'key': a.key, 'value': a.value}
+    );
+
+create or replace temp macro otlp_attrs(pairs, hidden) as
     map_from_entries(list_transform(
-        list_filter(coalesce(json_extract(attrs, '$[*]'), []), lambda a: not list_contains(hidden, a->>'key')),
-        lambda a: {'key': a->>'key', 'value': otlp_value(a->'value')}
+        list_filter(pairs, lambda a: not list_contains(hidden, a.key)),
+        lambda a: {'key': a.key, 'value': otlp_value(a.value)}
     ));
 
-create or replace temp macro otlp_attr_types(attrs, hidden) as
+create or replace temp macro otlp_attr_types(pairs, hidden) as
     map_from_entries(list_transform(
-        list_filter(coalesce(json_extract(attrs, '$[*]'), []), lambda a: not list_contains(hidden, a->>'key')),
-        lambda a: {'key': a->>'key', 'value': otlp_value_type(a->'value')}
+        list_filter(pairs, lambda a: not list_contains(hidden, a.key)),
+        lambda a: {'key': a.key, 'value': otlp_value_type(a.value)}
     ));
 
-create or replace temp macro otlp_redacted(attrs, hidden) as
+create or replace temp macro otlp_redacted(pairs, hidden) as
     map_from_entries(list_transform(
-        list_filter(coalesce(json_extract(attrs, '$[*]'), []), lambda a: list_contains(hidden, a->>'key')),
-        lambda a: {'key': a->>'key', 'value': octet_length(encode(otlp_value(a->'value')))}
+        list_filter(pairs, lambda a: list_contains(hidden, a.key)),
+        lambda a: {'key': a.key, 'value': octet_length(encode(otlp_value(a.value)))}
     ));

@@ -26,6 +26,9 @@ select
     line_number,
     line_bytes,
     unterminated,
+    duplicate_of,
+    t,
+    f is not null as is_json,
     case
         when duplicate_of is not null then 'duplicate_file'
         when t is null then 'invalid_utf8'
@@ -40,22 +43,18 @@ select
     case
         when f[1] is not null then 'logs'
         when f[2] is not null then 'metrics'
-    end as kind,
-    case
-        when duplicate_of is not null then 'same bytes as ' || duplicate_of
-        else excerpt_of(t, f is not null)
-    end as excerpt
+    end as kind
 from extracted;
 
+-- The stages read the lines kept in otel_checked: the files are read and split once per flush.
 create or replace temp table otel_logs_stage as
 with docs as (
     select
-        l.file_index,
-        l.line_number,
-        json_extract(ltrim(l.line, chr(65279)), '$.resourceLogs[*]') as resources
-    from batch_lines as l
-    inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
-    where c.reason is null and c.kind = 'logs'
+        file_index,
+        line_number,
+        json_extract(t, '$.resourceLogs[*]') as resources
+    from otel_checked
+    where reason is null and kind = 'logs'
 ),
 
 resources as (
@@ -72,7 +71,7 @@ scopes as (
         file_index,
         line_number,
         resource_index,
-        resource_log -> '$.resource.attributes' as resource_attributes,
+        otlp_pairs(resource_log -> '$.resource.attributes') as resource_attributes,
         unnest(json_extract(resource_log, '$.scopeLogs[*]')) as scope_log,
         generate_subscripts(json_extract(resource_log, '$.scopeLogs[*]'), 1) as scope_index
     from resources
@@ -90,6 +89,14 @@ records as (
         unnest(json_extract(scope_log, '$.logRecords[*]')) as log_record,
         generate_subscripts(json_extract(scope_log, '$.logRecords[*]'), 1) as log_index
     from scopes
+),
+
+attributed as (
+    -- Each record's attribute list is extracted once; three projections below read it.
+    select
+        *,
+        otlp_pairs(log_record -> '$.attributes') as attributes
+    from records
 )
 
 select
@@ -108,21 +115,20 @@ select
     r.log_record ->> '$.observedTimeUnixNano',
     r.log_record ->> '$.severityText',
     case when length(r.log_record ->> '$.body.stringValue') <= 256 then r.log_record ->> '$.body.stringValue' end,
-    otlp_attrs(r.log_record -> '$.attributes', $hidden_attributes),
-    otlp_attr_types(r.log_record -> '$.attributes', $hidden_attributes),
-    otlp_redacted(r.log_record -> '$.attributes', $hidden_attributes)
-from records as r
+    otlp_attrs(r.attributes, $hidden_attributes),
+    otlp_attr_types(r.attributes, $hidden_attributes),
+    otlp_redacted(r.attributes, $hidden_attributes)
+from attributed as r
 inner join batch_files as f on r.file_index = f.file_index;
 
 create or replace temp table otel_metrics_stage as
 with docs as (
     select
-        l.file_index,
-        l.line_number,
-        json_extract(ltrim(l.line, chr(65279)), '$.resourceMetrics[*]') as resources
-    from batch_lines as l
-    inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
-    where c.reason is null and c.kind = 'metrics'
+        file_index,
+        line_number,
+        json_extract(t, '$.resourceMetrics[*]') as resources
+    from otel_checked
+    where reason is null and kind = 'metrics'
 ),
 
 resources as (
@@ -139,7 +145,7 @@ scopes as (
         file_index,
         line_number,
         resource_index,
-        resource_metric -> '$.resource.attributes' as resource_attributes,
+        otlp_pairs(resource_metric -> '$.resource.attributes') as resource_attributes,
         unnest(json_extract(resource_metric, '$.scopeMetrics[*]')) as scope_metric,
         generate_subscripts(json_extract(resource_metric, '$.scopeMetrics[*]'), 1) as scope_index
     from resources
@@ -202,8 +208,8 @@ select
     p.point ->> '$.timeUnixNano',
     coalesce(p.point ->> '$.asInt', p.point ->> '$.count'),
     try_cast(coalesce(p.point ->> '$.asDouble', p.point ->> '$.sum') as double),
-    otlp_attrs(p.point -> '$.attributes', $hidden_attributes),
-    otlp_attr_types(p.point -> '$.attributes', $hidden_attributes)
+    otlp_attrs(otlp_pairs(p.point -> '$.attributes'), $hidden_attributes),
+    otlp_attr_types(otlp_pairs(p.point -> '$.attributes'), $hidden_attributes)
 from points as p
 inner join batch_files as f on p.file_index = f.file_index;
 
@@ -222,7 +228,11 @@ select
     'otel',
     coalesce(c.reason, 'no_records'),
     c.line_bytes,
-    c.excerpt
+    -- Only quarantined lines need an excerpt; computing it for every line cost more than parsing them.
+    case
+        when c.duplicate_of is not null then 'same bytes as ' || c.duplicate_of
+        else excerpt_of(c.t, c.is_json)
+    end
 from otel_checked as c
 inner join batch_files as f on c.file_index = f.file_index
 where
