@@ -177,6 +177,20 @@ def build_snapshots(manifest: dict) -> set[str]:
     }
 
 
+def touched(manifest: dict, nodes: dict[str, list[str]]) -> set[str]:
+    """Models and seeds whose output may have changed: changed themselves, or calling a changed macro."""
+    changed = nodes["added"] + nodes["modified"]
+    names = {entry.split(" ")[1] for entry in changed if entry.startswith(("model", "seed"))}
+    project = manifest["metadata"]["project_name"]
+    macros = {f"macro.{project}.{entry.split(' ')[1]}" for entry in changed if entry.startswith("macro")}
+    names |= {
+        node["name"]
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model" and macros & set(node["depends_on"].get("macros") or [])
+    }
+    return names
+
+
 def relations(warehouse: Path) -> dict[str, dict[str, str]]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
@@ -323,9 +337,7 @@ def compare(config: ReviewConfig, base: Side, head: Side) -> str:
     )
     added = sorted(set(after_metrics) - set(before_metrics))
     removed = sorted(set(before_metrics) - set(after_metrics))
-    touched_models = {
-        entry.split(" ")[1] for entry in nodes["added"] + nodes["modified"] if entry.startswith(("model", "seed"))
-    }
+    touched_models = touched(head_manifest, nodes)
     # A metric reads a changed model when that model, or a model upstream of it, is in its lineage.
     upstream = sorted(
         m

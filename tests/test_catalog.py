@@ -25,7 +25,7 @@ from orchestration.catalog import (
     run_catalog,
 )
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
-from orchestration.review import ReviewConfig, run_review
+from orchestration.review import ReviewConfig, run_review, touched
 
 BIN = Path(sys.executable).parent
 
@@ -223,3 +223,13 @@ def test_review_report_names_the_changed_metric_and_nothing_else(tmp_path: Path)
     assert table, "the changed metric's values by day and team"
     changes = [abs(float(line.split("|")[5].replace(",", ""))) for line in table if "no value" not in line]
     assert changes == sorted(changes, reverse=True) and changes[0] > 0
+
+
+def test_review_counts_a_macro_change_against_the_models_that_call_it(parsed: tuple[dict, dict]) -> None:
+    manifest, semantic = parsed
+    changed = touched(manifest, {"added": [], "modified": ["macro money"], "removed": []})
+    assert {"int_api_usage_costed", "fct_events"} <= changed and "fct_sessions" not in changed
+    # Metrics built on fct_events are compared (and listed only if their values moved); load metrics are not.
+    metrics = build_catalog(manifest, semantic).metrics
+    assert metrics["cost_usd"].models & changed and metrics["sessions"].models & changed
+    assert not metrics["load_runs"].models & changed
