@@ -36,10 +36,11 @@ checked as (
         (f[1] ->> '$') as record_type,
         case
             when t is null then 'invalid_utf8'
-            when trim(t, ' \t\r') = '' then 'blank_line'
+            -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
+            when f is null and trim(t, ' \t\r') = '' then 'blank_line'
             when f is null and unterminated then 'truncated_last_line'
             when f is null then 'invalid_json'
-            when not starts_with(ltrim(t, ' \t'), '{') then 'not_a_json_object'
+            when not (starts_with(t, '{') or starts_with(ltrim(t, ' \t'), '{')) then 'not_a_json_object'
             when f[1] is null then 'missing_field:type'
             when json_type(f[1]) <> 'VARCHAR' then 'wrong_type:type'
             when f[2] is not null and json_type(f[2]) <> 'VARCHAR' then 'wrong_type:sessionId'

@@ -32,10 +32,11 @@ select
     case
         when duplicate_of is not null then 'duplicate_file'
         when t is null then 'invalid_utf8'
-        when trim(t, ' \t\r') = '' then 'blank_line'
+        -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
+        when f is null and trim(t, ' \t\r') = '' then 'blank_line'
         when f is null and unterminated then 'truncated_last_line'
         when f is null then 'invalid_json'
-        when not starts_with(ltrim(t, ' \t'), '{') then 'not_a_json_object'
+        when not (starts_with(t, '{') or starts_with(ltrim(t, ' \t'), '{')) then 'not_a_json_object'
         when f[1] is null and f[2] is null then 'not_an_otlp_export'
         when coalesce(json_type(f[1]), 'ARRAY') <> 'ARRAY' or coalesce(json_type(f[2]), 'ARRAY') <> 'ARRAY'
             then 'wrong_type:resource_list'
