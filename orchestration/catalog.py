@@ -211,6 +211,7 @@ def build_catalog(manifest: dict, semantic: dict) -> Catalog:
         definition = definitions[name]
         models = sorted(_semantic_models_of(definition))
         nodes = [node for model in models for node in model_ids[model]]
+        upstream = _upstream(manifest, nodes)
         metrics[name] = Metric(
             name=name,
             label=raw["label"] or name,
@@ -221,11 +222,9 @@ def build_catalog(manifest: dict, semantic: dict) -> Catalog:
             fingerprint=fingerprint(definition),
             semantic_models=tuple(models),
             reads=tuple(dict.fromkeys(_display(manifest, node) for node in nodes)),
-            lineage=tuple(dict.fromkeys(_display(manifest, node) for node in _upstream(manifest, nodes))),
+            lineage=tuple(dict.fromkeys(_display(manifest, node) for node in upstream)),
             models=frozenset(
-                manifest["nodes"][node]["name"]
-                for node in [*nodes, *_upstream(manifest, nodes)]
-                if node.startswith(("model.", "seed."))
+                manifest["nodes"][node]["name"] for node in [*nodes, *upstream] if node.startswith(("model.", "seed."))
             ),
             file=files[name],
         )
@@ -323,10 +322,7 @@ def validate(catalog: Catalog) -> list[str]:
         for column in columns:
             if f"{relation}.{column}" not in mapped:
                 problems.append(f"mart column {relation}.{column} maps to no metric: add it to mart_columns")
-    owners: dict[str, set[str]] = defaultdict(set)
-    for metric in metrics.values():
-        owners[metric.file].add(str(metric.meta.get("owner")))
-    for file, names in sorted(owners.items()):
+    for file, names in sorted(owners_by_file(catalog).items()):
         if len(names) > 1:
             problems.append(f"{file}: metrics of one YAML file must share an owner (CODEOWNERS); found {sorted(names)}")
     for name, mart in catalog.marts.items():
@@ -564,11 +560,18 @@ def render_dbt_overview(catalog: Catalog, registry: dict[str, list[dict[str, Any
     return "\n".join(lines)
 
 
-def render_codeowners(catalog: Catalog) -> str:
+def owners_by_file(catalog: Catalog) -> dict[str, set[str]]:
+    """The owners named by the metrics of each metric YAML file."""
     owners: dict[str, set[str]] = defaultdict(set)
-    north_star = [m for m in catalog.metrics.values() if m.meta.get("tier") == "north_star"]
     for metric in catalog.metrics.values():
         owners[metric.file].add(str(metric.meta.get("owner")))
+    return owners
+
+
+def render_codeowners(catalog: Catalog) -> str:
+    owners = owners_by_file(catalog)
+    north_star = [m for m in catalog.metrics.values() if m.meta.get("tier") == "north_star"]
+    for metric in catalog.metrics.values():
         if north_star and metric.meta.get("tier") in ("north_star", "key_result"):
             owners[metric.file].add(str(north_star[0].meta.get("owner")))  # the tree's owner is asked too
     lines = [

@@ -79,8 +79,13 @@ def _tool(name: str) -> str:
     return str(Path(sys.executable).with_name(name))
 
 
+def _call(side: Side, *command: str) -> subprocess.CompletedProcess:
+    """A command in the side's worktree with its environment; the caller judges the exit code."""
+    return subprocess.run(command, cwd=side.source, env=side.env(), capture_output=True, text=True, check=False)
+
+
 def _run(side: Side, *command: str) -> str:
-    result = subprocess.run(command, cwd=side.source, env=side.env(), capture_output=True, text=True, check=False)
+    result = _call(side, *command)
     if result.returncode != 0:
         raise ReviewError(f"{side.name} ({side.sha[:8]}): {' '.join(command[:3])} failed:\n{result.stdout[-4000:]}")
     return result.stdout
@@ -242,14 +247,7 @@ Values = dict[tuple[str, ...], float | None]
 def metric_values(side: Side, metric: str, cache: Path) -> tuple[list[str], Values] | None:
     """The metric by time and team, through MetricFlow in the side's worktree; None when it does not exist."""
     mf = _tool("mf")
-    listed = subprocess.run(
-        [mf, "list", "dimensions", "--metrics", metric],
-        cwd=side.source,
-        env=side.env(),
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    listed = _call(side, mf, "list", "dimensions", "--metrics", metric)
     if listed.returncode != 0:
         return None
     dimensions = [line[2:].strip() for line in listed.stdout.splitlines() if line.startswith("• ")]
@@ -257,8 +255,7 @@ def metric_values(side: Side, metric: str, cache: Path) -> tuple[list[str], Valu
     for grain in TIME_GRAINS:
         group_by = [f"metric_time__{grain}", *([team] if team else [])]
         out = cache / f"{side.name}-{metric}-{grain}.csv"
-        command = [mf, "query", "--metrics", metric, "--group-by", ",".join(group_by), "--csv", str(out)]
-        result = subprocess.run(command, cwd=side.source, env=side.env(), capture_output=True, text=True, check=False)
+        result = _call(side, mf, "query", "--metrics", metric, "--group-by", ",".join(group_by), "--csv", str(out))
         if result.returncode == 0 and out.exists():
             with out.open() as handle:
                 rows = list(csv.reader(handle))

@@ -36,10 +36,7 @@ create or replace temp macro otlp_value_type(v) as
 -- Attributes as a list of {key, value} structs (otlp_pairs), made once per record: the three projections
 -- below then filter on the key without parsing it again.
 create or replace temp macro otlp_pairs(attrs) as
-    list_transform(
-        coalesce(json_transform(attrs, '[{"key": "VARCHAR", "value": "JSON"}]'), []),
-        lambda a: {'key': a.key, 'value': a.value}
-    );
+    coalesce(json_transform(attrs, '[{"key": "VARCHAR", "value": "JSON"}]'), []);
 
 create or replace temp macro otlp_attrs(pairs, hidden) as
     map_from_entries(list_transform(

@@ -185,6 +185,14 @@ points as (
         unnest(json_extract(metric -> ('$.' || metric_type), '$.dataPoints[*]')) as point,
         generate_subscripts(json_extract(metric -> ('$.' || metric_type), '$.dataPoints[*]'), 1) as point_index
     from typed
+),
+
+attributed as (
+    -- As for log records: each point's attributes are extracted once for the two projections below.
+    select
+        *,
+        otlp_pairs(point -> '$.attributes') as attributes
+    from points
 )
 
 select
@@ -209,9 +217,9 @@ select
     p.point ->> '$.timeUnixNano',
     coalesce(p.point ->> '$.asInt', p.point ->> '$.count'),
     try_cast(coalesce(p.point ->> '$.asDouble', p.point ->> '$.sum') as double),
-    otlp_attrs(otlp_pairs(p.point -> '$.attributes'), $hidden_attributes),
-    otlp_attr_types(otlp_pairs(p.point -> '$.attributes'), $hidden_attributes)
-from points as p
+    otlp_attrs(p.attributes, $hidden_attributes),
+    otlp_attr_types(p.attributes, $hidden_attributes)
+from attributed as p
 inner join batch_files as f on p.file_index = f.file_index;
 
 insert into raw.otel_log_records select * exclude (_file_index) from otel_logs_stage;
