@@ -6,6 +6,7 @@ and which grew loads only its new lines; one that shrank or whose prefix changed
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,7 +15,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import xxhash
 
-CHUNK_BYTES = 64 * 1024 * 1024
+# A flush of fewer rows than a DuckDB row group (122,880) cannot be written to the file while it is
+# inserted, and is copied again at commit: 64 MB flushes made the million-line benchmark 17.4 s, 256 MB
+# ones 12.7 s, for 1.4 GB against 1.9 GB of peak memory.
+CHUNK_BYTES = 256 * 1024 * 1024
 READ_BYTES = 8 * 1024 * 1024
 
 
@@ -74,10 +78,10 @@ class Segment:
         return self.lines.nbytes
 
 
-def hash_prefix(path: Path, length: int, hasher: xxhash.xxh3_128) -> int:
+def hash_prefix(path: str, length: int, hasher: xxhash.xxh3_128) -> int:
     """Feeds the first `length` bytes of a file to `hasher`; returns how many bytes it read."""
     done = 0
-    with path.open("rb") as handle:
+    with open(path, "rb") as handle:  # noqa: PTH123
         while done < length:
             block = handle.read(min(READ_BYTES, length - done))
             if not block:
@@ -87,17 +91,16 @@ def hash_prefix(path: Path, length: int, hasher: xxhash.xxh3_128) -> int:
     return done
 
 
-def plan_file(source: str, path: Path, state: FileState | None, known: dict[tuple[int, str], str]) -> FilePlan | None:
+def plan_file(source: str, key: str, state: FileState | None, known: dict[tuple[int, str], str]) -> FilePlan | None:
     """Decides what to do with a file, or None when it has not changed since the last load."""
-    stat = path.stat()
-    key = str(path)
+    stat = os.stat(key)  # noqa: PTH116 (a Path per file costs more than the stat)
     plan = FilePlan(
         source=source, path=key, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, action="new", previous=state
     )
     if state is not None and state.size_bytes == stat.st_size and state.mtime_ns == stat.st_mtime_ns:
         return None
     if state is not None and stat.st_size >= state.loaded_bytes:
-        plan.hashed_until = hash_prefix(path, state.loaded_bytes, plan.hasher)
+        plan.hashed_until = hash_prefix(key, state.loaded_bytes, plan.hasher)
         if plan.hasher.hexdigest() == state.prefix_hash:
             plan.duplicate_of = state.duplicate_of
             if stat.st_size == state.loaded_bytes:
@@ -118,7 +121,7 @@ def plan_file(source: str, path: Path, state: FileState | None, known: dict[tupl
         plan.action, plan.retract_from_line = "replaced", 1
     if stat.st_size > 0:
         whole = xxhash.xxh3_128()
-        hash_prefix(path, stat.st_size, whole)
+        hash_prefix(key, stat.st_size, whole)
         plan.content_hash = whole.hexdigest()
         original = known.get((stat.st_size, whole.hexdigest()))
         if original is not None and original != key:

@@ -27,7 +27,7 @@ create table if not exists raw.load_manifest (
     size_bytes bigint not null,
     mtime_ns bigint not null,
     loaded_bytes bigint not null,       -- length of the prefix loaded so far
-    prefix_hash varchar not null,       -- blake2b of that prefix
+    prefix_hash varchar not null,       -- xxh3-128 of that prefix
     first_line bigint,
     last_line bigint,
     lines_total bigint not null,        -- lines (or records) of the file accounted for so far
@@ -76,7 +76,7 @@ create table if not exists raw.claude_code_records (
         json_type varchar, bytes bigint, keys varchar[], lines_added bigint, lines_removed bigint
     ),
     redacted_fields map(varchar, bigint),  -- top-level payload fields removed, with their sizes in bytes
-    record json not null                -- the record without payload fields: every other field, unknown ones too
+    record json using compression zstd not null  -- the record without payload fields: every other field, unknown ones too
 );
 
 create table if not exists raw.otel_log_records (
