@@ -258,6 +258,126 @@ def test_otel_attribute_types_are_all_accepted(sample_landing: Path, tmp_path: P
     assert prompts[0][0] > 0, "developers who log prompts exist in the sample; their prompt is kept only as a size"
 
 
+def otlp_attr(key: str, value: dict) -> dict:
+    return {"key": key, "value": value}
+
+
+def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -> None:
+    """OTLP/JSON lines as the collector writes them, plus the shapes it should not: each line ends up in a
+    raw table or in quarantine with a reason, attribute values keep their kind and text, payload attributes
+    only their size."""
+    attributes = [
+        otlp_attr("event.name", {"stringValue": "tool_result"}),
+        otlp_attr("escaped", {"stringValue": 'caf\u00e9 "q"'}),
+        otlp_attr("duration_ms", {"intValue": "37"}),
+        otlp_attr("sequence", {"intValue": 5}),
+        otlp_attr("cost_usd", {"doubleValue": 1.5e-7}),
+        otlp_attr("success", {"boolValue": True}),
+        otlp_attr("files", {"arrayValue": {"values": [{"stringValue": "a"}]}}),
+        otlp_attr("nothing", {}),
+        otlp_attr("tool_parameters", {"stringValue": "rm -rf /tmp/secret"}),
+    ]
+    record = {"timeUnixNano": "1793603561000000000", "severityText": "INFO", "body": {"stringValue": "x"}}
+    logs = {
+        "resourceLogs": [
+            {
+                "resource": {"attributes": [otlp_attr("service.name", {"stringValue": "claude-code"})]},
+                "scopeLogs": [
+                    {"scope": {"name": "events", "version": "1"}, "logRecords": [record | {"attributes": attributes}]},
+                    {"scope": {"name": "other"}, "logRecords": [record, record]},
+                ],
+            }
+        ]
+    }
+    point = {"attributes": [otlp_attr("type", {"stringValue": "input"})], "timeUnixNano": "1", "asDouble": 94.0}
+    metrics = {
+        "resourceMetrics": [
+            {
+                "scopeMetrics": [
+                    {
+                        "metrics": [
+                            {
+                                "name": "tokens",
+                                "sum": {
+                                    "dataPoints": [point, point | {"asDouble": 5}],
+                                    "aggregationTemporality": 1,
+                                    "isMonotonic": True,
+                                },
+                            },
+                            {"name": "latency", "histogram": {"dataPoints": [{"count": "3", "sum": 1.5}]}},
+                            {"name": "untyped"},
+                        ]
+                    }
+                ]
+            }
+        ]
+    }
+    write_lines(
+        tmp_path / "landing" / "otel" / "dev" / "export.jsonl",
+        [
+            enc(logs),  # 1: three log records
+            enc(metrics),  # 2: three points
+            b'{"resourceLogs": [',  # 3 invalid JSON
+            enc({"resourceLogs": {"not": "a list"}}),  # 4 wrong type
+            enc({"something": "else"}),  # 5 not an export
+            enc({"resourceLogs": []}),  # 6 no records
+            enc({"resourceLogs": [1, {"scopeLogs": {"logRecords": []}}]}),  # 7 parts of the wrong shape
+            b"",  # 8 blank
+        ],
+    )
+    warehouse = tmp_path / "w.duckdb"
+    load(tmp_path / "landing", warehouse)
+    reasons = dict(query(warehouse, "select _line_number, reason from raw.quarantine where source = 'otel'"))
+    assert reasons == {
+        3: "invalid_json",
+        4: "wrong_type:resource_list",
+        5: "not_an_otlp_export",
+        6: "no_records",
+        7: "no_records",
+        8: "blank_line",
+    }
+    rows = query(
+        warehouse,
+        "select _record_index, scope_name, attributes, attribute_types, redacted_attributes "
+        "from raw.otel_log_records order by _record_index",
+    )
+    assert [(r[0], r[1]) for r in rows] == [(0, "events"), (1, "other"), (2, "other")]
+    values, kinds, redacted = rows[0][2:]
+    assert values == {
+        "event.name": "tool_result",
+        "escaped": 'café "q"',
+        "duration_ms": "37",
+        "sequence": "5",
+        "cost_usd": "1.5e-7",
+        "success": "true",
+        "files": '{"arrayValue":{"values":[{"stringValue":"a"}]}}',
+        "nothing": "{}",
+    }
+    assert kinds == {
+        "event.name": "stringValue",
+        "escaped": "stringValue",
+        "duration_ms": "intValue",
+        "sequence": "intValue",
+        "cost_usd": "doubleValue",
+        "success": "boolValue",
+        "files": "arrayValue",
+        "nothing": "empty",
+    }
+    assert redacted == {"tool_parameters": len("rm -rf /tmp/secret")}
+    points = query(
+        warehouse,
+        "select metric_name, metric_type, aggregation_temporality, is_monotonic, as_int, as_double "
+        "from raw.otel_metric_points order by _record_index",
+    )
+    assert points == [
+        ("tokens", "sum", 1, True, None, 94.0),
+        ("tokens", "sum", 1, True, None, 5.0),
+        ("latency", "histogram", None, None, "3", 1.5),
+    ]
+    assert_each_line_once(tmp_path / "landing", warehouse)
+    assert "secret" not in warehouse.read_bytes().decode("latin-1")
+
+
 def test_real_transcripts_every_line_accounted(real_landing: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     summary = load(real_landing, warehouse)

@@ -33,11 +33,7 @@ create or replace temp macro otlp_value(v) as
 create or replace temp macro otlp_value_type(v) as
     coalesce(json_keys(v)[1], 'empty');
 
--- Attributes as a list of {key, value} structs (otlp_pairs), made once per record: the three projections
--- below then filter on the key without parsing it again.
-create or replace temp macro otlp_pairs(attrs) as
-    coalesce(json_transform(attrs, '[{"key": "VARCHAR", "value": "JSON"}]'), []);
-
+-- Attribute lists arrive as lists of {key, value JSON} structs, parsed with their export (otel.sql).
 create or replace temp macro otlp_attrs(pairs, hidden) as
     map_from_entries(list_transform(
         list_filter(pairs, lambda a: not list_contains(hidden, a.key)),

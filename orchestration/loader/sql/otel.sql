@@ -17,7 +17,8 @@ with lines as (
 extracted as (
     select
         *,
-        case when duplicate_of is null then try(json_extract(t, ['$.resourceLogs', '$.resourceMetrics'])) end as f
+        -- The types of the two lists, not the lists: extracting them would copy nearly every byte.
+        case when duplicate_of is null then try(json_type(t, ['$.resourceLogs', '$.resourceMetrics'])) end as f
     from lines
 )
 
@@ -38,8 +39,7 @@ select
         when f is null then 'invalid_json'
         when not (starts_with(t, '{') or starts_with(ltrim(t, ' \t'), '{')) then 'not_a_json_object'
         when f[1] is null and f[2] is null then 'not_an_otlp_export'
-        when coalesce(json_type(f[1]), 'ARRAY') <> 'ARRAY' or coalesce(json_type(f[2]), 'ARRAY') <> 'ARRAY'
-            then 'wrong_type:resource_list'
+        when coalesce(f[1], 'ARRAY') <> 'ARRAY' or coalesce(f[2], 'ARRAY') <> 'ARRAY' then 'wrong_type:resource_list'
     end as reason,
     case
         when f[1] is not null then 'logs'
@@ -47,13 +47,24 @@ select
     end as kind
 from extracted;
 
--- The stages read the lines kept in otel_checked: the files are read and split once per flush.
+-- The stages read the lines kept in otel_checked: the files are read and split once per flush. Each
+-- export is parsed once, by json_transform into the OTLP structure; a part of the wrong shape becomes
+-- null and yields no rows, and a line that yields none is quarantined as 'no_records' below.
 create or replace temp table otel_logs_stage as
 with docs as (
     select
         file_index,
         line_number,
-        json_extract(t, '$.resourceLogs[*]') as resources
+        json_transform(t, '{"resourceLogs": [{
+            "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
+            "scopeLogs": [{
+                "scope": {"name": "VARCHAR", "version": "VARCHAR"},
+                "logRecords": [{
+                    "timeUnixNano": "VARCHAR", "observedTimeUnixNano": "VARCHAR", "severityText": "VARCHAR",
+                    "body": {"stringValue": "VARCHAR"}, "attributes": [{"key": "VARCHAR", "value": "JSON"}]
+                }]
+            }]
+        }]}').resourcelogs as resources
     from otel_checked
     where reason is null and kind = 'logs'
 ),
@@ -72,9 +83,9 @@ scopes as (
         file_index,
         line_number,
         resource_index,
-        otlp_pairs(resource_log -> '$.resource.attributes') as resource_attributes,
-        unnest(json_extract(resource_log, '$.scopeLogs[*]')) as scope_log,
-        generate_subscripts(json_extract(resource_log, '$.scopeLogs[*]'), 1) as scope_index
+        coalesce(resource_log.resource.attributes, []) as resource_attributes,
+        unnest(resource_log.scopelogs) as scope_log,
+        generate_subscripts(resource_log.scopelogs, 1) as scope_index
     from resources
 ),
 
@@ -85,19 +96,11 @@ records as (
         resource_index,
         scope_index,
         resource_attributes,
-        scope_log ->> '$.scope.name' as scope_name,
-        scope_log ->> '$.scope.version' as scope_version,
-        unnest(json_extract(scope_log, '$.logRecords[*]')) as log_record,
-        generate_subscripts(json_extract(scope_log, '$.logRecords[*]'), 1) as log_index
+        scope_log.scope.name as scope_name,
+        scope_log.scope.version as scope_version,
+        unnest(scope_log.logrecords) as log_record,
+        generate_subscripts(scope_log.logrecords, 1) as log_index
     from scopes
-),
-
-attributed as (
-    -- Each record's attribute list is extracted once; three projections below read it.
-    select
-        *,
-        otlp_pairs(log_record -> '$.attributes') as attributes
-    from records
 )
 
 select
@@ -112,14 +115,14 @@ select
     otlp_attrs(r.resource_attributes, $hidden_attributes),
     r.scope_name,
     r.scope_version,
-    r.log_record ->> '$.timeUnixNano',
-    r.log_record ->> '$.observedTimeUnixNano',
-    r.log_record ->> '$.severityText',
-    case when length(r.log_record ->> '$.body.stringValue') <= 256 then r.log_record ->> '$.body.stringValue' end,
-    otlp_attrs(r.attributes, $hidden_attributes),
-    otlp_attr_types(r.attributes, $hidden_attributes),
-    otlp_redacted(r.attributes, $hidden_attributes)
-from attributed as r
+    r.log_record.timeunixnano,
+    r.log_record.observedtimeunixnano,
+    r.log_record.severitytext,
+    case when length(r.log_record.body.stringvalue) <= 256 then r.log_record.body.stringvalue end,
+    otlp_attrs(coalesce(r.log_record.attributes, []), $hidden_attributes),
+    otlp_attr_types(coalesce(r.log_record.attributes, []), $hidden_attributes),
+    otlp_redacted(coalesce(r.log_record.attributes, []), $hidden_attributes)
+from records as r
 inner join batch_files as f on r.file_index = f.file_index;
 
 create or replace temp table otel_metrics_stage as
@@ -127,7 +130,24 @@ with docs as (
     select
         file_index,
         line_number,
-        json_extract(t, '$.resourceMetrics[*]') as resources
+        json_transform(t, '{"resourceMetrics": [{
+            "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
+            "scopeMetrics": [{
+                "scope": {"name": "VARCHAR", "version": "VARCHAR"},
+                "metrics": [{
+                    "name": "VARCHAR", "unit": "VARCHAR",
+                    "sum": {"dataPoints": "JSON", "aggregationTemporality": "VARCHAR", "isMonotonic": "VARCHAR"},
+                    "gauge": {"dataPoints": "JSON", "aggregationTemporality": "VARCHAR", "isMonotonic": "VARCHAR"},
+                    "histogram": {
+                        "dataPoints": "JSON", "aggregationTemporality": "VARCHAR", "isMonotonic": "VARCHAR"
+                    },
+                    "exponentialHistogram": {
+                        "dataPoints": "JSON", "aggregationTemporality": "VARCHAR", "isMonotonic": "VARCHAR"
+                    },
+                    "summary": {"dataPoints": "JSON", "aggregationTemporality": "VARCHAR", "isMonotonic": "VARCHAR"}
+                }]
+            }]
+        }]}').resourcemetrics as resources
     from otel_checked
     where reason is null and kind = 'metrics'
 ),
@@ -146,9 +166,9 @@ scopes as (
         file_index,
         line_number,
         resource_index,
-        otlp_pairs(resource_metric -> '$.resource.attributes') as resource_attributes,
-        unnest(json_extract(resource_metric, '$.scopeMetrics[*]')) as scope_metric,
-        generate_subscripts(json_extract(resource_metric, '$.scopeMetrics[*]'), 1) as scope_index
+        coalesce(resource_metric.resource.attributes, []) as resource_attributes,
+        unnest(resource_metric.scopemetrics) as scope_metric,
+        generate_subscripts(resource_metric.scopemetrics, 1) as scope_index
     from resources
 ),
 
@@ -159,40 +179,46 @@ metrics as (
         resource_index,
         scope_index,
         resource_attributes,
-        scope_metric ->> '$.scope.name' as scope_name,
-        scope_metric ->> '$.scope.version' as scope_version,
-        unnest(json_extract(scope_metric, '$.metrics[*]')) as metric,
-        generate_subscripts(json_extract(scope_metric, '$.metrics[*]'), 1) as metric_index
+        scope_metric.scope.name as scope_name,
+        scope_metric.scope.version as scope_version,
+        unnest(scope_metric.metrics) as metric,
+        generate_subscripts(scope_metric.metrics, 1) as metric_index
     from scopes
 ),
 
 typed as (
+    -- A metric's data sits under its type's key; OTLP allows one, and the first present wins. Data points
+    -- vary by type; the fields loaded are common to all of them.
     select
         *,
         case
-            when (metric -> '$.sum') is not null then 'sum'
-            when (metric -> '$.gauge') is not null then 'gauge'
-            when (metric -> '$.histogram') is not null then 'histogram'
-            when (metric -> '$.exponentialHistogram') is not null then 'exponentialHistogram'
-            when (metric -> '$.summary') is not null then 'summary'
-        end as metric_type
+            when metric.sum is not null then 'sum'
+            when metric.gauge is not null then 'gauge'
+            when metric.histogram is not null then 'histogram'
+            when metric.exponentialhistogram is not null then 'exponentialHistogram'
+            when metric.summary is not null then 'summary'
+        end as metric_type,
+        coalesce(metric.sum, metric.gauge, metric.histogram, metric.exponentialhistogram, metric.summary) as data
     from metrics
+),
+
+listed as (
+    select
+        *,
+        json_transform(data.datapoints, '[{
+            "attributes": [{"key": "VARCHAR", "value": "JSON"}], "startTimeUnixNano": "VARCHAR",
+            "timeUnixNano": "VARCHAR", "asInt": "VARCHAR", "asDouble": "VARCHAR", "count": "VARCHAR",
+            "sum": "VARCHAR"
+        }]') as data_points
+    from typed
 ),
 
 points as (
     select
         *,
-        unnest(json_extract(metric -> ('$.' || metric_type), '$.dataPoints[*]')) as point,
-        generate_subscripts(json_extract(metric -> ('$.' || metric_type), '$.dataPoints[*]'), 1) as point_index
-    from typed
-),
-
-attributed as (
-    -- As for log records: each point's attributes are extracted once for the two projections below.
-    select
-        *,
-        otlp_pairs(point -> '$.attributes') as attributes
-    from points
+        unnest(data_points) as point,
+        generate_subscripts(data_points, 1) as point_index
+    from listed
 )
 
 select
@@ -208,18 +234,18 @@ select
     otlp_attrs(p.resource_attributes, $hidden_attributes),
     p.scope_name,
     p.scope_version,
-    p.metric ->> '$.name',
-    p.metric ->> '$.unit',
+    p.metric.name,
+    p.metric.unit,
     p.metric_type,
-    try_cast(p.metric ->> ('$.' || p.metric_type || '.aggregationTemporality') as integer),
-    try_cast(p.metric ->> ('$.' || p.metric_type || '.isMonotonic') as boolean),
-    p.point ->> '$.startTimeUnixNano',
-    p.point ->> '$.timeUnixNano',
-    coalesce(p.point ->> '$.asInt', p.point ->> '$.count'),
-    try_cast(coalesce(p.point ->> '$.asDouble', p.point ->> '$.sum') as double),
-    otlp_attrs(p.attributes, $hidden_attributes),
-    otlp_attr_types(p.attributes, $hidden_attributes)
-from attributed as p
+    try_cast(p.data.aggregationtemporality as integer),
+    try_cast(p.data.ismonotonic as boolean),
+    p.point.starttimeunixnano,
+    p.point.timeunixnano,
+    coalesce(p.point.asint, p.point.count),
+    try_cast(coalesce(p.point.asdouble, p.point.sum) as double),
+    otlp_attrs(coalesce(p.point.attributes, []), $hidden_attributes),
+    otlp_attr_types(coalesce(p.point.attributes, []), $hidden_attributes)
+from points as p
 inner join batch_files as f on p.file_index = f.file_index;
 
 insert into raw.otel_log_records select * exclude (_file_index) from otel_logs_stage;
