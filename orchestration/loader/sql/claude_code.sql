@@ -34,6 +34,8 @@ checked as (
     select
         *,
         (f[1] ->> '$') as record_type,
+        -- json_extract writes each value minified, so its first character tells its type ('"' a string,
+        -- '{' an object, '[' a list); json_type would parse the value again, content and all.
         case
             when t is null then 'invalid_utf8'
             -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
@@ -42,16 +44,16 @@ checked as (
             when f is null then 'invalid_json'
             when not (starts_with(t, '{') or starts_with(ltrim(t, ' \t'), '{')) then 'not_a_json_object'
             when f[1] is null then 'missing_field:type'
-            when json_type(f[1]) <> 'VARCHAR' then 'wrong_type:type'
-            when f[2] is not null and json_type(f[2]) <> 'VARCHAR' then 'wrong_type:sessionId'
-            when f[3] is not null and json_type(f[3]) <> 'VARCHAR' then 'wrong_type:uuid'
-            when f[5] is not null and json_type(f[5]) <> 'VARCHAR' then 'wrong_type:timestamp'
+            when not starts_with(f[1]::varchar, '"') then 'wrong_type:type'
+            when f[2] is not null and not starts_with(f[2]::varchar, '"') then 'wrong_type:sessionId'
+            when f[3] is not null and not starts_with(f[3]::varchar, '"') then 'wrong_type:uuid'
+            when f[5] is not null and not starts_with(f[5]::varchar, '"') then 'wrong_type:timestamp'
             when f[5] is not null and try_cast((f[5] ->> '$') as timestamptz) is null then 'invalid_value:timestamp'
             when (f[1] ->> '$') in ('user', 'assistant') and f[2] is null then 'missing_field:sessionId'
             when (f[1] ->> '$') in ('user', 'assistant') and f[3] is null then 'missing_field:uuid'
             when (f[1] ->> '$') in ('user', 'assistant') and f[5] is null then 'missing_field:timestamp'
-            when f[6] is not null and json_type(f[6]) <> 'VARCHAR' then 'wrong_type:message.id'
-            when f[10] is not null and json_type(f[10]) <> 'OBJECT' then 'wrong_type:message.usage'
+            when f[6] is not null and not starts_with(f[6]::varchar, '"') then 'wrong_type:message.id'
+            when f[10] is not null and not starts_with(f[10]::varchar, '{') then 'wrong_type:message.usage'
             when f[10] is not null and not list_bool_and(list_transform(
                 json_extract(f[10], [
                     '$.input_tokens', '$.output_tokens', '$.cache_creation_input_tokens',
@@ -59,7 +61,7 @@ checked as (
                 ]),
                 lambda x: x is null or json_type(x) = 'UBIGINT'
             )) then 'invalid_value:message.usage'
-            when f[9] is not null and json_type(f[9]) not in ('VARCHAR', 'ARRAY') then 'wrong_type:message.content'
+            when f[9] is not null and left(f[9]::varchar, 1) not in ('"', '[') then 'wrong_type:message.content'
         end as reason
     from extracted
 )
@@ -103,10 +105,10 @@ select
                 'chars': coalesce(length(b.text), length(b.thinking)),
                 'tool_use_id': coalesce(b.id, b.tool_use_id),
                 'tool_name': b.name,
-                'input_bytes': octet_length(encode(b.input::varchar)),
+                'input_bytes': strlen(b.input::varchar),
                 'command_kind': case when b.name = 'Bash' then command_kind(b.input ->> 'command') end,
                 'slash_command': nullif(regexp_extract(b.text, '<command-name>(/?[A-Za-z0-9:_.-]+)</command-name>', 1), ''),
-                'result_bytes': octet_length(encode(b.content::varchar)),
+                'result_bytes': strlen(b.content::varchar),
                 'is_error': b.is_error,
                 'result_kind': case
                     when b.type <> 'tool_result' then null
@@ -121,7 +123,7 @@ select
     end as content_blocks,
     case when reason is null and f[11] is not null then {
         'json_type': json_type(f[11]),
-        'bytes': octet_length(encode(f[11]::varchar)),
+        'bytes': strlen(f[11]::varchar),
         'keys': case when json_type(f[11]) = 'OBJECT' then json_keys(f[11]) end,
         'lines_added': case
             when (f[11] ->> '$.type') = 'create'
@@ -138,7 +140,7 @@ select
              'output', 'stdout', 'stderr', 'lastPrompt'],
             f[11:23]
         ),
-        lambda kv: {'key': kv[1], 'value': octet_length(encode(kv[2]::varchar))}
+        lambda kv: {'key': kv[1], 'value': strlen(kv[2]::varchar)}
     ), lambda kv: kv.value is not null)) end as redacted_fields,
     case when reason is null then json_merge_patch(
         t,

@@ -49,5 +49,5 @@ create or replace temp macro otlp_attr_types(pairs, hidden) as
 create or replace temp macro otlp_redacted(pairs, hidden) as
     map_from_entries(list_transform(
         list_filter(pairs, lambda a: list_contains(hidden, a.key)),
-        lambda a: {'key': a.key, 'value': octet_length(encode(otlp_value(a.value)))}
+        lambda a: {'key': a.key, 'value': strlen(otlp_value(a.value))}
     ));
