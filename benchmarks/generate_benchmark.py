@@ -9,15 +9,13 @@ ratio of the wall time to a baseline: `cp -r` of the generated folder on the sam
 
 from __future__ import annotations
 
-import argparse
 import resource
 import shutil
 import subprocess
-import tempfile
 import time
 from pathlib import Path
 
-from orchestration.generator import GenerateConfig, generate
+from common import size_arguments, timed_generate, work_folder
 
 
 def folder_bytes(folder: Path) -> int:
@@ -25,24 +23,15 @@ def folder_bytes(folder: Path) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--developers", type=int, default=4000)
-    parser.add_argument("--days", type=int, default=120)
+    parser = size_arguments(__doc__, developers=4000)
     parser.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
-    parser.add_argument("--workdir", type=Path, help="write here (default: a temporary folder)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.workdir or Path(tmp)
+    with work_folder(args.workdir) as work:
         out = work / "landing"
-        started = time.perf_counter()
-        summary = generate(GenerateConfig(out=out, developers=args.developers, days=args.days, workers=args.workers))
-        seconds = time.perf_counter() - started
-        written = folder_bytes(out)
-        transcript_lines = summary.lines["claude_code"]
+        seconds = timed_generate(out, args.developers, args.days, args.workers)
+        print(f"written: {folder_bytes(out) / 1e9:.2f} GB")
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"generate: {summary.describe()}")
-        print(f"generate: {seconds:.1f}s, {written / 1e9:.2f} GB, {transcript_lines / seconds:,.0f} transcript lines/s")
         print(f"peak memory: {own:,.0f} MB in the main process, {workers:,.0f} MB in the largest worker")
 
         started = time.perf_counter()

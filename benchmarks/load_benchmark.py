@@ -12,15 +12,13 @@ and each as a ratio to the baseline. The best scan is the smallest baseline, so 
 
 from __future__ import annotations
 
-import argparse
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
 import duckdb
+from common import size_arguments, timed_generate, work_folder
 
-from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
 
 
@@ -52,21 +50,12 @@ def timed_load(landing: Path, warehouse: Path) -> tuple[float, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--developers", type=int, default=400)
-    parser.add_argument("--days", type=int, default=120)
+    parser = size_arguments(__doc__, developers=400)
     parser.add_argument("--scans", type=int, default=3, help="bare scans to run; the fastest is the baseline")
-    parser.add_argument("--workdir", type=Path, help="keep files here (default: a temporary folder)")
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        work = args.workdir or Path(tmp)
+    with work_folder(args.workdir) as work:
         landing = work / "landing"
-        started = time.perf_counter()
-        summary = generate(GenerateConfig(out=landing, developers=args.developers, days=args.days))
-        gen_seconds = time.perf_counter() - started
-        transcript_lines = summary.lines["claude_code"]
-        print(f"generate: {summary.describe()}")
-        print(f"generate: {gen_seconds:.1f}s, {transcript_lines / gen_seconds:,.0f} transcript lines/s")
+        timed_generate(landing, args.developers, args.days)
 
         transcripts = landing / "claude_code"
         pattern = str(transcripts / "**" / "*.jsonl")
