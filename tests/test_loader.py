@@ -194,6 +194,28 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
     assert_each_line_once(landing, warehouse)
 
 
+def test_small_loads_do_not_leave_a_row_group_each(tmp_path: Path) -> None:
+    """A sensor loads a few new lines at a time; each load must not leave its own tiny row group behind,
+    or scans of the raw tables slow down with every load."""
+    landing = tmp_path / "landing"
+    transcript = write_lines(
+        landing / "claude_code" / "dev" / "projects" / "p" / "s.jsonl",
+        [enc(good_record(uuid=f"u-{i}")) for i in range(10)],
+    )
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    for i in range(6):
+        with transcript.open("ab") as handle:
+            handle.write(enc(good_record(uuid=f"later-{i}")) + b"\n")
+        load(landing, warehouse)
+    groups = query(
+        warehouse,
+        "select count(distinct row_group_id) from pragma_storage_info('raw.claude_code_records')",
+    )
+    assert query(warehouse, "select count(*) from raw.claude_code_records")[0][0] == 16
+    assert groups[0][0] == 1
+
+
 def test_shrunk_file_replaces_its_rows(landing_copy: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     load(landing_copy, warehouse)
