@@ -53,8 +53,8 @@ MANIFEST_SCHEMA = pa.schema(
         ("loaded_at", pa.timestamp("us", tz="UTC")),
     ]
 )
-# OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
+# OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
 HIDDEN_OTEL_ATTRIBUTES = ["prompt", "tool_parameters", "tool_input", "tool_output", "error", "content"]
 
 
