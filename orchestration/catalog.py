@@ -291,12 +291,17 @@ def measure_columns(manifest: dict) -> dict[str, list[str]]:
 # ------------------------------------------------------------------------------------------------ rules
 
 
+def north_stars(metrics: dict[str, Metric]) -> list[Metric]:
+    """Metrics of tier north_star: exactly one in a valid catalog."""
+    return [m for m in metrics.values() if m.meta.get("tier") == "north_star"]
+
+
 def validate(catalog: Catalog) -> list[str]:
     problems: list[str] = []
     metrics = catalog.metrics
-    north_stars = [m.name for m in metrics.values() if m.meta.get("tier") == "north_star"]
-    if len(north_stars) != 1:
-        problems.append(f"exactly one metric must be tier north_star; found {north_stars or 'none'}")
+    names = [m.name for m in north_stars(metrics)]
+    if len(names) != 1:
+        problems.append(f"exactly one metric must be tier north_star; found {names or 'none'}")
     for metric in metrics.values():
         meta = metric.meta
         required = [k for k in REQUIRED_META if not (k == "drives" and meta.get("tier") == "north_star")]
@@ -472,7 +477,7 @@ def _lineage(metric: Metric) -> str:
 
 def render_markdown(catalog: Catalog, registry: dict[str, list[dict[str, Any]]]) -> str:
     metrics = catalog.metrics
-    north = next((m for m in metrics.values() if m.meta.get("tier") == "north_star"), None)
+    north = next(iter(north_stars(metrics)), None)
     children: dict[str, list[Metric]] = defaultdict(list)
     for metric in metrics.values():
         children[str(metric.meta.get("drives"))].append(metric)
@@ -570,10 +575,10 @@ def owners_by_file(catalog: Catalog) -> dict[str, set[str]]:
 
 def render_codeowners(catalog: Catalog) -> str:
     owners = owners_by_file(catalog)
-    north_star = [m for m in catalog.metrics.values() if m.meta.get("tier") == "north_star"]
+    north = next(iter(north_stars(catalog.metrics)), None)
     for metric in catalog.metrics.values():
-        if north_star and metric.meta.get("tier") in ("north_star", "key_result"):
-            owners[metric.file].add(str(north_star[0].meta.get("owner")))  # the tree's owner is asked too
+        if north is not None and metric.meta.get("tier") in ("north_star", "key_result"):
+            owners[metric.file].add(str(north.meta.get("owner")))  # the tree's owner is asked too
     lines = [
         f"# {GENERATED_NOTE}",
         "# A metric definition is approved by the team that owns it (its `owner` meta); files that hold the North",
