@@ -31,6 +31,8 @@ lint: install
 	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros tests/dbt
 	@# Generated metric catalog, versions, changelog and CODEOWNERS must match the semantic layer.
 	$(BIN)/ai-telemetry catalog --check
+	@# The genai-prices seed must match the pinned genai-prices.
+	$(BIN)/python scripts/model_prices.py --check
 
 ## Dagster's UI on http://127.0.0.1:$(DAGSTER_PORT) (instance under $AI_TELEMETRY_HOME/dagster, usage telemetry off).
 dev: install

@@ -138,3 +138,17 @@
         cast(null as bigint) as column_count
     from information_schema.tables
 {%- endmacro %}
+
+
+{#- True when `pattern` (an RE2 / Java regular expression) matches somewhere in `expression`. -#}
+{% macro regex_matches(expression, pattern) -%}
+    {{ return(adapter.dispatch('regex_matches', 'ai_telemetry')(expression, pattern)) }}
+{%- endmacro %}
+
+{% macro duckdb__regex_matches(expression, pattern) -%}
+    regexp_matches({{ expression }}, {{ pattern }})
+{%- endmacro %}
+
+{% macro default__regex_matches(expression, pattern) -%}
+    ({{ expression }} rlike {{ pattern }})
+{%- endmacro %}

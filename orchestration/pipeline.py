@@ -84,18 +84,16 @@ def run_pipeline(paths: Paths, *, developers: int = 30, days: int = 42, seed: in
         print("dbt parse failed", file=sys.stderr)
         return 1
     os.environ["DAGSTER_HOME"] = str(dagster_home(paths))
-    from dagster import DagsterInstance
+    from dagster import AssetCheckSeverity, DagsterInstance
 
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("full_run")
     with DagsterInstance.get() as instance:
         result = job.execute_in_process(instance=instance, raise_on_error=False)
-    failed_checks = [
-        f"{check.asset_key.to_user_string()}:{check.check_name}"
-        for check in result.get_asset_check_evaluations()
-        if not check.passed
-    ]
+    failed = [check for check in result.get_asset_check_evaluations() if not check.passed]
+    errors = [_check_name(c) for c in failed if c.severity == AssetCheckSeverity.ERROR]
+    warnings = [_check_name(c) for c in failed if c.severity != AssetCheckSeverity.ERROR]
     published = [
         event.asset_key.to_user_string()
         for event in result.get_asset_materialization_events()
@@ -104,13 +102,24 @@ def run_pipeline(paths: Paths, *, developers: int = 30, days: int = 42, seed: in
     print(summarise(paths))
     outcome = "succeeded" if result.success else "failed"
     print(f"dagster run {result.run_id} ({outcome}), instance {os.environ['DAGSTER_HOME']}")
-    if failed_checks:
-        print("checks failed, nothing published: " + ", ".join(failed_checks), file=sys.stderr)
+    if warnings:
+        print(f"{len(warnings)} warning(s), not blocking: " + ", ".join(warnings))
+    if errors:
+        print(f"{len(errors)} check(s) failed: " + ", ".join(errors), file=sys.stderr)
     if published:
+        from orchestration.publish import reader_files
+
         print(f"published ({len(published)} audiences) to {paths.published}:")
-        for path in sorted(paths.published.glob("*.duckdb")):
-            print(f"  {path}")
-    if not result.success or failed_checks or not published:
+        for audience, files in reader_files(paths.published).items():
+            shown = ", ".join(p.name for p in files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+            print(f"  {audience:<10} {len(files):>4} file(s): {shown or '(none: nothing this audience may see)'}")
+    if not result.success or not published:
+        print("nothing published: the last good version stays in place", file=sys.stderr)
         return 1
     print("run complete")
     return 0
+
+
+def _check_name(check: object) -> str:
+    """asset:check of a Dagster AssetCheckEvaluation."""
+    return f"{check.asset_key.to_user_string()}:{check.check_name}"

@@ -1,17 +1,28 @@
-"""Write-audit-publish: one read-only DuckDB file per audience, replaced atomically.
+"""Write-audit-publish: one read-only DuckDB file per reader, all switched to a new version at once.
 
-Marts are built in the warehouse, where no reader looks. Once every gate has passed, each audience's
-file is written beside the published one and renamed over it: a reader that has the old file open keeps
-a consistent old version (it holds the old inode), the next open sees the new one, and a crash at any
-moment leaves either the old or the new file in place, never a half-written one.
+Marts are built in the warehouse, where no reader looks. Once every gate has passed, a publish writes a
+whole version folder out of sight, then switches one pointer to it:
+
+    published/versions/<version>/developers/<developer_id>.duckdb   one per developer: their rows only
+    published/versions/<version>/teams/<team>.duckdb                one per team: its aggregates, opted-in members
+    published/versions/<version>/{org,platform,product}.duckdb
+    published/versions/<version>/manifest.json                      what the version holds (written last)
+    published/current -> versions/<version>                         the pointer, replaced by one rename
+    published/{developers,teams,org.duckdb,...} -> current/...      stable paths for BI tools (never change)
+
+A kill at any moment leaves `current` on the old version or the new one, so every path a reader opens
+resolves to one consistent version; a reader holding a file open keeps its version. Files are written
+with a storage format that DuckDB 1.2+ (embedded in BI tools) reads, carry the dbt descriptions as
+comments, and are read-only (0444). Unfinished version folders are removed by the next publish.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
+import shutil
 import subprocess
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +32,7 @@ import duckdb
 from orchestration.loader import run_script
 from orchestration.paths import PROJECT_DIR, Paths
 
-# What each audience may see (the brief's access table): the marts its file physically contains.
+# What each audience may see (the brief's access table): the marts its files physically contain.
 AUDIENCES: dict[str, tuple[str, ...]] = {
     "developer": (
         "developer_daily_v1",
@@ -38,18 +49,25 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
         "source_freshness_v1",
         "storage_by_table_v1",
         "publish_history_v1",
+        "model_pricing_v1",
     ),
     "product": ("feature_usage_weekly_v1", "failure_modes_v1", "session_patterns_v1", "journey_paths_v1"),
 }
+# Audiences published as one file per subject (the column that names it), in their own folder.
+PER_SUBJECT: dict[str, tuple[str, str]] = {"developer": ("developer_id", "developers"), "team": ("team", "teams")}
 MART_SCHEMA = "marts"
+# DuckDB 2.0 writes a format DuckDB 1.x cannot open; BI tools embed 1.x (Evidence 40: 1.4.2).
+STORAGE_VERSION = "v1.2.0"
+KEEP_VERSIONS = 3  # the current one and the two before it, for readers that opened them a moment ago
 
 
 @dataclass(frozen=True)
 class PublishResult:
     version: str
     git_commit: str
-    files: dict[str, Path]
-    row_counts: dict[str, int]
+    folder: Path
+    files: dict[str, list[Path]]  # audience -> its files
+    row_counts: dict[str, int]  # mart -> rows published across its audience's files
 
 
 def git_commit() -> str:
@@ -95,47 +113,251 @@ def record_outcome(
         con.close()
 
 
-def _write_audience_file(
-    warehouse: Path, target: Path, marts: tuple[str, ...], version: str, commit: str
-) -> dict[str, int]:
-    """Copies the audience's marts into a new file beside `target`, then renames it into place."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = target.with_name(f".{target.stem}.{version}.{uuid.uuid4().hex[:6]}.tmp")
+def file_name(subject: str) -> str:
+    """A subject's file name: its id with anything a file system or shell would trip on replaced."""
+    return re.sub(r"[^A-Za-z0-9._@+-]", "_", subject).lstrip(".") or "_"
+
+
+def mart_comments(marts: tuple[str, ...]) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each mart's dbt description and its columns' (from the manifest dbt wrote when it built them)."""
+    manifest = PROJECT_DIR / "target" / "manifest.json"
+    if not manifest.exists():
+        return {}
+    nodes = json.loads(manifest.read_text())["nodes"].values()
+    wanted = set(marts)
+    return {
+        node["alias"]: (node["description"], {c: v["description"] for c, v in node["columns"].items()})
+        for node in nodes
+        if node["resource_type"] == "model" and node["alias"] in wanted
+    }
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (COMMENT ON takes no parameters); the text is our own dbt YAML."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+class _Writer:
+    """Writes audience files from one connection that has the warehouse attached read-only."""
+
+    def __init__(self, warehouse: Path, version: str, commit: str) -> None:
+        self.con = duckdb.connect()
+        self.con.execute("set TimeZone = 'UTC'")
+        self.con.execute("attach ? as wh (read_only)", [str(warehouse)])
+        self.version, self.commit = version, commit
+        self.comments = mart_comments(tuple(m for marts in AUDIENCES.values() for m in marts))
+        self.published_at = datetime.now(UTC)
+
+    def subjects(self, audience: str) -> list[str]:
+        column, _ = PER_SUBJECT[audience]
+        seen: set[str] = set()
+        for mart in AUDIENCES[audience]:
+            rows = self.con.execute(
+                f'select distinct cast("{column}" as varchar) from wh.{MART_SCHEMA}."{mart}" '  # noqa: S608
+                f'where "{column}" is not null'
+            ).fetchall()
+            seen.update(r[0] for r in rows)
+        return sorted(seen)
+
+    def write(self, target: Path, audience: str, subject: str | None) -> dict[str, int]:
+        """One file: the audience's marts (only the subject's rows when it has one), as tables under their
+        versioned names with an unversioned view each, the dbt descriptions and a publish_info table."""
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con = self.con
+        con.execute(f"attach ? as out (storage_version '{STORAGE_VERSION}')", [str(target)])
+        counts: dict[str, int] = {}
+        try:
+            for mart in AUDIENCES[audience]:
+                source = f'wh.{MART_SCHEMA}."{mart}"'
+                if subject is None:
+                    con.execute(f'create table out."{mart}" as select * from {source}')  # noqa: S608
+                else:
+                    column = PER_SUBJECT[audience][0]
+                    con.execute(
+                        f'create table out."{mart}" as select * from {source} where "{column}" = ?',  # noqa: S608
+                        [subject],
+                    )
+                base = mart.rsplit("_v", 1)[0]
+                # Unqualified: a view binds in its own file, whatever name a reader attaches it under.
+                con.execute(f'create view out."{base}" as select * from "{mart}"')  # noqa: S608
+                counts[mart] = con.execute(f'select count(*) from out."{mart}"').fetchone()[0]  # noqa: S608
+                self._comment(mart, base)
+            con.execute(
+                "create table out.publish_info (version varchar, published_at timestamptz, git_commit varchar, "
+                "audience varchar, subject varchar, storage_version varchar)"
+            )
+            con.execute(
+                "insert into out.publish_info values (?, ?, ?, ?, ?, ?)",
+                [self.version, self.published_at, self.commit, audience, subject, STORAGE_VERSION],
+            )
+            con.execute("comment on table out.publish_info is 'The published version this file belongs to.'")
+        finally:
+            con.execute("detach out")
+        target.chmod(0o444)
+        return counts
+
+    def _comment(self, mart: str, base: str) -> None:
+        description, columns = self.comments.get(mart, ("", {}))
+        if description:
+            self.con.execute(f'comment on table out."{mart}" is {_literal(description)}')
+            self.con.execute(f'comment on view out."{base}" is {_literal(description)}')
+        for column, text in columns.items():
+            if text:
+                self.con.execute(f'comment on column out."{mart}"."{column}" is {_literal(text)}')
+
+    def close(self) -> None:
+        self.con.close()
+
+
+def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> PublishResult:
+    writer = _Writer(paths.warehouse, version, commit)
+    files: dict[str, list[Path]] = {}
     counts: dict[str, int] = {}
-    con = duckdb.connect(str(staging))
+    manifest: dict[str, object] = {"version": version, "git_commit": commit, "files": {}}
     try:
-        con.execute("attach ? as wh (read_only)", [str(warehouse)])
-        for mart in marts:
-            # Published under the unversioned name a reader expects, and the pinned versioned one.
-            con.execute(f'create table "{mart}" as select * from wh.{MART_SCHEMA}."{mart}"')  # noqa: S608
-            base = mart.rsplit("_v", 1)[0]
-            con.execute(f'create view "{base}" as select * from "{mart}"')  # noqa: S608
-            counts[mart] = con.execute(f'select count(*) from "{mart}"').fetchone()[0]  # noqa: S608
-        con.execute("create table publish_info (version varchar, published_at timestamptz, git_commit varchar)")
-        con.execute("insert into publish_info values (?, ?, ?)", [version, datetime.now(UTC), commit])
-        con.execute("detach wh")
-        con.execute("checkpoint")
+        for audience, marts in AUDIENCES.items():
+            counts.update(dict.fromkeys(marts, 0))
+            if audience in PER_SUBJECT:
+                folder_name = PER_SUBJECT[audience][1]
+                (folder / folder_name).mkdir(parents=True, exist_ok=True)  # present even when empty
+                targets = [(folder / folder_name / f"{file_name(s)}.duckdb", s) for s in writer.subjects(audience)]
+            else:
+                targets = [(folder / f"{audience}.duckdb", None)]
+            files[audience] = []
+            for target, subject in targets:
+                if target in files[audience]:
+                    raise ValueError(f"two {audience} subjects share the file name {target.name}")
+                written = writer.write(target, audience, subject)
+                for mart, n in written.items():
+                    counts[mart] += n
+                files[audience].append(target)
+                entry = {"audience": audience, "subject": subject, **written}
+                manifest["files"][str(target.relative_to(folder))] = entry
     finally:
-        con.close()
-    with staging.open("rb") as handle:
-        os.fsync(handle.fileno())
-    staging.replace(target)
+        writer.close()
+    for path in (p for paths_ in files.values() for p in paths_):
+        with path.open("rb") as handle:
+            os.fsync(handle.fileno())
+    # The manifest is written last: a version folder without one was never finished.
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    return PublishResult(version=version, git_commit=commit, folder=folder, files=files, row_counts=counts)
+
+
+def _switch(published: Path, version: str) -> None:
+    """Points `current` at the new version with one rename, then makes sure the stable paths exist."""
+    link = published / f".current.{version}.tmp"
+    link.unlink(missing_ok=True)
+    link.symlink_to(Path("versions") / version)
+    current = published / "current"
+    if current.is_dir() and not current.is_symlink():  # a copy of a home that followed the links
+        shutil.rmtree(current)
+    link.replace(current)
+    for name in ("developers", "teams", "org.duckdb", "platform.duckdb", "product.duckdb"):
+        stable = published / name
+        if stable.is_symlink():
+            continue
+        tmp = published / f".{name}.tmp"
+        tmp.unlink(missing_ok=True)
+        tmp.symlink_to(Path("current") / name)
+        if stable.is_dir():
+            shutil.rmtree(stable)
+        tmp.replace(stable)
+    # Files of the layout before versions: one file held every developer, another every team.
+    for old in ("developer.duckdb", "team.duckdb"):
+        if (published / old).exists() and not (published / old).is_symlink():
+            (published / old).unlink()
+
+
+def current_version(published: Path) -> str | None:
+    """The version readers see now (None before the first publish)."""
+    current = published / "current"
+    return current.readlink().name if current.is_symlink() else None
+
+
+def reader_files(published: Path) -> dict[str, list[Path]]:
+    """Every file a reader can open now, per audience, by its stable path (through `current`)."""
+    files: dict[str, list[Path]] = {}
+    for audience in AUDIENCES:
+        if audience in PER_SUBJECT:
+            folder = published / PER_SUBJECT[audience][1]
+            files[audience] = sorted(folder.glob("*.duckdb")) if folder.exists() else []
+        else:
+            path = published / f"{audience}.duckdb"
+            files[audience] = [path] if path.exists() else []
+    return files
+
+
+def clean_leftovers(published: Path) -> list[Path]:
+    """Removes unfinished version folders, stray pointer links and versions beyond the newest few."""
+    versions = published / "versions"
+    removed: list[Path] = []
+    live = current_version(published)
+    for stray in list(published.glob(".*.tmp")) + (list(versions.glob(".*.tmp")) if versions.exists() else []):
+        if stray.is_dir() and not stray.is_symlink():
+            shutil.rmtree(stray, ignore_errors=True)
+        else:
+            stray.unlink(missing_ok=True)
+        removed.append(stray)
+    if versions.exists():
+        finished = sorted(p for p in versions.iterdir() if p.is_dir() and (p / "manifest.json").exists())
+        for folder in versions.iterdir():
+            if folder.is_dir() and folder.name != live and not (folder / "manifest.json").exists():
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+        for folder in finished[:-KEEP_VERSIONS]:
+            if folder.name != live:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder)
+    return removed
+
+
+def log_counts(folder: Path) -> dict[str, dict[str, int]]:
+    """Rows per audience and mart of a finished version, from its manifest (as the publish log keeps them)."""
+    manifest = json.loads((folder / "manifest.json").read_text())
+    counts: dict[str, dict[str, int]] = {}
+    for entry in manifest["files"].values():
+        audience = counts.setdefault(entry["audience"], {"files": 0})
+        audience["files"] += 1
+        for mart in AUDIENCES[entry["audience"]]:
+            audience[mart] = audience.get(mart, 0) + entry[mart]
     return counts
 
 
+def reconcile_log(paths: Paths) -> str | None:
+    """Logs the current version if the run that switched to it died before logging it; returns it then."""
+    version = current_version(paths.published)
+    if version is None or not paths.warehouse.exists():
+        return None
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        run_script(con, "schema.sql")
+        logged = con.execute(
+            "select count(*) from raw.publish_log where version = ? and validation_outcome = 'passed'", [version]
+        ).fetchone()[0]
+    finally:
+        con.close()
+    if logged:
+        return None
+    folder = paths.published / "versions" / version
+    commit = json.loads((folder / "manifest.json").read_text())["git_commit"]
+    note = ["logged by a later run: the run that published this version stopped before logging it"]
+    record_outcome(paths.warehouse, version, "passed", note, log_counts(folder), commit=commit)
+    return version
+
+
 def publish(paths: Paths, version: str | None = None) -> PublishResult:
-    """Publishes every audience's file from the (already validated) warehouse marts."""
+    """Publishes every reader's file from the (already validated) warehouse marts, as one new version."""
     version = version or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
     commit = git_commit()  # once per publish: every file and log row names the same commit
-    files: dict[str, Path] = {}
-    counts: dict[str, int] = {}
-    for audience, marts in AUDIENCES.items():
-        target = paths.published / f"{audience}.duckdb"
-        counts.update(_write_audience_file(paths.warehouse, target, marts, version, commit))
-        files[audience] = target
-    # Leftovers of a run killed mid-write are never read; clear them once they are clearly abandoned
-    # (another run may be writing its own right now).
-    for leftover in paths.published.glob(".*.tmp"):
-        if datetime.now(UTC).timestamp() - leftover.stat().st_mtime > 3600:
-            leftover.unlink(missing_ok=True)
-    return PublishResult(version=version, git_commit=commit, files=files, row_counts=counts)
+    published = paths.published
+    (published / "versions").mkdir(parents=True, exist_ok=True)
+    reconcile_log(paths)
+    clean_leftovers(published)
+    staging = published / "versions" / f".{version}.tmp"
+    result = _write_version(paths, staging, version, commit)
+    final = published / "versions" / version
+    staging.rename(final)
+    _switch(published, version)
+    clean_leftovers(published)
+    files = {a: [final / p.relative_to(staging) for p in ps] for a, ps in result.files.items()}
+    return PublishResult(version=version, git_commit=commit, folder=final, files=files, row_counts=result.row_counts)

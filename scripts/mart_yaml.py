@@ -56,6 +56,12 @@ DESCRIPTIONS = {
     "member_cost_usd_median": "Median cost per active member.",
     "member_cost_usd_max": "Highest cost of an active member.",
     "tool": "claude_code or cursor.",
+    "model_name": "Model as the transcripts name it.",
+    "price_source": "price_table, genai_prices, family_estimate (estimated from the model's family) or unpriced.",
+    "price_model_id": "The priced model whose prices apply (for a family estimate, the model it is estimated from).",
+    "api_responses": "Claude Code API responses (deduplicated per message and request).",
+    "first_used_date": "First UTC day the model was used.",
+    "last_used_date": "Last UTC day the model was used.",
     "active_developers": "Distinct developers with activity (a count; no identifiers).",
     "reference_model_cost_usd": "What the same tokens would have cost on the reference (cheapest) model.",
     "cost_above_reference_usd": "cost_usd minus reference_model_cost_usd: the cost-optimisation headroom.",
@@ -442,6 +448,21 @@ MARTS["platform"]["publish_history"] = {
         "validation_outcome": "varchar",
         "failed_checks": "varchar",
         "is_published": "boolean",
+    },
+}
+
+MARTS["platform"]["model_pricing"] = {
+    "description": "How each model seen in the transcripts is priced: price_table (hand-kept overrides), "
+    "genai_prices (the maintained table), family_estimate (a model newer than both, priced as the newest of its "
+    "family) or unpriced. Counts of API responses only, no user activity.",
+    "grain": ["model_name", "price_source"],
+    "columns": {
+        "model_name": "varchar",
+        "price_source": "varchar",
+        "price_model_id": "varchar",
+        "api_responses": "bigint",
+        "first_used_date": "date",
+        "last_used_date": "date",
     },
 }
 

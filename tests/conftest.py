@@ -11,7 +11,7 @@ from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
 from orchestration.paths import Paths
 from orchestration.pipeline import dbt_build
-from orchestration.publish import publish
+from orchestration.publish import publish, reader_files
 from orchestration.quality import run_gate
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
@@ -61,8 +61,12 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> Paths:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    """sha256 of each published file: equal digests mean the bytes did not change."""
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.duckdb"))}
+    """sha256 of each file readers can open now: equal digests mean the bytes did not change."""
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for files in reader_files(folder).values()
+        for p in files
+    }
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

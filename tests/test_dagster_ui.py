@@ -64,7 +64,7 @@ def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 240) -
 def home_with_failed_run(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     """A copy of the validated home whose Dagster instance holds a run held back by a null developer."""
     paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home)
+    shutil.copytree(validated.home, paths.home, symlinks=True)
     con = duckdb.connect(str(paths.warehouse))
     try:
         con.execute("update marts.developer_weekly_v1 set developer_id = null where developer_id is not null")

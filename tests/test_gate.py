@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import digests
+from conftest import digests, query
 
 from orchestration.paths import Paths
-from orchestration.publish import AUDIENCES, publish
+from orchestration.publish import AUDIENCES, publish, reader_files
 
 # Each fault, as SQL run on the candidate marts, and the suite and expectation that must name it.
 FAULTS = {
@@ -41,14 +44,74 @@ FAULTS = {
 
 
 def test_each_audience_file_holds_only_its_marts(validated: Paths) -> None:
+    files = reader_files(validated.published)
+    assert len(files["developer"]) > 5 and len(files["team"]) >= 2
     for audience, marts in AUDIENCES.items():
-        con = duckdb.connect(str(validated.published / f"{audience}.duckdb"), read_only=True)
-        try:
-            tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
-        finally:
-            con.close()
-        unversioned = {m.rsplit("_v", 1)[0] for m in marts}
-        assert tables == set(marts) | unversioned | {"publish_info"}, audience
+        for path in files[audience]:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                tables = {t for (t,) in con.execute("select table_name from information_schema.tables").fetchall()}
+                # Every table and column carries its dbt description, for BI tools to show.
+                described = con.execute(
+                    "select count(*), count(comment) from duckdb_columns() where table_name = ?", [marts[0]]
+                ).fetchone()
+            finally:
+                con.close()
+            unversioned = {m.rsplit("_v", 1)[0] for m in marts}
+            assert tables == set(marts) | unversioned | {"publish_info"}, path
+            assert described[0] > 0 and described[0] == described[1], path
+
+
+@pytest.mark.parametrize(("audience", "column"), [("developer", "developer_id"), ("team", "team")])
+def test_one_subject_per_file_and_together_the_whole_mart(validated: Paths, audience: str, column: str) -> None:
+    """Each developer's file holds that developer's rows only, each team's file that team's; the files together
+    hold every row of the warehouse's marts, and no file holds them all."""
+    files = reader_files(validated.published)[audience]
+    for mart in AUDIENCES[audience]:
+        union: list[tuple] = []
+        for path in files:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                subject = con.execute("select subject from publish_info").fetchone()[0]
+                values = {v for (v,) in con.execute(f'select distinct "{column}" from "{mart}"').fetchall()}
+                union += con.execute(f'select * from "{mart}"').fetchall()
+            finally:
+                con.close()
+            assert values <= {subject}, (path, values)
+            assert path.stem == subject.replace(":", "_")
+        warehouse = query(validated.warehouse, f'select * from marts."{mart}"')
+        assert sorted(union, key=repr) == sorted(warehouse, key=repr), mart
+    assert not (validated.published / f"{audience}.duckdb").exists()
+
+
+def test_published_files_open_read_only_in_duckdb_1x(validated: Paths, tmp_path: Path) -> None:
+    """BI tools embed DuckDB 1.x: every published file opens in duckdb 1.4 (a side virtual environment) and
+    cannot be opened for writing."""
+    side = tmp_path / "duckdb14"
+    made = subprocess.run([sys.executable, "-m", "venv", str(side)], capture_output=True, check=False)
+    pip = subprocess.run(
+        [str(side / "bin" / "pip"), "install", "--quiet", "duckdb==1.4.2"], capture_output=True, text=True, check=False
+    )
+    if made.returncode or pip.returncode:
+        if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
+            pytest.fail(f"could not install duckdb 1.4.2: {pip.stderr[-300:]}")
+        pytest.skip("duckdb 1.4.2 cannot be installed here")
+    paths = [p for files in reader_files(validated.published).values() for p in files]
+    script = (
+        "import sys, duckdb\n"
+        "for path in sys.argv[1:]:\n"
+        "    con = duckdb.connect(path, read_only=True)\n"
+        "    tables = con.execute('select count(*) from information_schema.tables').fetchone()[0]\n"
+        "    version = con.execute('select version from publish_info').fetchone()[0]\n"
+        "    print(duckdb.__version__, tables, version)\n"
+    )
+    out = subprocess.run(
+        [str(side / "bin" / "python"), "-c", script, *map(str, paths)], capture_output=True, text=True, check=True
+    ).stdout.splitlines()
+    assert len(out) == len(paths) and all(line.startswith("1.4.2 ") for line in out)
+    assert len({line.split()[2] for line in out}) == 1, "every file on one version"
+    for path in paths:
+        assert oct(path.stat().st_mode & 0o777) == "0o444"
 
 
 def run_validate_and_publish(paths: Paths, monkeypatch: pytest.MonkeyPatch):
@@ -71,7 +134,7 @@ def published_materialisations(result) -> list[str]:
 
 def test_dagster_good_run_publishes(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home)
+    shutil.copytree(validated.home, paths.home, symlinks=True)
     before = digests(paths.published)
     result = run_validate_and_publish(paths, monkeypatch)
     assert result.success
@@ -87,7 +150,7 @@ def test_dagster_run_with_a_fault_names_it_and_publishes_nothing(
 ) -> None:
     # Work on a copy so each fault starts from the validated candidate.
     paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home)
+    shutil.copytree(validated.home, paths.home, symlinks=True)
     before = digests(paths.published)
     sql, suite, expectation = FAULTS[fault]
     con = duckdb.connect(str(paths.warehouse))
@@ -115,7 +178,7 @@ def test_dagster_run_with_a_fault_names_it_and_publishes_nothing(
 
 def test_publish_replaces_files_atomically_for_open_readers(validated: Paths, tmp_path: Path) -> None:
     paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home)
+    shutil.copytree(validated.home, paths.home, symlinks=True)
     reader = duckdb.connect(str(paths.published / "org.duckdb"), read_only=True)
     try:
         old_version = reader.execute("select version from publish_info").fetchone()[0]
@@ -130,7 +193,7 @@ def test_publish_replaces_files_atomically_for_open_readers(validated: Paths, tm
         assert fresh.execute("select version from publish_info").fetchone()[0] == result.version != old_version
     finally:
         fresh.close()
-    assert not list(paths.published.glob(".*.tmp"))
+    assert not list(paths.published.glob(".*.tmp")) and not list((paths.published / "versions").glob(".*"))
 
 
 READER = """
@@ -158,12 +221,10 @@ print(reads, errors, len(versions), flush=True)
 
 def test_a_reader_sees_only_complete_versions_during_publishes(validated: Paths, tmp_path: Path) -> None:
     """A process reading org.duckdb in a loop while three publishes replace it: no error, no partial file."""
-    import subprocess
-    import sys
     import time
 
     paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home)
+    shutil.copytree(validated.home, paths.home, symlinks=True)
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(paths.published / "org.duckdb"), "12"],
         stdout=subprocess.PIPE,

@@ -57,24 +57,27 @@ taxonomy as (
 transcript_sessions as (
     select
         session_id,
+        transcript_owner,
         'transcript:session_start' as source_kind,
         first_record_at as occurred_at,
         'ok' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         cast(null as {{ dbt.type_string() }}) as tool_name,
-        'session:' || session_id as source_key
+        'session:' || transcript_owner || ':' || session_id as source_key
     from session_context
+    where session_id is not null
 ),
 
 transcript_prompts as (
     select
         session_id,
+        transcript_owner,
         'transcript:prompt' as source_kind,
         sent_at as occurred_at,
         'ok' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         cast(null as {{ dbt.type_string() }}) as tool_name,
-        'message:' || message_uuid as source_key
+        'message:' || transcript_owner || ':' || message_uuid as source_key
     from messages
     where is_prompt
 ),
@@ -82,12 +85,13 @@ transcript_prompts as (
 transcript_slash_commands as (
     select
         session_id,
+        transcript_owner,
         'transcript:slash_command' as source_kind,
         sent_at as occurred_at,
         'ok' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         slash_command as tool_name,
-        'slash:' || message_uuid as source_key
+        'slash:' || transcript_owner || ':' || message_uuid as source_key
     from messages
     where slash_command is not null
 ),
@@ -95,6 +99,7 @@ transcript_slash_commands as (
 transcript_tool_calls as (
     select
         session_id,
+        transcript_owner,
         case
             when tool_name in ('Edit', 'MultiEdit', 'Write', 'NotebookEdit') and outcome in ('ok', 'rejected')
                 then 'transcript:edit:' || outcome
@@ -108,13 +113,14 @@ transcript_tool_calls as (
         outcome,
         model_name,
         tool_name,
-        'tool:' || tool_use_id as source_key
+        'tool:' || transcript_owner || ':' || tool_use_id as source_key
     from tool_calls
 ),
 
 transcript_api_errors as (
     select
         session_id,
+        transcript_owner,
         'transcript:api_error' as source_kind,
         occurred_at,
         'error' as outcome,
@@ -163,8 +169,12 @@ transcript_enriched as (
         coalesce(tool_calls.lines_removed, 0) as lines_removed,
         tool_calls.duration_seconds
     from transcript_events
-    left join session_context on transcript_events.session_id = session_context.session_id
-    left join tool_calls on transcript_events.source_key = 'tool:' || tool_calls.tool_use_id
+    inner join session_context
+        on
+            transcript_events.transcript_owner = session_context.transcript_owner
+            and coalesce(transcript_events.session_id, '') = coalesce(session_context.session_id, '')
+    left join tool_calls
+        on transcript_events.source_key = 'tool:' || tool_calls.transcript_owner || ':' || tool_calls.tool_use_id
 ),
 
 transcript_responses as (
@@ -176,9 +186,7 @@ transcript_responses as (
         api_usage.model_name,
         cast(null as {{ dbt.type_string() }}) as tool_name,
         api_usage.session_id,
-        coalesce(
-            session_context.developer_id, 'unresolved:handle:' || lower(api_usage.transcript_owner)
-        ) as developer_id,
+        session_context.developer_id,
         session_context.project,
         session_context.git_branch,
         session_context.client_version,
@@ -195,7 +203,10 @@ transcript_responses as (
         0 as lines_removed,
         cast(null as double) as duration_seconds
     from api_usage
-    left join session_context on api_usage.session_id = session_context.session_id
+    inner join session_context
+        on
+            api_usage.transcript_owner = session_context.transcript_owner
+            and coalesce(api_usage.session_id, '') = coalesce(session_context.session_id, '')
 ),
 
 otel_only as (

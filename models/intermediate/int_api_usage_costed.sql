@@ -1,5 +1,5 @@
--- Claude Code API responses with their cost from the effective-dated price table, and what the same
--- tokens would have cost on the reference (cheapest) model.
+-- Claude Code API responses with their cost at the model's price that day (int_model_prices_resolved says
+-- where each price comes from), and what the same tokens would have cost on the reference (cheapest) model.
 with
 
 usage as (
@@ -7,27 +7,30 @@ usage as (
 ),
 
 prices as (
+    select * from {{ ref('int_model_prices_resolved') }}
+),
+
+overrides as (
     select * from {{ ref('model_prices') }}
 ),
 
 priced as (
     select
         usage.*,
+        prices.price_source,
+        prices.price_model_id,
         prices.input_usd_per_mtok,
         prices.output_usd_per_mtok,
         prices.cache_write_usd_per_mtok,
         prices.cache_read_usd_per_mtok
     from usage
     left join prices
-        on
-            usage.model_name = prices.model_name
-            and cast(usage.responded_at as date) >= prices.effective_from
-            and (prices.effective_to is null or cast(usage.responded_at as date) < prices.effective_to)
+        on usage.model_name = prices.model_name and cast(usage.responded_at as date) = prices.usage_date
 ),
 
 reference_prices as (
-    select * from prices
-    where model_name = '{{ var("cost_reference_model") }}'
+    select * from overrides
+    where model_name = '{{ var("cost_reference_model") }}' and effective_to is null
 ),
 
 final as (
@@ -44,6 +47,8 @@ final as (
         priced.output_tokens,
         priced.cache_creation_tokens,
         priced.cache_read_tokens,
+        coalesce(priced.price_source, 'unpriced') as price_source,
+        priced.price_model_id,
         priced.input_usd_per_mtok is not null as is_priced,
         {{ money('(
             priced.input_tokens * coalesce(priced.input_usd_per_mtok, 0)

@@ -1,15 +1,22 @@
--- One row per Claude Code session: who, where and with what client, from its first record.
+-- One row per Claude Code session of each transcript owner: who, where and with what client, from its
+-- first record (records without a session id form one row per owner, so they too have a developer). Sessions are per owner (a copied folder is another person's copy), and every transcript
+-- has an owner: a subagent file whose parent is absent, or a session of system records only, still
+-- belongs to the ~/.claude it landed in.
 with
 
 messages as (
     select * from {{ ref('stg_claude_code__messages') }}
 ),
 
+system_events as (
+    select * from {{ ref('stg_claude_code__system_events') }}
+),
+
 links as (
     select * from {{ ref('int_identifiers_linked') }}
 ),
 
-ranked as (
+records as (
     select
         session_id,
         transcript_owner,
@@ -17,9 +24,35 @@ ranked as (
         git_branch,
         client_version,
         sent_at,
-        row_number() over (partition by session_id order by sent_at, source_file, line_number) as record_position
+        source_file,
+        line_number,
+        -- The main conversation describes the session best; a subagent's lines stand in when it is absent.
+        case when is_sidechain or is_subagent then 1 else 0 end as record_rank
     from messages
-    where not is_sidechain
+
+    union all
+
+    select
+        session_id,
+        transcript_owner,
+        cast(null as {{ dbt.type_string() }}) as project,
+        cast(null as {{ dbt.type_string() }}) as git_branch,
+        cast(null as {{ dbt.type_string() }}) as client_version,
+        occurred_at as sent_at,
+        source_file,
+        line_number,
+        2 as record_rank
+    from system_events
+),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by transcript_owner, session_id order by record_rank, sent_at, source_file, line_number
+        ) as record_position,
+        min(sent_at) over (partition by transcript_owner, session_id) as first_record_at
+    from records
 ),
 
 final as (
@@ -29,8 +62,9 @@ final as (
         ranked.project,
         ranked.git_branch,
         ranked.client_version,
-        ranked.sent_at as first_record_at,
-        coalesce(links.developer_id, 'unresolved:handle:' || lower(ranked.transcript_owner)) as developer_id
+        ranked.first_record_at,
+        -- A folder the directory does not know is its own developer, named as the folder is.
+        coalesce(links.developer_id, lower(ranked.transcript_owner)) as developer_id
     from ranked
     left join links
         on links.identifier_type = 'handle' and lower(ranked.transcript_owner) = links.identifier_value

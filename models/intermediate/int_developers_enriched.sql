@@ -1,5 +1,6 @@
 -- The directory plus every identity seen in telemetry that the directory does not know, so activity
--- from an unknown ~/.claude or email still has a canonical developer (id prefixed 'unresolved:').
+-- from an unknown ~/.claude or email still has a canonical developer (the folder's name, or the email
+-- prefixed 'unresolved:email:'), in the one team label for "no team": 'unassigned'.
 with
 
 developers as (
@@ -57,7 +58,12 @@ seen as (
 ),
 
 unresolved as (
-    select distinct 'unresolved:' || seen.identifier_type || ':' || seen.identifier_value as developer_id
+    -- A ~/.claude folder is named for its owner: that name is their id. An email is not an id to publish.
+    select distinct
+        case
+            when seen.identifier_type = 'handle' then seen.identifier_value
+            else 'unresolved:' || seen.identifier_type || ':' || seen.identifier_value
+        end as developer_id
     from seen
     left join links
         on seen.identifier_type = links.identifier_type and seen.identifier_value = links.identifier_value

@@ -15,10 +15,11 @@ events as (
 ),
 
 tool_sessions as (
-    -- Claude Code names its sessions: their id is the session.
+    -- Claude Code names its sessions: their id is the session, of the developer whose files hold it (two
+    -- people's copies of one session are two sessions).
     select
         *,
-        'claude_code:' || session_id as session_key
+        'claude_code:' || developer_id || ':' || session_id as session_key
     from events
     where tool = 'claude_code' and session_id is not null
 ),

@@ -63,12 +63,21 @@ def mart_key(mart: str) -> AssetKey:
     return AssetKey([MART_SCHEMA, mart])
 
 
+AUDIENCE_FILES = {
+    "developer": "published/developers/<developer_id>.duckdb: one file per developer, their own rows only.",
+    "team": "published/teams/<team>.duckdb: one file per team, its aggregates and its opted-in members.",
+    "org": "published/org.duckdb: org and team roll-ups for managers, no developer-level row.",
+    "platform": "published/platform.duckdb: pipeline health for the platform team, no user activity.",
+    "product": "published/product.duckdb: anonymised aggregates for R&D and product.",
+}
+
+
 @multi_asset(
     specs=[
         AssetSpec(
             AssetKey(["published", audience]),
             deps=[mart_key(m) for marts in AUDIENCES.values() for m in marts],
-            description=f"{audience}.duckdb: only the {audience} persona's marts, published atomically.",
+            description=AUDIENCE_FILES[audience] + " Switched to a new version with every other file at once.",
             group_name="published",
         )
         for audience in AUDIENCES
@@ -76,25 +85,19 @@ def mart_key(mart: str) -> AssetKey:
     can_subset=False,
 )
 def published_files(context: AssetExecutionContext, telemetry: TelemetryHome):
-    """Publishes all five audience files together, after every blocking check on every mart passed."""
-    from orchestration.publish import publish, record_outcome
+    """Publishes every reader's file as one version, after every blocking check on every mart passed."""
+    from orchestration.publish import log_counts, publish, record_outcome
 
     paths = telemetry.paths()
     result = publish(paths)
-    record_outcome(
-        paths.warehouse,
-        result.version,
-        "passed",
-        [],
-        {audience: {m: result.row_counts[m] for m in marts} for audience, marts in AUDIENCES.items()},
-        commit=result.git_commit,
-    )
-    for audience, path in result.files.items():
+    record_outcome(paths.warehouse, result.version, "passed", [], log_counts(result.folder), commit=result.git_commit)
+    for audience, files in result.files.items():
         yield MaterializeResult(
             asset_key=AssetKey(["published", audience]),
             metadata={
-                "path": str(path),
                 "version": result.version,
+                "folder": str(result.folder),
+                "files": len(files),
                 **{m: result.row_counts[m] for m in AUDIENCES[audience]},
             },
         )

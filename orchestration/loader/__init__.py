@@ -21,7 +21,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -56,6 +56,10 @@ MANIFEST_SCHEMA = pa.schema(
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
 # OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
 HIDDEN_OTEL_ATTRIBUTES = ["prompt", "tool_parameters", "tool_input", "tool_output", "error", "content"]
+# Timestamps outside [EARLIEST_PLAUSIBLE, load time + CLOCK_SKEW] are quarantined as implausible: no AI
+# coding assistant wrote telemetry before 2024, and a clock may run a little ahead, not days.
+EARLIEST_PLAUSIBLE = datetime(2024, 1, 1, tzinfo=UTC)
+CLOCK_SKEW = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -144,7 +148,9 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     # Each flush ends in a part-filled row group; merging those (vacuum) when they are checkpointed rewrote
     # most of the table (4 s of a 17 s load of a million lines), so a load leaves them until it closes
     # (see `load`).
+    # UTC, whatever the machine's zone: a timestamp written without one is read as UTC, and days are UTC days.
     con = duckdb.connect(str(warehouse), config={"preserve_insertion_order": False, "max_vacuum_tasks": 0})
+    con.execute("set TimeZone = 'UTC'")
     run_script(con, "schema.sql")
     return con
 
@@ -211,8 +217,7 @@ class Loader:
                 root = self.landing / source.folder
                 paths = list_files(root, source.patterns)
                 self.stats[source.name].files_seen = len(paths)
-                plans = [plan_file(source.name, p, states.get(p), known) for p in paths]
-                plans = [p for p in plans if p is not None]
+                plans = self._plan(source, paths, states, known)
                 if source.kind == "json_document":
                     for plan in plans:
                         self._load_document(source, plan)
@@ -281,11 +286,45 @@ class Loader:
         if pending:
             self._flush(source, pending)
 
+    def _plan(
+        self, source: Source, paths: list[str], states: dict[str, FileState], known: dict[tuple[int, str], str]
+    ) -> list[FilePlan]:
+        """What to do with each file. A file that cannot be read (permissions, gone, a device) is skipped and
+        stands in the quarantine, one row with its path and reason, until a load can read it; the rest load."""
+        plans: list[FilePlan] = []
+        unreadable: list[tuple[str, str]] = []
+        for path in paths:
+            try:
+                plan = plan_file(source.name, path, states.get(path), known)
+            except OSError as error:
+                unreadable.append((path, f"{type(error).__name__}: {error.strerror or error}"))
+                continue
+            if plan is not None:
+                plans.append(plan)
+        self.con.begin()
+        self.con.execute("delete from raw.quarantine where source = ? and reason = 'unreadable_file'", [source.name])
+        for path, why in unreadable:
+            self.con.execute(
+                "insert into raw.quarantine values (?, null, null, ?, ?, ?, 'unreadable_file', null, ?)",
+                [path, self.batch_id, datetime.now(UTC), source.name, why],
+            )
+        self.con.commit()
+        if unreadable:
+            self.stats[source.name].actions["unreadable"] += len(unreadable)
+            self.stats[source.name].rows_quarantined += len(unreadable)
+        return plans
+
     def _transform(self, source: Source, loaded_at: datetime) -> None:
         run_script(
             self.con,
             source.sql,
-            {"batch_id": self.batch_id, "loaded_at": loaded_at, "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES},
+            {
+                "batch_id": self.batch_id,
+                "loaded_at": loaded_at,
+                "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES,
+                "earliest_at": EARLIEST_PLAUSIBLE,
+                "latest_at": loaded_at + CLOCK_SKEW,
+            },
         )
 
     def _flush_files(self, source: Source, plans: list[FilePlan]) -> list[FilePlan]:

@@ -31,7 +31,8 @@ ranked as (
     select
         *,
         row_number() over (
-            partition by message_id, coalesce(request_id, '')
+            -- Per owner: two people's copies of a session are two people's usage.
+            partition by transcript_owner, message_id, coalesce(request_id, '')
             order by
                 input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens desc,
                 source_file asc,
@@ -42,7 +43,7 @@ ranked as (
 
 final as (
     select
-        {{ row_key(['message_id', 'request_id']) }} as api_request_key,
+        {{ row_key(['transcript_owner', 'message_id', 'request_id']) }} as api_request_key,
         message_id,
         request_id,
         session_id,

@@ -33,10 +33,12 @@ renamed as (
 ),
 
 deduplicated as (
-    -- A resumed session replays earlier lines (same uuid) into a new file: keep the first sighting.
+    -- A resumed session replays earlier lines (same uuid) into a new file: keep the owner's first sighting.
     select
         *,
-        row_number() over (partition by message_uuid order by sent_at, source_file, line_number) as sighting
+        row_number() over (
+            partition by transcript_owner, message_uuid order by sent_at, source_file, line_number
+        ) as sighting
     from renamed
 ),
 
@@ -62,7 +64,8 @@ final as (
         agent_id,
         is_sidechain,
         is_meta,
-        regexp_extract(cwd, '[^/]+$', 0) as project,
+        -- The loader keeps the working directory only as an opaque id; the project is that id.
+        cwd as project,
         message_role = 'user' and first_block_kind = 'text' and not is_meta and not is_sidechain as is_prompt,
         case when message_role = 'user' and first_block_kind = 'text' then first_block_chars end as prompt_chars
     from deduplicated

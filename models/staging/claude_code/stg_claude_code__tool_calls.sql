@@ -29,7 +29,9 @@ tool_uses as (
         blocks.model_name,
         blocks.transcript_owner,
         blocks.recorded_at as called_at,
-        row_number() over (partition by blocks.block.tool_use_id order by blocks.recorded_at) as sighting
+        row_number() over (
+            partition by blocks.transcript_owner, blocks.block.tool_use_id order by blocks.recorded_at
+        ) as sighting
     from blocks
     where
         blocks.record_type = 'assistant'
@@ -42,11 +44,14 @@ tool_results as (
         blocks.block.tool_use_id,
         blocks.block.result_kind,
         blocks.block.result_bytes,
+        blocks.transcript_owner,
         blocks.recorded_at as returned_at,
         coalesce(blocks.block.is_error, false) as is_error,
         coalesce(blocks.tool_use_result.lines_added, 0) as lines_added,
         coalesce(blocks.tool_use_result.lines_removed, 0) as lines_removed,
-        row_number() over (partition by blocks.block.tool_use_id order by blocks.recorded_at) as sighting
+        row_number() over (
+            partition by blocks.transcript_owner, blocks.block.tool_use_id order by blocks.recorded_at
+        ) as sighting
     from blocks
     where
         blocks.record_type = 'user'
@@ -74,7 +79,10 @@ final as (
         {{ seconds_between('tool_uses.called_at', 'tool_results.returned_at') }} as duration_seconds
     from tool_uses
     left join tool_results
-        on tool_uses.tool_use_id = tool_results.tool_use_id and tool_results.sighting = 1
+        on
+            tool_uses.transcript_owner = tool_results.transcript_owner
+            and tool_uses.tool_use_id = tool_results.tool_use_id
+            and tool_results.sighting = 1
     where tool_uses.sighting = 1
 )
 

@@ -23,8 +23,9 @@ extracted as (
         try(json_extract(t, [
             '$.type', '$.sessionId', '$.uuid', '$.parentUuid', '$.timestamp', '$.message.id', '$.requestId',
             '$.message.model', '$.message.content', '$.message.usage', '$.toolUseResult',
-            '$.content', '$.summary', '$.data', '$.todos', '$.text', '$.thinking', '$.prompt', '$.input',
-            '$.output', '$.stdout', '$.stderr', '$.lastPrompt'
+            '$.message.type', '$.message.role', '$.message.stop_reason', '$.version', '$.cwd', '$.gitBranch',
+            '$.leafUuid', '$.logicalParentUuid', '$.messageId', '$.toolUseID', '$.parentToolUseID', '$.agentId',
+            '$.sourceToolUseID', '$.subtype', '$.userType', '$.level', '$.operation', '$.permissionMode', '$.slug'
         ])) as f
     from lines
     where duplicate_of is null
@@ -49,111 +50,183 @@ checked as (
             when f[3] is not null and not starts_with(f[3]::varchar, '"') then 'wrong_type:uuid'
             when f[5] is not null and not starts_with(f[5]::varchar, '"') then 'wrong_type:timestamp'
             when f[5] is not null and try_cast((f[5] ->> '$') as timestamptz) is null then 'invalid_value:timestamp'
+            -- Before any AI coding assistant wrote transcripts, or after the load (plus clock skew).
+            when f[5] is not null and not try_cast((f[5] ->> '$') as timestamptz) between $earliest_at and $latest_at
+                then 'implausible_value:timestamp'
             when (f[1] ->> '$') in ('user', 'assistant') and f[2] is null then 'missing_field:sessionId'
             when (f[1] ->> '$') in ('user', 'assistant') and f[3] is null then 'missing_field:uuid'
             when (f[1] ->> '$') in ('user', 'assistant') and f[5] is null then 'missing_field:timestamp'
             when f[6] is not null and not starts_with(f[6]::varchar, '"') then 'wrong_type:message.id'
             when f[10] is not null and not starts_with(f[10]::varchar, '{') then 'wrong_type:message.usage'
+            -- A token count is a whole number >= 0; one written as a numeric string ("12") is read as one.
             when f[10] is not null and not list_bool_and(list_transform(
                 json_extract(f[10], [
                     '$.input_tokens', '$.output_tokens', '$.cache_creation_input_tokens',
                     '$.cache_read_input_tokens'
                 ]),
-                lambda x: x is null or json_type(x) = 'UBIGINT'
+                lambda x: x is null or json_type(x) = 'UBIGINT' or regexp_full_match(x::varchar, '"[0-9]{1,18}"')
             )) then 'invalid_value:message.usage'
             when f[9] is not null and left(f[9]::varchar, 1) not in ('"', '[') then 'wrong_type:message.content'
         end as reason
     from extracted
+),
+
+-- Privacy by construction: a record keeps only values known to be safe. Identifiers, enums, versions and
+-- model names are kept when they have their known shape and replaced by an opaque hash otherwise;
+-- numbers and booleans are kept under any key; every other string, object or list (message.content,
+-- toolUseResult and any field not listed here, known or not) is reduced to its size in redacted_fields.
+kept as (
+    select
+        *,
+        list_transform(
+            list_filter(json_keys(t), lambda k: not list_contains([
+                'type', 'sessionId', 'uuid', 'parentUuid', 'timestamp', 'message', 'requestId', 'toolUseResult',
+                'version', 'cwd', 'gitBranch', 'leafUuid', 'logicalParentUuid', 'messageId', 'toolUseID',
+                'parentToolUseID', 'agentId', 'sourceToolUseID', 'subtype', 'userType', 'level', 'operation',
+                'permissionMode', 'slug'
+            ], k)),
+            lambda k: {'key': k, 'value': try(json_extract(t, '$."' || k || '"'))}
+        ) as other_fields
+    from checked
+    where reason is null
+),
+
+staged as (
+    select
+        file_index,
+        line_number,
+        line_bytes,
+        unterminated,
+        reason,
+        null as excerpt,
+        safe_enum(record_type) as record_type,
+        safe_id(f[2] ->> '$') as session_id,
+        safe_id(f[3] ->> '$') as uuid,
+        safe_id(f[4] ->> '$') as parent_uuid,
+        (f[5] ->> '$') as record_timestamp,
+        safe_id(f[6] ->> '$') as message_id,
+        safe_id(f[7] ->> '$') as request_id,
+        safe_model(f[8] ->> '$') as model,
+        case
+            when f[9] is null then null
+            when json_type(f[9]) = 'VARCHAR' then [{
+                'kind': 'text',
+                'chars': length((f[9] ->> '$')),
+                'tool_use_id': null::varchar,
+                'tool_name': null::varchar,
+                'input_bytes': null::bigint,
+                'command_kind': null::varchar,
+                'slash_command': slash_command_of(f[9] ->> '$'),
+                'result_bytes': null::bigint,
+                'is_error': null::boolean,
+                'result_kind': null::varchar
+            }]
+            else list_transform(
+                json_transform(f[9], '[{"type": "VARCHAR", "text": "VARCHAR", "thinking": "VARCHAR", "id": "VARCHAR",
+                    "name": "VARCHAR", "input": "JSON", "tool_use_id": "VARCHAR", "content": "JSON",
+                    "is_error": "BOOLEAN"}]'),
+                lambda b: {
+                    'kind': safe_enum(b.type),
+                    'chars': coalesce(length(b.text), length(b.thinking)),
+                    'tool_use_id': safe_id(coalesce(b.id, b.tool_use_id)),
+                    'tool_name': safe_tool_name(b.name),
+                    'input_bytes': strlen(b.input::varchar),
+                    'command_kind': case when b.name = 'Bash' then command_kind(b.input ->> 'command') end,
+                    'slash_command': slash_command_of(b.text),
+                    'result_bytes': strlen(b.content::varchar),
+                    'is_error': b.is_error,
+                    'result_kind': case
+                        when b.type <> 'tool_result' then null
+                        when coalesce(b.is_error, false) and contains(b.content::varchar, 'doesn''t want to proceed')
+                            then 'rejected'
+                        when contains(left(b.content::varchar, 200), '[Request interrupted by user') then 'interrupted'
+                        when coalesce(b.is_error, false) then 'error'
+                        else 'ok'
+                    end
+                }
+            )
+        end as content_blocks,
+        case when f[11] is not null then {
+            'json_type': json_type(f[11]),
+            'bytes': strlen(f[11]::varchar),
+            'keys': case when json_type(f[11]) = 'OBJECT' then json_keys(f[11]) end,
+            'lines_added': case
+                when (f[11] ->> '$.type') = 'create'
+                    then length(f[11] ->> '$.content') - length(replace(f[11] ->> '$.content', chr(10), '')) + 1
+                else len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
+                    lambda x: starts_with(x, '+')))
+            end,
+            'lines_removed': len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
+                lambda x: starts_with(x, '-')))
+        } end as tool_use_result,
+        map_from_entries(list_filter(
+            [
+                {'key': 'toolUseResult', 'value': strlen(f[11]::varchar)},
+                {'key': 'message.content', 'value': strlen(f[9]::varchar)}
+            ]
+            || list_transform(
+                list_filter(other_fields, lambda kv: not is_json_scalar(kv.value)),
+                lambda kv: {'key': kv.key, 'value': coalesce(strlen(kv.value::varchar), -1)}
+            ),
+            lambda kv: kv.value is not null
+        )) as redacted_fields,
+        json_merge_patch(
+            '{}',
+            json_object(
+                'type', safe_enum(f[1] ->> '$'),
+                'sessionId', safe_id(f[2] ->> '$'),
+                'uuid', safe_id(f[3] ->> '$'),
+                'parentUuid', safe_id(f[4] ->> '$'),
+                'timestamp', (f[5] ->> '$'),
+                'requestId', safe_id(f[7] ->> '$'),
+                'version', safe_version(f[15] ->> '$'),
+                -- Where the session ran, as an identity without its text (a path or branch name can be prose).
+                'cwd', opaque(f[16] ->> '$'),
+                'gitBranch', opaque(nullif(f[17] ->> '$', '')),
+                'leafUuid', safe_id(f[18] ->> '$'),
+                'logicalParentUuid', safe_id(f[19] ->> '$'),
+                'messageId', safe_id(f[20] ->> '$'),
+                'toolUseID', safe_id(f[21] ->> '$'),
+                'parentToolUseID', safe_id(f[22] ->> '$'),
+                'agentId', safe_id(f[23] ->> '$'),
+                'sourceToolUseID', safe_id(f[24] ->> '$'),
+                'subtype', safe_enum(f[25] ->> '$'),
+                'userType', safe_enum(f[26] ->> '$'),
+                'level', safe_enum(f[27] ->> '$'),
+                'operation', safe_enum(f[28] ->> '$'),
+                'permissionMode', safe_enum(f[29] ->> '$'),
+                'slug', safe_enum(f[30] ->> '$'),
+                'message', case when f[6] is not null or f[10] is not null or f[13] is not null then json_object(
+                    'id', safe_id(f[6] ->> '$'),
+                    'type', safe_enum(f[12] ->> '$'),
+                    'role', safe_enum(f[13] ->> '$'),
+                    'model', safe_model(f[8] ->> '$'),
+                    'stop_reason', safe_enum(f[14] ->> '$'),
+                    'usage', to_json(json_transform(f[10], '{"input_tokens": "UBIGINT", "output_tokens": "UBIGINT",
+                        "cache_creation_input_tokens": "UBIGINT", "cache_read_input_tokens": "UBIGINT",
+                        "cache_creation": {"ephemeral_5m_input_tokens": "UBIGINT", "ephemeral_1h_input_tokens": "UBIGINT"},
+                        "server_tool_use": {"web_search_requests": "UBIGINT", "web_fetch_requests": "UBIGINT"}}'))
+                ) end
+            ),
+            map_from_entries(list_filter(other_fields, lambda kv: is_json_scalar(kv.value)))::json
+        ) as record
+    from kept
+
+    union all
+
+    select
+        file_index,
+        line_number,
+        line_bytes,
+        unterminated,
+        reason,
+        excerpt_of(t, f is not null and reason not in ('not_a_json_object')) as excerpt,
+        null, null, null, null, null, null, null, null, null, null, null, null
+    from checked
+    where reason is not null
 )
 
-select
-    file_index,
-    line_number,
-    line_bytes,
-    unterminated,
-    reason,
-    case when reason is not null then excerpt_of(t, f is not null and reason not in ('not_a_json_object')) end
-        as excerpt,
-    case when reason is null then record_type end as record_type,
-    case when reason is null then (f[2] ->> '$') end as session_id,
-    case when reason is null then (f[3] ->> '$') end as uuid,
-    case when reason is null then (f[4] ->> '$') end as parent_uuid,
-    case when reason is null then (f[5] ->> '$') end as record_timestamp,
-    case when reason is null then (f[6] ->> '$') end as message_id,
-    case when reason is null then (f[7] ->> '$') end as request_id,
-    case when reason is null then (f[8] ->> '$') end as model,
-    case
-        when reason is not null or f[9] is null then null
-        when json_type(f[9]) = 'VARCHAR' then [{
-            'kind': 'text',
-            'chars': length((f[9] ->> '$')),
-            'tool_use_id': null::varchar,
-            'tool_name': null::varchar,
-            'input_bytes': null::bigint,
-            'command_kind': null::varchar,
-            'slash_command': nullif(regexp_extract((f[9] ->> '$'), '<command-name>(/?[A-Za-z0-9:_.-]+)</command-name>', 1), ''),
-            'result_bytes': null::bigint,
-            'is_error': null::boolean,
-            'result_kind': null::varchar
-        }]
-        else list_transform(
-            json_transform(f[9], '[{"type": "VARCHAR", "text": "VARCHAR", "thinking": "VARCHAR", "id": "VARCHAR",
-                "name": "VARCHAR", "input": "JSON", "tool_use_id": "VARCHAR", "content": "JSON",
-                "is_error": "BOOLEAN"}]'),
-            lambda b: {
-                'kind': b.type,
-                'chars': coalesce(length(b.text), length(b.thinking)),
-                'tool_use_id': coalesce(b.id, b.tool_use_id),
-                'tool_name': b.name,
-                'input_bytes': strlen(b.input::varchar),
-                'command_kind': case when b.name = 'Bash' then command_kind(b.input ->> 'command') end,
-                'slash_command': nullif(regexp_extract(b.text, '<command-name>(/?[A-Za-z0-9:_.-]+)</command-name>', 1), ''),
-                'result_bytes': strlen(b.content::varchar),
-                'is_error': b.is_error,
-                'result_kind': case
-                    when b.type <> 'tool_result' then null
-                    when coalesce(b.is_error, false) and contains(b.content::varchar, 'doesn''t want to proceed')
-                        then 'rejected'
-                    when contains(left(b.content::varchar, 200), '[Request interrupted by user') then 'interrupted'
-                    when coalesce(b.is_error, false) then 'error'
-                    else 'ok'
-                end
-            }
-        )
-    end as content_blocks,
-    case when reason is null and f[11] is not null then {
-        'json_type': json_type(f[11]),
-        'bytes': strlen(f[11]::varchar),
-        'keys': case when json_type(f[11]) = 'OBJECT' then json_keys(f[11]) end,
-        'lines_added': case
-            when (f[11] ->> '$.type') = 'create'
-                then length(f[11] ->> '$.content') - length(replace(f[11] ->> '$.content', chr(10), '')) + 1
-            else len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
-                lambda x: starts_with(x, '+')))
-        end,
-        'lines_removed': len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
-            lambda x: starts_with(x, '-')))
-    } end as tool_use_result,
-    case when reason is null then map_from_entries(list_filter(list_transform(
-        list_zip(
-            ['toolUseResult', 'content', 'summary', 'data', 'todos', 'text', 'thinking', 'prompt', 'input',
-             'output', 'stdout', 'stderr', 'lastPrompt'],
-            f[11:23]
-        ),
-        lambda kv: {'key': kv[1], 'value': strlen(kv[2]::varchar)}
-    ), lambda kv: kv.value is not null)) end as redacted_fields,
-    case when reason is null then json_merge_patch(
-        t,
-        case when f[9] is not null
-            then '{"toolUseResult": null, "content": null, "summary": null, "data": null, "todos": null,
-                   "text": null, "thinking": null, "prompt": null, "input": null, "output": null,
-                   "stdout": null, "stderr": null, "lastPrompt": null, "message": {"content": null}}'
-            else '{"toolUseResult": null, "content": null, "summary": null, "data": null, "todos": null,
-                   "text": null, "thinking": null, "prompt": null, "input": null, "output": null,
-                   "stdout": null, "stderr": null, "lastPrompt": null}'
-        end
-    ) end as record
-from checked
+select * from staged
 
 union all
 

@@ -51,3 +51,37 @@ create or replace temp macro otlp_redacted(pairs, hidden) as
         list_filter(pairs, lambda a: list_contains(hidden, a.key)),
         lambda a: {'key': a.key, 'value': strlen(otlp_value(a.value))}
     ));
+
+-- Values known to be safe keep their text only when they have their known shape; anything else that sits
+-- where an identifier or enum belongs (a pasted prompt, say) becomes an opaque, stable hash of itself.
+create or replace temp macro opaque(v) as
+    case when v is not null then 'h:' || left(md5(v), 20) end;
+
+create or replace temp macro safe_id(v) as
+    case
+        when v is null then null
+        when regexp_full_match(
+            v, '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[a-z]{2,8}_[A-Za-z0-9]{6,64}|[0-9a-f]{6,64}'
+        ) then v
+        else opaque(v)
+    end;
+
+create or replace temp macro safe_enum(v) as
+    case when v is null or regexp_full_match(v, '[a-z][a-z0-9_-]{0,47}') then v else opaque(v) end;
+
+create or replace temp macro safe_version(v) as
+    case when v is null or regexp_full_match(v, '[0-9]{1,4}(\.[0-9]{1,6}){1,3}([-+][a-z0-9.]{1,24})?') then v else opaque(v) end;
+
+create or replace temp macro safe_model(v) as
+    case when v is null or regexp_full_match(v, '<synthetic>|[a-z0-9][a-z0-9._:@/-]{0,79}') then v else opaque(v) end;
+
+-- Built-in tools are CamelCase words (Bash, MultiEdit); MCP tools are mcp__<server>__<tool>.
+create or replace temp macro safe_tool_name(v) as
+    case when v is null or regexp_full_match(v, '[A-Z][A-Za-z]{0,47}|mcp__[A-Za-z0-9_-]{1,96}') then v else opaque(v) end;
+
+create or replace temp macro slash_command_of(text) as
+    nullif(regexp_extract(text, '<command-name>(/?[a-z0-9:_.-]{1,64})</command-name>', 1), '');
+
+-- A JSON number, boolean or null (json_extract writes values minified, so the first character tells).
+create or replace temp macro is_json_scalar(v) as
+    v is not null and left(v::varchar, 1) not in ('"', '{', '[');

@@ -1,0 +1,146 @@
+"""Content never stored, by construction: a canary planted in every string leaf of every record (real
+transcripts, generated ones and the record kinds newer Claude Code writes) reaches no DuckDB file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import CANARY, REALDATA, accounted_lines, file_lines, load, query
+
+# Record kinds and fields that carried text past the old deny-list (Claude Code 2.1).
+NEWER_RECORDS = [
+    {
+        "type": "system",
+        "subtype": "stop_hook_summary",
+        "hookCount": 1,
+        "hookInfos": [{"command": "./check.sh --fix"}],
+        "hookErrors": ["lint failed on src/app.py"],
+        "preventedContinuation": False,
+        "stopReason": "Blocked: tests failing",
+        "level": "suggestion",
+        "timestamp": "2026-11-01T10:00:00.000Z",
+        "uuid": "0f0e0d0c-0b0a-4090-8070-605040302010",
+        "sessionId": "5c0375b4-57a5-4f26-b12d-d022ee4e51b7",
+    },
+    {"type": "custom-title", "customTitle": "Fix the login race", "sessionId": "5c0375b4-57a5-4f26-b12d-d022ee4e51b7"},
+    {
+        "type": "queue-operation",
+        "operation": "enqueue",
+        "content": "also update the docs",
+        "timestamp": "2026-11-01T10:00:01.000Z",
+        "sessionId": "5c0375b4-57a5-4f26-b12d-d022ee4e51b7",
+    },
+]
+
+
+def plant(value: object, key: str = "") -> object:
+    """The canary as every string leaf; timestamps stay timestamps, so the records still load."""
+    if isinstance(value, dict):
+        return {k: plant(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plant(v, key) for v in value]
+    if isinstance(value, str):
+        return value if key == "timestamp" else CANARY
+    return value
+
+
+def plant_suffix(value: object, key: str = "") -> object:
+    """The canary appended to every string leaf but the record type, as text pasted into a field would be."""
+    if isinstance(value, dict):
+        return {
+            k: value[k] if k == "type" and isinstance(value[k], str) else plant_suffix(v, k) for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [plant_suffix(v, key) for v in value]
+    if isinstance(value, str):
+        return value if key == "timestamp" else f"{value} {CANARY} please keep this secret"
+    return value
+
+
+def fuzzed_landing(tmp_path: Path, sample_landing: Path) -> Path:
+    """Real transcripts (when present), a generated developer's and the newer record kinds, each planted twice
+    (canary as the whole value, canary appended), under three owners."""
+    sources: list[Path] = []
+    real = REALDATA / "claude-code-viewer" / "projects"
+    if real.is_dir():
+        sources += sorted(real.rglob("*.jsonl"))
+    # Generated transcripts: main sessions and subagents, every record kind the generator writes.
+    generated = sorted((sample_landing / "claude_code").rglob("*.jsonl"))
+    sources += [p for p in generated if "agent-" in p.name][:10] + [p for p in generated if "agent-" not in p.name][:30]
+    landing = tmp_path / "landing"
+    for owner, planter in (("whole", plant), ("suffix", plant_suffix)):
+        for index, source in enumerate(sources):
+            records = [json.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
+            if index == 0:
+                records += NEWER_RECORDS
+            target = landing / "claude_code" / owner / "projects" / "p" / f"{index:04d}.jsonl"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text("".join(json.dumps(planter(r)) + "\n" for r in records))
+    return landing
+
+
+def test_a_canary_in_every_string_leaf_reaches_no_table_and_no_file(tmp_path: Path, sample_landing: Path) -> None:
+    landing = fuzzed_landing(tmp_path, sample_landing)
+    planted = sum(p.read_bytes().count(CANARY.encode()) for p in landing.rglob("*.jsonl"))
+    assert planted > 10_000
+    warehouse = tmp_path / "w.duckdb"
+    summary = load(landing, warehouse)
+    # The records still load (ids become opaque hashes, text becomes sizes); none is lost.
+    raw, quarantined = accounted_lines(warehouse)
+    assert sorted(raw + quarantined) == sorted(file_lines(landing))
+    assert summary.sources["claude_code"].rows_loaded > 0.99 * len(raw + quarantined)
+    types = {
+        t
+        for (t,) in query(
+            warehouse, "select distinct record_type from raw.claude_code_records where _transcript_owner = 'suffix'"
+        )
+    }
+    assert {"user", "assistant", "system", "custom-title", "queue-operation"} <= types
+    tokens = query(
+        warehouse,
+        "select count(*) from raw.claude_code_records "
+        "where json_extract(record, '$.message.usage.output_tokens') is not null",
+    )[0][0]
+    assert tokens > 0, "numbers are safe and kept"
+    columns = query(
+        warehouse,
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type not in ('BIGINT', 'INTEGER', 'BOOLEAN', 'DOUBLE', 'TIMESTAMP WITH TIME ZONE')",
+    )
+    assert len(columns) > 20
+    for schema, table, column in columns:
+        hits = query(
+            warehouse,
+            f'select count(*) from "{schema}"."{table}" where cast("{column}" as varchar) ilike ?',
+            [f"%{CANARY}%"],
+        )[0][0]
+        assert hits == 0, f"canary found in {schema}.{table}.{column}"
+    for path in tmp_path.glob("w.duckdb*"):
+        assert CANARY.encode() not in path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "kept"),
+    [
+        ("hookErrors", ["text"], False),
+        ("stopReason", "free text", False),
+        ("customTitle", "a title", False),
+        ("durationMs", 1234, True),
+        ("isCompactSummary", True, True),
+    ],
+)
+def test_unknown_fields_keep_numbers_and_lose_text(tmp_path: Path, field: str, value: object, kept: bool) -> None:
+    path = tmp_path / "landing" / "claude_code" / "me" / "projects" / "p" / "s.jsonl"
+    path.parent.mkdir(parents=True)
+    record = {"type": "system", "timestamp": "2026-11-01T10:00:00Z", field: value}
+    path.write_text(json.dumps(record) + "\n")
+    load(tmp_path / "landing", tmp_path / "w.duckdb")
+    stored, redacted = query(
+        tmp_path / "w.duckdb", "select record->>?, redacted_fields[?] from raw.claude_code_records", [field, field]
+    )[0]
+    if kept:
+        assert json.loads(stored) == value and redacted is None
+    else:
+        assert stored is None and redacted == len(json.dumps(value, separators=(",", ":")))
