@@ -17,8 +17,13 @@
     {{ return(adapter.dispatch('iso_to_utc', 'ai_telemetry')(expression)) }}
 {%- endmacro %}
 
+{#- A timestamp written without a zone is UTC, whatever the zone of the session that reads the view. -#}
 {% macro duckdb__iso_to_utc(expression) -%}
-    timezone('UTC', try_cast({{ expression }} as timestamptz))
+    case
+        when regexp_matches({{ expression }}, ':[0-9]{2}(\.[0-9]+)?([Zz]|[+-][0-9]{2}(:?[0-9]{2})?)$')
+            then timezone('UTC', try_cast({{ expression }} as timestamptz))
+        else try_cast({{ expression }} as timestamp)
+    end
 {%- endmacro %}
 
 {% macro default__iso_to_utc(expression) -%}

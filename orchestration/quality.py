@@ -124,6 +124,7 @@ def computed_suites() -> dict[str, dict]:
 
 def fetch_frames(warehouse: Path, suites: dict[str, dict]) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(warehouse), read_only=True)
+    con.execute("set TimeZone = 'UTC'")  # days are UTC days, whatever the machine's zone
     try:
         frames = {}
         for name in suites:

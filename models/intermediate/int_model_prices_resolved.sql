@@ -20,7 +20,7 @@ models_used as (
     select distinct
         model_name,
         cast(responded_at as date) as usage_date,
-        regexp_extract(model_name, '^claude-(?:[0-9.]+-)*([a-z]+)(?:-|$)', 1) as family
+        regexp_extract(model_name, '^claude-(?:[0-9.]+-)*([a-z]+)(?:-|$)', 1) as model_family
     from usage
     where model_name is not null
 ),
@@ -48,9 +48,9 @@ catalog_in_effect as (
     select
         models_used.model_name,
         models_used.usage_date,
-        models_used.family as used_family,
+        models_used.model_family,
         catalog.price_model_id,
-        catalog.family,
+        catalog.family as catalog_family,
         catalog.family_rank,
         catalog.match_regex,
         catalog.input_usd_per_mtok,
@@ -92,7 +92,7 @@ family_estimated as (
         3 * 1000 + family_rank as source_priority,
         'family_estimate' as price_source
     from catalog_in_effect
-    where used_family = family
+    where model_family = catalog_family
 ),
 
 candidates as (
@@ -114,13 +114,13 @@ final as (
     select
         models_used.model_name,
         models_used.usage_date,
-        models_used.family,
+        models_used.model_family,
         ranked.price_model_id,
-        coalesce(ranked.price_source, 'unpriced') as price_source,
         ranked.input_usd_per_mtok,
         ranked.output_usd_per_mtok,
         ranked.cache_write_usd_per_mtok,
-        ranked.cache_read_usd_per_mtok
+        ranked.cache_read_usd_per_mtok,
+        coalesce(ranked.price_source, 'unpriced') as price_source
     from models_used
     left join ranked
         on

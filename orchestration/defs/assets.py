@@ -1,13 +1,13 @@
 """Assets: the raw load per source, every dbt model, and one published file per audience."""
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, MaterializeResult, multi_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.build_state import build_guard
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
 from orchestration.loader import SOURCES
-from orchestration.publish import AUDIENCES, MART_SCHEMA
+from orchestration.publish import AUDIENCES, MART_SCHEMA, record_outcome
 
 RAW_TABLES = {
     "claude_code_records": "Claude Code transcript lines (payload reduced to kinds and sizes).",
@@ -53,10 +53,19 @@ def raw_load(context: AssetExecutionContext, telemetry: TelemetryHome):
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: TelemetryHome):
     """dbt build: every model, seed and test (tests become asset checks)."""
-    with build_guard(telemetry.paths().home) as extra:
+    paths = telemetry.paths()
+    with build_guard(paths.home) as extra:
         if extra:
             context.log.warning("the previous dbt build was killed part-way: incremental models rebuild from scratch")
-        yield from dbt.cli(["build", *extra], context=context).stream()
+        invocation = dbt.cli(["build", *extra], context=context, raise_on_error=False)
+        yield from invocation.stream()
+        if not invocation.is_successful():
+            # Nothing is published after a failed build; the publish log says so, and why.
+            results = invocation.get_artifact("run_results.json").get("results", [])
+            failed = [f"dbt {r['unique_id']}: {r['status']}" for r in results if r["status"] in ("error", "fail")]
+            failed = failed or ["dbt build failed: see the run's dbt logs"]
+            record_outcome(paths.warehouse, f"held-{context.run.run_id[:8]}", "failed", failed, {})
+            raise Failure(description="dbt build failed; nothing published", metadata={"failed": "\n".join(failed)})
 
 
 def mart_key(mart: str) -> AssetKey:
