@@ -41,7 +41,7 @@ AUDIENCES: dict[str, tuple[str, ...]] = {
         "developer_task_resolution_v1",
         "developer_tool_usage_v1",
     ),
-    "team": ("team_weekly_v1", "team_member_weekly_v1", "team_interaction_patterns_v1"),
+    "team": ("team_weekly_v2", "team_member_weekly_v1", "team_interaction_patterns_v1"),
     "org": ("org_daily_v1", "org_team_monthly_v1", "licence_utilisation_v1"),
     "platform": (
         "pipeline_health_v1",

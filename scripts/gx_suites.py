@@ -58,14 +58,15 @@ def suite_for(name: str, spec: dict) -> dict:
             )
         if column == "developers":
             expectations.append(expectation("expect_column_values_to_be_between", column=column, min_value=3))
-    return {"name": f"{name}_v1", "expectations": expectations, "meta": {"generated_by": "scripts/gx_suites.py"}}
+    relation = f"{name}_v{spec.get('version', 1)}"
+    return {"name": relation, "expectations": expectations, "meta": {"generated_by": "scripts/gx_suites.py"}}
 
 
 def main() -> None:
     EXPECTATIONS.mkdir(exist_ok=True)
     for marts in MARTS.values():
         for name, spec in marts.items():
-            path = EXPECTATIONS / f"{name}_v1.json"
+            path = EXPECTATIONS / f"{name}_v{spec.get('version', 1)}.json"
             path.write_text(json.dumps(suite_for(name, spec), indent=2) + "\n")
             print(f"wrote {path}")
 

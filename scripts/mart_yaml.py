@@ -14,7 +14,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1] / "models" / "marts"
 
 DESCRIPTIONS = {
-    "developer_id": "Canonical developer id (directory id, or 'unresolved:<kind>:<value>' for unknown identities).",
+    "developer_id": "Canonical developer id: the directory's id; for a ~/.claude folder the directory does not know, "
+    "the folder's name; for an unknown email, 'unresolved:email:<email>'.",
     "activity_date": "UTC day.",
     "week_start": "Monday of the UTC week.",
     "month_start": "First day of the UTC month.",
@@ -28,7 +29,8 @@ DESCRIPTIONS = {
     "cache_creation_tokens": "Tokens written to the prompt cache.",
     "cache_read_tokens": "Tokens read from the prompt cache.",
     "total_tokens": "Input + output + cache creation + cache read tokens.",
-    "cost_usd": "Cost in USD: Claude Code from the effective-dated price seed, Cursor as billed.",
+    "cost_usd": "Cost in USD: Claude Code tokens at the model's price that day (hand-kept overrides, then "
+    "genai-prices, then the newest model of its family as an estimate), Cursor as billed.",
     "lines_added": "Lines added by accepted AI edits.",
     "lines_removed": "Lines removed by accepted AI edits.",
     "tool_calls": "Tool calls (including edits, commits, PRs and test runs made through the assistant).",
@@ -50,11 +52,8 @@ DESCRIPTIONS = {
     "active_members": "Members with any activity in the week.",
     "adoption_rate": "active_members / members.",
     "session_success_rate": "sessions_succeeded / sessions.",
-    "member_sessions_min": "Fewest sessions of an active member in the week.",
-    "member_sessions_median": "Median sessions per active member.",
-    "member_sessions_max": "Most sessions of an active member (outliers stay visible).",
-    "member_cost_usd_median": "Median cost per active member.",
-    "member_cost_usd_max": "Highest cost of an active member.",
+    "member_sessions_median": "Median sessions per active member (over at least min_group_size members).",
+    "member_cost_usd_median": "Median cost per active member (over at least min_group_size members).",
     "tool": "claude_code or cursor.",
     "model_name": "Model as the transcripts name it.",
     "price_source": "price_table, genai_prices, family_estimate (estimated from the model's family) or unpriced.",
@@ -234,11 +233,8 @@ TEAM_WEEKLY = {
     "pull_requests": "bigint",
     "tool_error_rate": "double",
     "session_success_rate": "double",
-    "member_sessions_min": "bigint",
     "member_sessions_median": "double",
-    "member_sessions_max": "bigint",
     "member_cost_usd_median": "double",
-    "member_cost_usd_max": "double",
 }
 
 MARTS["developer"]["developer_task_resolution"] = {
@@ -273,8 +269,10 @@ MARTS["developer"]["developer_tool_usage"] = {
 MARTS["team"] = {
     "team_weekly": {
         "description": "Team aggregates per week for team leads: usage trend, adoption, distribution across "
-        "members, error and success rates. Teams with fewer members than var min_group_size never appear.",
+        "members (medians), error and success rates. Every row describes at least var min_group_size active "
+        "members; v2 dropped v1's per-member minimum and maximum, which were one person's own values.",
         "grain": ["team", "week_start"],
+        "version": 2,
         "columns": TEAM_WEEKLY,
     },
     "team_member_weekly": {
@@ -539,7 +537,7 @@ RATES = {
 }
 # Columns that may be negative by meaning.
 SIGNED = {"cost_above_reference_usd", "hours_behind_at_load"}
-K_ANONYMOUS = {"developers"}
+K_ANONYMOUS = {"developers", "active_members", "active_developers"}
 
 
 def column_yaml(name: str, data_type: str, grain: list[str]) -> dict:
@@ -566,7 +564,7 @@ def main() -> None:
                 {
                     "name": name,
                     "description": spec["description"],
-                    "latest_version": 1,
+                    "latest_version": spec.get("version", 1),
                     "config": {
                         "contract": {"enforced": True},
                         "access": "public",
@@ -574,7 +572,7 @@ def main() -> None:
                     },
                     "data_tests": [{"unique_key": {"arguments": {"columns": spec["grain"]}}}],
                     "columns": [column_yaml(c, t, spec["grain"]) for c, t in spec["columns"].items()],
-                    "versions": [{"v": 1}],
+                    "versions": [{"v": spec.get("version", 1)}],
                 }
             )
         path = ROOT / persona / f"_{persona}__models.yml"

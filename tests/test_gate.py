@@ -24,8 +24,8 @@ FAULTS = {
         "expect_column_values_to_be_between",
     ),
     "duplicate keys": (
-        "insert into marts.team_weekly_v1 select * from marts.team_weekly_v1 limit 1",
-        "team_weekly_v1",
+        "insert into marts.team_weekly_v2 select * from marts.team_weekly_v2 limit 1",
+        "team_weekly_v2",
         "expect_compound_columns_to_be_unique",
     ),
     "null developer": (

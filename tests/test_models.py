@@ -126,7 +126,7 @@ def test_team_marts_respect_size_and_opt_in(built: Paths) -> None:
         sizes[row["team"]] = sizes.get(row["team"], 0) + 1
     small = {team for team, n in sizes.items() if n < 3}
     assert small, "the sample organisation has a team under 3 members"
-    for table in ("team_weekly_v1", "team_interaction_patterns_v1"):
+    for table in ("team_weekly_v2", "team_interaction_patterns_v1"):
         teams = {t for (t,) in query(built.warehouse, f"select distinct team from {MART_SCHEMA}.{table}")}
         assert teams and not teams & small, table
     opted_in = {row["developer_id"] for row in directory if row["individual_sharing_opt_in"] == "true"}
@@ -200,3 +200,79 @@ def test_every_model_and_column_is_documented(built: Paths) -> None:
     for schema, table, column in built_columns:
         assert (schema, table) in documented, f"{schema}.{table} is not a documented model"
         assert documented[(schema, table)].get(column, "").strip(), f"{schema}.{table}.{column} is undocumented"
+
+
+# Each published aggregate recomputed from the layer below it: (mart, the count of distinct developers each of
+# its rows describes, computed independently, keyed like the mart's rows).
+ACTIVE_PEOPLE = {
+    "team_weekly_v2": """
+        select m.team, m.week_start, count(distinct w.developer_id)
+        from marts.team_weekly_v2 as m
+        left join marts.developer_weekly_v1 as w on w.team = m.team and w.week_start = m.week_start
+        group by 1, 2""",
+    "team_interaction_patterns_v1": """
+        select m.team, m.month_start, m.task_type, count(distinct s.developer_id)
+        from marts.team_interaction_patterns_v1 as m
+        left join sessions.fct_sessions as s
+            on s.team = m.team and date_trunc('month', s.session_date) = m.month_start and s.task_type = m.task_type
+        group by 1, 2, 3""",
+    "org_daily_v1": """
+        select m.activity_date, m.tool, count(distinct e.developer_id)
+        from marts.org_daily_v1 as m
+        left join events.fct_events as e on e.event_date = m.activity_date and e.tool = m.tool
+        group by 1, 2""",
+    "org_team_monthly_v1": """
+        select m.team, m.month_start, max(m.active_developers)
+        from marts.org_team_monthly_v1 as m group by 1, 2""",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("mart", sorted(ACTIVE_PEOPLE))
+def test_every_aggregate_row_describes_at_least_three_active_people(built: Paths, mart: str) -> None:
+    counts = [row[-1] for row in query(built.warehouse, ACTIVE_PEOPLE[mart])]
+    assert counts, f"{mart} is empty: the test would prove nothing"
+    assert min(counts) >= 3, f"{mart} has a row describing {min(counts)} people"
+
+
+@pytest.mark.slow
+def test_small_groups_exist_and_are_suppressed(built: Paths) -> None:
+    """The sample has team-weeks and org days with fewer than 3 active people; none of them is published."""
+    small_weeks = query(
+        built.warehouse,
+        "select team, week_start from marts.developer_weekly_v1 group by 1, 2 having count(distinct developer_id) < 3",
+    )
+    assert small_weeks, "the sample has no small team-week: suppression would be untested"
+    published = set(query(built.warehouse, "select team, week_start from marts.team_weekly_v2"))
+    assert not set(small_weeks) & published
+    small_days = query(
+        built.warehouse,
+        "select event_date, tool from events.fct_events group by 1, 2 having count(distinct developer_id) < 3",
+    )
+    assert small_days and not set(small_days) & set(
+        query(built.warehouse, "select activity_date, tool from marts.org_daily_v1")
+    )
+
+
+@pytest.mark.slow
+def test_team_totals_minus_visible_members_never_leave_one_colleague(built: Paths) -> None:
+    """A team lead subtracting the opted-in members' rows from the team's total must not recover a group under 3:
+    in every published team-week, the members not shown are none or at least three."""
+    remainders = query(
+        built.warehouse,
+        """
+        select t.team, t.week_start, t.active_members - count(m.developer_id) as hidden,
+               count(m.developer_id) as shown
+        from marts.team_weekly_v2 as t
+        left join marts.team_member_weekly_v1 as m on m.team = t.team and m.week_start = t.week_start
+        group by t.team, t.week_start, t.active_members, t.sessions
+        """,
+    )
+    assert any(shown for *_, shown in remainders), "no member row beside a team total: the test would prove nothing"
+    assert all(hidden == 0 or hidden >= 3 for _, _, hidden, _ in remainders), remainders
+    # No figure of the team mart is a single member's own extreme.
+    assert not columns(built.warehouse, "team_weekly_v2") & {
+        "member_sessions_min",
+        "member_sessions_max",
+        "member_cost_usd_max",
+    }

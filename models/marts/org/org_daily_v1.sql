@@ -1,4 +1,5 @@
--- Organisation roll-up per day and tool for engineering managers: no developer-level row or identifier.
+-- Organisation roll-up per day and tool for engineering managers: no developer-level row or identifier,
+-- and every row describes at least min_group_size developers.
 with
 
 daily as (
@@ -31,6 +32,7 @@ sessions_by_day as (
         sum(sessions) as sessions
     from daily
     group by activity_date
+    having count(distinct developer_id) >= {{ var('min_group_size') }}
 ),
 
 final as (
@@ -55,6 +57,8 @@ final as (
         ) as cost_per_output_usd
     from by_tool
     left join sessions_by_day on by_tool.activity_date = sessions_by_day.activity_date
+    -- A day and tool used by fewer developers is not shown: its figures would be one person's.
+    where by_tool.active_developers >= {{ var('min_group_size') }}
 )
 
 select * from final

@@ -46,6 +46,8 @@ final as (
             as session_success_rate
     from labelled
     group by reported_team, {{ dbt.date_trunc('month', 'week_start') }}
+    -- A team (or 'other teams') with fewer active developers that month is not shown.
+    having count(distinct developer_id) >= {{ var('min_group_size') }}
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- Successful interaction patterns per team: which kinds of session succeed, how long they take and how
--- they use the assistant. Teams under the minimum group size never appear.
+-- they use the assistant. Every cell describes at least min_group_size developers (smaller cells never
+-- appear), so no cell is one person's sessions.
 with
 
 sessions as (
@@ -28,6 +29,7 @@ final as (
     from sessions
     inner join team_sizes on sessions.team = team_sizes.team
     group by sessions.team, {{ dbt.date_trunc('month', 'sessions.session_date') }}, sessions.task_type
+    having count(distinct sessions.developer_id) >= {{ var('min_group_size') }}
 )
 
 select * from final

@@ -1,5 +1,6 @@
 -- Individual numbers for team leads: only developers who opted in to individual sharing, only in teams
--- of at least the minimum group size.
+-- of at least the minimum group size, and never in a week when the team's total minus these rows would
+-- leave fewer than min_group_size (but some) members: that remainder would be a colleague's own numbers.
 with
 
 developers as (
@@ -22,6 +23,29 @@ shared as (
     where developers.is_opted_in
 ),
 
+team_weeks as (
+    select
+        weekly.team,
+        weekly.week_start,
+        count(distinct weekly.developer_id) as active_members,
+        count(distinct shared.developer_id) as shared_members
+    from weekly
+    left join shared on weekly.developer_id = shared.developer_id
+    group by weekly.team, weekly.week_start
+),
+
+safe_weeks as (
+    -- Weeks the team total is not published (too few active) or whose remainder is none or a group.
+    select
+        team,
+        week_start
+    from team_weeks
+    where
+        active_members < {{ var('min_group_size') }}
+        or active_members - shared_members = 0
+        or active_members - shared_members >= {{ var('min_group_size') }}
+),
+
 final as (
     select
         cast(weekly.developer_id as {{ dbt.type_string() }}) as developer_id,
@@ -41,6 +65,7 @@ final as (
         cast(weekly.active_minutes as double) as active_minutes
     from weekly
     inner join shared on weekly.developer_id = shared.developer_id
+    inner join safe_weeks on weekly.team = safe_weeks.team and weekly.week_start = safe_weeks.week_start
 )
 
 select * from final

@@ -1,4 +1,6 @@
--- Team aggregates for team leads; teams under the minimum group size never appear.
+-- Team aggregates for team leads. A row describes at least min_group_size active members (teams under
+-- that size never appear, nor weeks when fewer were active), and no figure is one person's own value:
+-- the spread across members is a median, never a minimum or maximum (v1 showed those; see the changelog).
 with
 
 weekly as (
@@ -47,15 +49,13 @@ final as (
                     then sum(member_weeks.sessions_succeeded) * 1.0 / sum(member_weeks.sessions)
             end as double
         ) as session_success_rate,
-        -- Distribution across members, not only the average: outliers stay visible.
-        cast(min(member_weeks.sessions) as bigint) as member_sessions_min,
+        -- The distribution across members, not only the total: medians over at least min_group_size people.
         cast(median(member_weeks.sessions) as double) as member_sessions_median,
-        cast(max(member_weeks.sessions) as bigint) as member_sessions_max,
-        cast(median(member_weeks.cost_usd) as double) as member_cost_usd_median,
-        cast(max(member_weeks.cost_usd) as double) as member_cost_usd_max
+        cast(median(member_weeks.cost_usd) as double) as member_cost_usd_median
     from member_weeks
     inner join team_sizes on member_weeks.team = team_sizes.team
     group by member_weeks.team, member_weeks.week_start
+    having count(distinct member_weeks.developer_id) >= {{ var('min_group_size') }}
 )
 
 select * from final
