@@ -59,6 +59,11 @@ def plant_suffix(value: object, key: str = "") -> object:
     return value
 
 
+def write_jsonl(path: Path, records: list) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+
+
 def fuzzed_landing(tmp_path: Path, sample_landing: Path) -> Path:
     """Real transcripts (when present), a generated developer's and the newer record kinds, each planted twice
     (canary as the whole value, canary appended), under three owners."""
@@ -70,14 +75,18 @@ def fuzzed_landing(tmp_path: Path, sample_landing: Path) -> Path:
     generated = sorted((sample_landing / "claude_code").rglob("*.jsonl"))
     sources += [p for p in generated if "agent-" in p.name][:10] + [p for p in generated if "agent-" not in p.name][:30]
     landing = tmp_path / "landing"
+    # OpenTelemetry exports: every string leaf too (attribute keys and values, names, units, times).
+    for index, source in enumerate(sorted((sample_landing / "otel").rglob("*.jsonl"))[:6]):
+        for name, planter in (("whole", plant), ("suffix", plant_suffix)):
+            records = [json.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
+            write_jsonl(landing / "otel" / name / f"{index:04d}.jsonl", [planter(r) for r in records])
     for owner, planter in (("whole", plant), ("suffix", plant_suffix)):
         for index, source in enumerate(sources):
             records = [json.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
             if index == 0:
                 records += NEWER_RECORDS
             target = landing / "claude_code" / owner / "projects" / "p" / f"{index:04d}.jsonl"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text("".join(json.dumps(planter(r)) + "\n" for r in records))
+            write_jsonl(target, [planter(r) for r in records])
     return landing
 
 
@@ -90,7 +99,10 @@ def test_a_canary_in_every_string_leaf_reaches_no_table_and_no_file(tmp_path: Pa
     # The records still load (ids become opaque hashes, text becomes sizes); none is lost.
     raw, quarantined = accounted_lines(warehouse)
     assert sorted(raw + quarantined) == sorted(file_lines(landing))
-    assert summary.sources["claude_code"].rows_loaded > 0.99 * len(raw + quarantined)
+    transcript_lines = file_lines(landing, ("claude_code/**/*.jsonl",))
+    assert summary.sources["claude_code"].rows_loaded > 0.99 * len(transcript_lines)
+    otel = query(warehouse, "select count(*) from raw.otel_log_records")[0][0]
+    assert otel > 100, "the planted OpenTelemetry exports still load"
     types = {
         t
         for (t,) in query(

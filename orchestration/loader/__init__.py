@@ -54,8 +54,6 @@ MANIFEST_SCHEMA = pa.schema(
     ]
 )
 ROW_GROUP_ROWS = 122_880  # DuckDB's rows per row group
-# OTel attributes that may carry prompt text, tool parameters or error output: kept only as sizes.
-HIDDEN_OTEL_ATTRIBUTES = ["prompt", "tool_parameters", "tool_input", "tool_output", "error", "content"]
 # Timestamps outside [EARLIEST_PLAUSIBLE, load time + CLOCK_SKEW] are quarantined as implausible: no AI
 # coding assistant wrote telemetry before 2024, and a clock may run a little ahead, not days.
 EARLIEST_PLAUSIBLE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -321,7 +319,6 @@ class Loader:
             {
                 "batch_id": self.batch_id,
                 "loaded_at": loaded_at,
-                "hidden_attributes": HIDDEN_OTEL_ATTRIBUTES,
                 "earliest_at": EARLIEST_PLAUSIBLE,
                 "latest_at": loaded_at + CLOCK_SKEW,
             },

@@ -85,7 +85,7 @@ kept as (
                 'parentToolUseID', 'agentId', 'sourceToolUseID', 'subtype', 'userType', 'level', 'operation',
                 'permissionMode', 'slug'
             ], k)),
-            lambda k: {'key': k, 'value': try(json_extract(t, '$."' || k || '"'))}
+            lambda k: {'key': safe_key(k), 'value': try(json_extract(t, '$."' || k || '"'))}
         ) as other_fields
     from checked
     where reason is null
@@ -159,7 +159,7 @@ staged as (
             'lines_removed': len(list_filter(json_extract_string(f[11], '$.structuredPatch[*].lines[*]'),
                 lambda x: starts_with(x, '-')))
         } end as tool_use_result,
-        map_from_entries(list_filter(
+        map_first(list_filter(
             [
                 {'key': 'toolUseResult', 'value': strlen(f[11]::varchar)},
                 {'key': 'message.content', 'value': strlen(f[9]::varchar)}
@@ -208,7 +208,7 @@ staged as (
                         "server_tool_use": {"web_search_requests": "UBIGINT", "web_fetch_requests": "UBIGINT"}}'))
                 ) end
             ),
-            map_from_entries(list_filter(other_fields, lambda kv: is_json_scalar(kv.value)))::json
+            map_first(list_filter(other_fields, lambda kv: is_json_scalar(kv.value)))::json
         ) as record
     from kept
 

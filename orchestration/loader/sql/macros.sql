@@ -33,25 +33,6 @@ create or replace temp macro otlp_value(v) as
 create or replace temp macro otlp_value_type(v) as
     coalesce(json_keys(v)[1], 'empty');
 
--- Attribute lists arrive as lists of {key, value JSON} structs, parsed with their export (otel.sql).
-create or replace temp macro otlp_attrs(pairs, hidden) as
-    map_from_entries(list_transform(
-        list_filter(pairs, lambda a: not list_contains(hidden, a.key)),
-        lambda a: {'key': a.key, 'value': otlp_value(a.value)}
-    ));
-
-create or replace temp macro otlp_attr_types(pairs, hidden) as
-    map_from_entries(list_transform(
-        list_filter(pairs, lambda a: not list_contains(hidden, a.key)),
-        lambda a: {'key': a.key, 'value': otlp_value_type(a.value)}
-    ));
-
-create or replace temp macro otlp_redacted(pairs, hidden) as
-    map_from_entries(list_transform(
-        list_filter(pairs, lambda a: list_contains(hidden, a.key)),
-        lambda a: {'key': a.key, 'value': strlen(otlp_value(a.value))}
-    ));
-
 -- Values known to be safe keep their text only when they have their known shape; anything else that sits
 -- where an identifier or enum belongs (a pasted prompt, say) becomes an opaque, stable hash of itself.
 create or replace temp macro opaque(v) as
@@ -82,6 +63,93 @@ create or replace temp macro safe_tool_name(v) as
 create or replace temp macro slash_command_of(text) as
     nullif(regexp_extract(text, '<command-name>(/?[a-z0-9:_.-]{1,64})</command-name>', 1), '');
 
+-- A record's own field names are fixed by Claude Code; one that is not a plain name is stored as its hash.
+create or replace temp macro safe_key(k) as
+    case when regexp_full_match(k, '[A-Za-z_][A-Za-z0-9_]{0,63}') then k else opaque(k) end;
+
+-- map_from_entries refuses a repeated key: the first entry of each key wins (a JSON object or an OTLP
+-- attribute list may repeat one). The common case, no repeat, skips the quadratic pass.
+create or replace temp macro map_first(entries) as
+    map_from_entries(
+        case
+            when len(list_distinct(list_transform(entries, lambda e: e.key))) = len(entries) then entries
+            else list_filter(
+                entries, lambda e, i: list_position(list_transform(entries, lambda x: x.key), e.key) = i
+            )
+        end
+    );
+
 -- A JSON number, boolean or null (json_extract writes values minified, so the first character tells).
 create or replace temp macro is_json_scalar(v) as
     v is not null and left(v::varchar, 1) not in ('"', '{', '[');
+
+-- Attribute lists arrive as lists of {key, value JSON} structs, parsed with their export (otel.sql).
+-- Privacy by construction: numbers and booleans are kept under any key; a string is kept only under a key
+-- known to carry an identifier, enum, version, model, tool, number or time, and only in that shape (anything
+-- else in its place becomes an opaque hash); every other string, list or map is kept as its size only.
+create or replace temp macro otlp_is_text(v) as
+    coalesce(json_keys(v)[1] in ('stringValue', 'arrayValue', 'kvlistValue', 'bytesValue'), false);
+
+-- An intValue or doubleValue arrives as a number or, proto3 JSON's way, as a numeric string.
+create or replace temp macro otlp_number(v) as
+    case when regexp_full_match(v, '[0-9.eE+-]{1,32}|true|false') then v else opaque(v) end;
+
+create or replace temp macro otlp_kept(a) as
+    not otlp_is_text(a.value) or list_contains([
+        'service.name', 'service.version', 'os.type', 'os.version', 'host.arch', 'event.name', 'event.timestamp',
+        'event.sequence', 'session.id', 'user.id', 'user.email', 'user.account_uuid', 'organization.id',
+        'terminal.type', 'app.version', 'model', 'tool_name', 'tool', 'success', 'decision', 'source',
+        'decision_source', 'duration_ms', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens',
+        'cache_creation_tokens', 'prompt_length', 'status_code', 'attempt', 'request_id', 'type', 'language',
+        'speed', 'tool_use_id'
+    ], a.key);
+
+create or replace temp macro otlp_safe_value(key, v) as
+    case
+        when v is null then null
+        when key in ('session.id', 'user.id', 'user.account_uuid', 'organization.id', 'request_id', 'tool_use_id')
+            then safe_id(v)
+        when key in ('service.version', 'app.version', 'os.version') then safe_version(v)
+        when key = 'model' then safe_model(v)
+        when key in ('tool_name', 'tool') then safe_tool_name(v)
+        when key = 'user.email' then
+            case when regexp_full_match(v, '[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}') then v else opaque(v) end
+        when key = 'event.timestamp' then case when try_cast(v as timestamptz) is not null then v else opaque(v) end
+        when key = 'language' then
+            case when regexp_full_match(v, '[A-Z]?[a-z]{0,24}([A-Z][a-z]+|[+#]{1,2})*') then v else opaque(v) end
+        when key in (
+            'event.sequence', 'duration_ms', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens',
+            'cache_creation_tokens', 'prompt_length', 'status_code', 'attempt'
+        ) then case when regexp_full_match(v, '[0-9.eE+-]{1,32}') then v else opaque(v) end
+        else safe_enum(v)
+    end;
+
+-- Attribute keys are data too: one that is not a plain dotted name is stored as its hash.
+create or replace temp macro otlp_key(k) as
+    case when regexp_full_match(k, '[a-z][a-z0-9_.]{0,63}') then k else opaque(k) end;
+
+create or replace temp macro otlp_attrs(pairs) as
+    map_first(list_transform(
+        list_filter(pairs, lambda a: otlp_kept(a)),
+        lambda a: {
+            'key': otlp_key(a.key),
+            'value': case
+                when otlp_is_text(a.value) then otlp_safe_value(a.key, otlp_value(a.value))
+                when json_keys(a.value)[1] is null then otlp_value(a.value)
+                else otlp_number(otlp_value(a.value))
+            end
+        }
+    ));
+
+create or replace temp macro otlp_attr_types(pairs) as
+    map_first(list_transform(
+        list_filter(pairs, lambda a: otlp_kept(a)),
+        lambda a: {'key': otlp_key(a.key), 'value': otlp_value_type(a.value)}
+    ));
+
+create or replace temp macro otlp_redacted(pairs) as
+    map_first(list_transform(
+        list_filter(pairs, lambda a: not otlp_kept(a)),
+        lambda a: {'key': otlp_key(a.key), 'value': strlen(otlp_value(a.value))}
+    ));
+

@@ -1,6 +1,6 @@
 -- OTLP/JSON export lines -> raw.otel_log_records / raw.otel_metric_points, or raw.quarantine.
--- Input: batch_lines and batch_files as for transcripts. Attributes that can carry prompt text or tool
--- payloads are dropped here and kept only as their size.
+-- Input: batch_lines and batch_files as for transcripts. Attribute text is kept only where its key and
+-- shape say it is safe (macros.sql, otlp_kept); other text is dropped here and kept only as its size.
 create or replace temp table otel_checked as
 with lines as (
     select
@@ -112,16 +112,20 @@ select
     ) - 1,
     $batch_id,
     $loaded_at,
-    otlp_attrs(r.resource_attributes, $hidden_attributes),
-    r.scope_name,
-    r.scope_version,
-    r.log_record.timeunixnano,
-    r.log_record.observedtimeunixnano,
-    r.log_record.severitytext,
-    case when length(r.log_record.body.stringvalue) <= 256 then r.log_record.body.stringvalue end,
-    otlp_attrs(coalesce(r.log_record.attributes, []), $hidden_attributes),
-    otlp_attr_types(coalesce(r.log_record.attributes, []), $hidden_attributes),
-    otlp_redacted(coalesce(r.log_record.attributes, []), $hidden_attributes)
+    otlp_attrs(r.resource_attributes),
+    safe_enum(r.scope_name),
+    safe_version(r.scope_version),
+    case when regexp_full_match(r.log_record.timeunixnano, '[0-9]{1,20}') then r.log_record.timeunixnano end,
+    case when regexp_full_match(r.log_record.observedtimeunixnano, '[0-9]{1,20}') then r.log_record.observedtimeunixnano end,
+    case
+        when regexp_full_match(r.log_record.severitytext, '[A-Za-z]{1,16}[0-9]?') then r.log_record.severitytext
+        else opaque(r.log_record.severitytext)
+    end,
+    -- The body names the event (claude_code.user_prompt); anything else there is text, kept as nothing.
+    case when regexp_full_match(r.log_record.body.stringvalue, '[a-z][a-z0-9_.]{0,63}') then r.log_record.body.stringvalue end,
+    otlp_attrs(coalesce(r.log_record.attributes, [])),
+    otlp_attr_types(coalesce(r.log_record.attributes, [])),
+    otlp_redacted(coalesce(r.log_record.attributes, []))
 from records as r
 inner join batch_files as f on r.file_index = f.file_index;
 
@@ -231,20 +235,22 @@ select
     ) - 1,
     $batch_id,
     $loaded_at,
-    otlp_attrs(p.resource_attributes, $hidden_attributes),
-    p.scope_name,
-    p.scope_version,
-    p.metric.name,
-    p.metric.unit,
+    otlp_attrs(p.resource_attributes),
+    safe_enum(p.scope_name),
+    safe_version(p.scope_version),
+    safe_enum(p.metric.name),
+    case when regexp_full_match(p.metric.unit, '[A-Za-z0-9{}/%._-]{0,16}') then p.metric.unit else opaque(p.metric.unit) end,
     p.metric_type,
     try_cast(p.data.aggregationtemporality as integer),
     try_cast(p.data.ismonotonic as boolean),
-    p.point.starttimeunixnano,
-    p.point.timeunixnano,
-    coalesce(p.point.asint, p.point.count),
+    case when regexp_full_match(p.point.starttimeunixnano, '[0-9]{1,20}') then p.point.starttimeunixnano end,
+    case when regexp_full_match(p.point.timeunixnano, '[0-9]{1,20}') then p.point.timeunixnano end,
+    -- int64 values arrive as numeric strings (proto3 JSON); anything else there is not a count.
+    case when regexp_full_match(coalesce(p.point.asint, p.point.count), '-?[0-9]{1,20}')
+        then coalesce(p.point.asint, p.point.count) end,
     try_cast(coalesce(p.point.asdouble, p.point.sum) as double),
-    otlp_attrs(coalesce(p.point.attributes, []), $hidden_attributes),
-    otlp_attr_types(coalesce(p.point.attributes, []), $hidden_attributes)
+    otlp_attrs(coalesce(p.point.attributes, [])),
+    otlp_attr_types(coalesce(p.point.attributes, []))
 from points as p
 inner join batch_files as f on p.file_index = f.file_index;
 
