@@ -132,7 +132,8 @@
         estimated_size as estimated_rows,
         column_count
     from duckdb_tables()
-    where database_name = current_database() and not temporary
+    -- dbt's build-time scratch tables (__dbt_tmp) are not the warehouse's.
+    where database_name = current_database() and not temporary and table_name not like '%__dbt_tmp%'
 {%- endmacro %}
 
 {% macro default__table_storage() -%}

@@ -177,6 +177,8 @@ class _Writer:
                         f'create table out."{mart}" as select * from {source} where "{column}" = ?',  # noqa: S608
                         [subject],
                     )
+                if mart == "publish_history_v1":
+                    self._log_this_publication(mart)
                 base = mart.rsplit("_v", 1)[0]
                 # Unqualified: a view binds in its own file, whatever name a reader attaches it under.
                 con.execute(f'create view out."{base}" as select * from "{mart}"')  # noqa: S608
@@ -195,6 +197,15 @@ class _Writer:
             con.execute("detach out")
         target.chmod(0o444)
         return counts
+
+    def _log_this_publication(self, mart: str) -> None:
+        """The history a publish ships includes itself: the mart was built before this version existed."""
+        for audience in AUDIENCES:
+            self.con.execute(
+                f'insert into out."{mart}" (publish_version, audience, published_at, git_commit, '  # noqa: S608
+                "validation_outcome, failed_checks, is_published) values (?, ?, ?, ?, 'passed', null, true)",
+                [self.version, audience, self.published_at.replace(tzinfo=None), self.commit],
+            )
 
     def _comment(self, mart: str, base: str) -> None:
         description, columns = self.comments.get(mart, ("", {}))

@@ -65,7 +65,8 @@ DESCRIPTIONS = {
     "reference_model_cost_usd": "What the same tokens would have cost on the reference (cheapest) model.",
     "cost_above_reference_usd": "cost_usd minus reference_model_cost_usd: the cost-optimisation headroom.",
     "sessions_all_tools": "Sessions of every tool that day.",
-    "cost_per_output_usd": "cost_usd / (commits + pull_requests); null without outputs.",
+    "cost_per_output_usd": "cost_usd / (edits_accepted + commits + pull_requests): USD per shipped output of "
+    "any tool (Cursor's are accepted edits); null without outputs.",
     "cost_per_session_usd": "cost_usd / sessions.",
     "licence_seat": "Which tools the seat covers (claude_code, cursor, both).",
     "seats": "Paid seats.",

@@ -240,3 +240,84 @@ def test_a_reader_sees_only_complete_versions_during_publishes(validated: Paths,
     assert errors == 0, out
     assert reads > 10 and versions >= 2, out
     assert len(set(published)) == 3
+
+
+KILL_IN_PUBLISH = """
+import os, signal, sys
+from pathlib import Path
+import orchestration.publish as publishing
+from orchestration.paths import Paths
+
+home, point = Path(sys.argv[1]), sys.argv[2]
+
+
+def die(*_args, **_kwargs):
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def then_die(function):
+    def wrapped(*args, **kwargs):
+        function(*args, **kwargs)
+        die()
+    return wrapped
+
+
+if point == "after_the_first_file":
+    publishing._Writer.write = then_die(publishing._Writer.write)
+elif point == "after_every_file_before_the_folder_is_final":
+    publishing._write_version = then_die(publishing._write_version)
+elif point == "before_the_switch":
+    publishing._switch = die
+elif point == "after_the_switch_before_the_log_row":
+    publishing._switch = then_die(publishing._switch)
+paths = Paths(home)
+result = publishing.publish(paths)  # as the Dagster asset does: publish, then log
+publishing.record_outcome(paths.warehouse, result.version, "passed", [], publishing.log_counts(result.folder))
+"""
+KILL_POINTS = (
+    "after_the_first_file",
+    "after_every_file_before_the_folder_is_final",
+    "before_the_switch",
+    "after_the_switch_before_the_log_row",
+)
+
+
+def reader_versions(published: Path) -> set[str]:
+    """The version of every file a reader can open now (each must open)."""
+    versions = set()
+    for files in reader_files(published).values():
+        for path in files:
+            con = duckdb.connect(str(path), read_only=True)
+            try:
+                versions.add(con.execute("select version from publish_info").fetchone()[0])
+            finally:
+                con.close()
+    return versions
+
+
+def logged_versions(warehouse: Path) -> set[str]:
+    return {v for (v,) in query(warehouse, "select version from raw.publish_log where validation_outcome = 'passed'")}
+
+
+@pytest.mark.parametrize("point", KILL_POINTS)
+def test_a_kill_inside_publish_leaves_every_reader_on_one_version(validated: Paths, tmp_path: Path, point: str) -> None:
+    """SIGKILL at a point inside the publish step itself: every file a reader can open is on one version (the
+    old one, or the new one once the pointer moved), and the next publish cleans up and logs what readers saw."""
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home, symlinks=True)
+    (old,) = reader_versions(paths.published)
+    killed = subprocess.run([sys.executable, "-c", KILL_IN_PUBLISH, str(paths.home), point], check=False)
+    assert killed.returncode == -9
+    versions = reader_versions(paths.published)
+    assert len(versions) == 1, versions
+    switched = point == "after_the_switch_before_the_log_row"
+    (seen,) = versions
+    assert (seen != old) == switched
+    if not switched:  # the new version was written, in part or whole, and never shown
+        written = [p.name.strip(".").removesuffix(".tmp") for p in (paths.published / "versions").iterdir()]
+        assert len([v for v in written if v != old]) == 1, written
+    result = publish(paths)
+    assert reader_versions(paths.published) == {result.version}
+    assert not list((paths.published / "versions").glob(".*")) and not list(paths.published.glob(".*.tmp"))
+    # Every version readers were ever shown is in the publish log, the one killed before logging included.
+    assert seen in logged_versions(paths.warehouse)

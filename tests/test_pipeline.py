@@ -14,6 +14,7 @@ import pytest
 from conftest import query
 
 from orchestration.cli import build_parser, main
+from orchestration.publish import reader_files
 
 
 def independent_usage(landing: Path) -> dict[tuple[str, str], tuple[int, int, int, int]]:
@@ -62,8 +63,24 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     developers = query(warehouse, "select count(*), count(distinct team) from staging.stg_org__developers")[0]
     assert developers == (8, 3)
 
-    published = sorted((home / "published").glob("*.duckdb"))
-    assert [p.name for p in published] == [f"{a}.duckdb" for a in ("developer", "org", "platform", "product", "team")]
+    files = reader_files(home / "published")
+    assert [p.name for a in ("org", "platform", "product") for p in files[a]] == [
+        "org.duckdb",
+        "platform.duckdb",
+        "product.duckdb",
+    ]
+    active = query(
+        warehouse,
+        "select developer_id from marts.developer_daily_v1 union select developer_id from "
+        "marts.developer_tool_usage_v1",
+    )
+    assert sorted(p.stem for p in files["developer"]) == sorted(d for (d,) in active) and len(active) >= 6
+    teams = query(
+        warehouse,
+        "select team from marts.team_weekly_v2 union select team from marts.team_member_weekly_v1 "
+        "union select team from marts.team_interaction_patterns_v1",
+    )
+    assert sorted(p.stem for p in files["team"]) == sorted(t for (t,) in teams)
 
     # A second run finds the landing folder full: no generation, nothing new loaded, same staged numbers.
     assert run_main(home, monkeypatch, "run") == 0

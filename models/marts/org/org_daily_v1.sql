@@ -51,8 +51,8 @@ final as (
         cast(sessions_by_day.sessions as bigint) as sessions_all_tools,
         cast(
             case
-                when by_tool.commits + by_tool.pull_requests > 0
-                    then by_tool.cost_usd / (by_tool.commits + by_tool.pull_requests)
+                when by_tool.edits_accepted + by_tool.commits + by_tool.pull_requests > 0
+                    then by_tool.cost_usd / (by_tool.edits_accepted + by_tool.commits + by_tool.pull_requests)
             end as double
         ) as cost_per_output_usd
     from by_tool

@@ -36,8 +36,8 @@ final as (
         ) as cost_per_session_usd,
         cast(
             case
-                when sum(commits) + sum(pull_requests) > 0
-                    then sum({{ money('cost_usd') }}) / (sum(commits) + sum(pull_requests))
+                when sum(edits_accepted) + sum(commits) + sum(pull_requests) > 0
+                    then sum({{ money('cost_usd') }}) / (sum(edits_accepted) + sum(commits) + sum(pull_requests))
             end as double
         ) as cost_per_output_usd,
         cast(case when sum(tool_calls) > 0 then sum(tool_failures) * 1.0 / sum(tool_calls) end as double)

@@ -3,8 +3,14 @@
 with
 
 events as (
-    select * from {{ ref('fct_events') }}
-    where is_tool_call or event_object in ('ai_request', 'api_request')
+    select
+        *,
+        -- An API request either returns a response or fails: both are attempts of the one feature.
+        coalesce(
+            tool_name, case when event_object in ('response', 'api_request') then 'api_request' else event_object end
+        ) as feature
+    from {{ ref('fct_events') }}
+    where is_tool_call or event_object in ('ai_request', 'api_request', 'response')
 ),
 
 sessions as (
@@ -14,7 +20,7 @@ sessions as (
 final as (
     select
         cast(events.tool as {{ dbt.type_string() }}) as tool,
-        cast(coalesce(events.tool_name, events.event_object) as {{ dbt.type_string() }}) as feature,
+        cast(events.feature as {{ dbt.type_string() }}) as feature,
         cast(coalesce(events.client_version, 'unknown') as {{ dbt.type_string() }}) as client_version,
         cast(sum(events.quantity) as bigint) as attempts,
         cast(sum(case when events.outcome = 'error' then events.quantity else 0 end) as bigint) as failures,
@@ -27,8 +33,12 @@ final as (
         cast(count(distinct sessions.session_key) filter (where sessions.outcome = 'errored') as bigint)
             as errored_sessions
     from events
-    left join sessions on 'claude_code:' || events.session_id = sessions.session_key
-    group by events.tool, coalesce(events.tool_name, events.event_object), coalesce(events.client_version, 'unknown')
+    left join sessions
+        on
+            events.tool = sessions.tool
+            and events.session_id = sessions.session_id
+            and events.developer_id = sessions.developer_id
+    group by events.tool, events.feature, coalesce(events.client_version, 'unknown')
     having count(distinct events.developer_id) >= {{ var('min_group_size') }}
 )
 
