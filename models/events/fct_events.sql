@@ -1,10 +1,21 @@
+{#- Incremental by day, for any arrival order: a run compares each day's events with what is built (count and
+    a fingerprint of every row) and rewrites only the days that differ, whether a line arrived late, a file
+    was replaced or its rows were retracted. A day left with no event is written as a tombstone that the
+    post-hook removes (DuckDB; Spark overwrites the day's partition). -#}
+{%- set fingerprinted = [
+    'event_key', 'event_name', 'source_kind', 'tool', 'occurred_at', 'developer_id', 'team', 'persona',
+    'session_id', 'model_name', 'tool_name', 'project', 'git_branch', 'client_version', 'entrypoint', 'outcome',
+    'quantity', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'cost_usd',
+    'reference_model_cost_usd', 'lines_added', 'lines_removed', 'duration_seconds',
+] -%}
 {{
     config(
         materialized='incremental',
-        unique_key='event_key',
+        unique_key='event_date',
         incremental_strategy=incremental_strategy(),
         partition_by=(none if target.type == 'duckdb' else ['event_date']),
         on_schema_change='fail',
+        post_hook="{{ delete_tombstones('event_key') }}",
     )
 }}
 
@@ -422,7 +433,43 @@ final as (
     left join developers on unioned.developer_id = developers.developer_id
 )
 
-select * from final
 {% if is_incremental() %}
-    where occurred_at >= {{ incremental_cutoff('occurred_at') }}
+
+    -- Days whose events differ from what is built: count and fingerprint per day, both sides.
+    , changed_days as (
+        select
+            coalesce(current_days.event_date, built_days.event_date) as event_date,
+            current_days.event_date is null as is_vanished
+        from (
+            select
+                event_date,
+                count(*) as events,
+                {{ fingerprint(fingerprinted) }} as fingerprint
+            from final
+            group by event_date
+        ) as current_days
+        full outer join (
+            select
+                event_date,
+                count(*) as events,
+                {{ fingerprint(fingerprinted) }} as fingerprint
+            from {{ this }}
+            group by event_date
+        ) as built_days
+            on current_days.event_date = built_days.event_date
+        where
+            current_days.events is null
+            or built_days.events is null
+            or current_days.events != built_days.events
+            or current_days.fingerprint != built_days.fingerprint
+    )
+
+    select final.* from final
+    inner join changed_days on final.event_date = changed_days.event_date
+    {{ tombstones('final', 'changed_days', 'event_date') }}
+
+{% else %}
+
+    select * from final
+
 {% endif %}

@@ -1,9 +1,21 @@
+{#- Incremental for any arrival order: every session is computed from its events, and a run writes only the
+    sessions whose row differs from what is built (a late line, a replaced file), with a tombstone for a
+    session whose events are all gone, removed by the post-hook. -#}
+{%- set fingerprinted = [
+    'session_key', 'tool', 'session_id', 'developer_id', 'team', 'persona', 'project', 'git_branch',
+    'client_version', 'started_at', 'ended_at', 'events', 'active_seconds', 'prompts', 'ai_requests',
+    'tool_calls', 'tool_failures', 'retries', 'request_errors', 'input_tokens', 'output_tokens',
+    'cache_creation_tokens', 'cache_read_tokens', 'cost_usd', 'lines_added', 'lines_removed', 'edits_accepted',
+    'edits_rejected', 'commits', 'pull_requests', 'last_outcome', 'successful_actions', 'edit_attempts',
+    'test_runs', 'exploration_calls', 'task_type', 'outcome',
+] -%}
 {{
     config(
         materialized='incremental',
         unique_key='session_key',
         incremental_strategy=incremental_strategy(),
         on_schema_change='fail',
+        post_hook="{{ delete_tombstones('events') }}",
     )
 }}
 
@@ -70,17 +82,6 @@ sessioned as (
     select * from cursor_sessions
 ),
 
-in_scope as (
-    -- An incremental run rebuilds, whole, every session with an event inside the look-back window.
-    select sessioned.* from sessioned
-    {% if is_incremental() %}
-        where sessioned.session_key in (
-            select touched.session_key from sessioned as touched
-            where touched.occurred_at >= {{ incremental_cutoff('ended_at') }}
-        )
-    {% endif %}
-),
-
 sequenced as (
     select
         *,
@@ -90,7 +91,7 @@ sequenced as (
         ) as previous_tool_name,
         lag(outcome) over (partition by session_key, is_tool_call order by occurred_at, event_key) as previous_outcome,
         row_number() over (partition by session_key order by occurred_at desc, event_key desc) as reverse_position
-    from in_scope
+    from sessioned
 ),
 
 aggregated as (
@@ -177,4 +178,38 @@ final as (
     from aggregated
 )
 
-select * from final
+{% if is_incremental() %}
+
+    -- Sessions whose row differs from what is built, both sides fingerprinted row by row.
+    , changed_sessions as (
+        select
+            coalesce(current_sessions.session_key, built_sessions.session_key) as session_key,
+            current_sessions.session_key is null as is_vanished
+        from (
+            select
+                session_key,
+                hash({{ fingerprinted | join(', ') }}) as fingerprint
+            from final
+        ) as current_sessions
+        full outer join (
+            select
+                session_key,
+                hash({{ fingerprinted | join(', ') }}) as fingerprint
+            from {{ this }}
+        ) as built_sessions
+            on current_sessions.session_key = built_sessions.session_key
+        where
+            current_sessions.fingerprint is null
+            or built_sessions.fingerprint is null
+            or current_sessions.fingerprint != built_sessions.fingerprint
+    )
+
+    select final.* from final
+    inner join changed_sessions on final.session_key = changed_sessions.session_key
+    {{ tombstones('final', 'changed_sessions', 'session_key') }}
+
+{% else %}
+
+    select * from final
+
+{% endif %}
