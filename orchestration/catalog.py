@@ -94,7 +94,17 @@ def parse_project(project_dir: Path = PROJECT_DIR, target_path: Path | None = No
     scratch.mkdir(parents=True, exist_ok=True)
     dbt = Path(sys.executable).with_name("dbt")
     env = {**os.environ, HOME_ENV_VAR: str(scratch), "DBT_PROFILES_DIR": str(project_dir / "profiles")}
-    command = [str(dbt), "parse", "--quiet", "--project-dir", str(project_dir), "--target-path", str(target)]
+    # No partial parsing: dbt 1.11's keeps a removed metric alive and then fails to parse the project.
+    command = [
+        str(dbt),
+        "parse",
+        "--quiet",
+        "--no-partial-parse",
+        "--project-dir",
+        str(project_dir),
+        "--target-path",
+        str(target),
+    ]
     result = subprocess.run(command, env=env, cwd=project_dir, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise CatalogError(f"dbt parse failed:\n{result.stdout}{result.stderr}")
