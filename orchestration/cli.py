@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
@@ -20,7 +20,7 @@ def _generate(args: argparse.Namespace, paths: Paths) -> int:
         developers=args.developers,
         days=args.days,
         seed=args.seed,
-        start=args.start,
+        start=args.start or sample_start(args.end, args.days),
         canary=args.canary,
         workers=args.workers,
     )
@@ -41,10 +41,18 @@ def _load(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def sample_start(end: date | None, days: int) -> date:
+    """The first day of a sample that ends on `end` (today, UTC, by default): the demo never goes stale, and
+    a seed with an end date gives the same files every time."""
+    last = end or datetime.now(UTC).date()
+    return last - timedelta(days=days - 1)
+
+
 def _run(args: argparse.Namespace, paths: Paths) -> int:
     from orchestration.pipeline import run_pipeline
 
-    return run_pipeline(paths, developers=args.developers, days=args.days, seed=args.seed)
+    start = sample_start(args.end, args.days)
+    return run_pipeline(paths, developers=args.developers, days=args.days, seed=args.seed, start=start)
 
 
 def _catalog(args: argparse.Namespace, paths: Paths) -> int:
@@ -91,7 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--developers", type=int, default=30, help="developers in the organisation (default 30)")
     gen.add_argument("--days", type=int, default=42, help="days of activity (default 42)")
     gen.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
-    gen.add_argument("--start", type=date.fromisoformat, default=date(2026, 9, 1), help="first day, YYYY-MM-DD")
+    gen.add_argument("--start", type=date.fromisoformat, help="first day, YYYY-MM-DD (default: --days before --end)")
+    gen.add_argument("--end", type=date.fromisoformat, help="last day, YYYY-MM-DD (default: today, UTC)")
     gen.add_argument("--canary", default="", help="a string planted in every prompt and payload (privacy tests)")
     gen.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     gen.set_defaults(func=_generate)
@@ -120,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--developers", type=int, default=30, help="sample size if one is generated (default 30)")
     run.add_argument("--days", type=int, default=42, help="sample days if one is generated (default 42)")
     run.add_argument("--seed", type=int, default=7, help="sample seed if one is generated (default 7)")
+    run.add_argument("--end", type=date.fromisoformat, help="last day of a generated sample (default: today, UTC)")
     run.set_defaults(func=_run)
 
     cat = sub.add_parser(

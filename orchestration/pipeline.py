@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -72,12 +73,17 @@ def summarise(paths: Paths) -> str:
         con.close()
 
 
-def run_pipeline(paths: Paths, *, developers: int = 30, days: int = 42, seed: int = 7) -> int:
-    from orchestration.generator import GenerateConfig, generate
+def run_pipeline(
+    paths: Paths, *, developers: int = 30, days: int = 42, seed: int = 7, start: date | None = None
+) -> int:
+    from orchestration.generator import DEFAULT_START, GenerateConfig, generate
 
     os.environ[HOME_ENV_VAR] = str(paths.home)
     if landing_is_empty(paths):
-        summary = generate(GenerateConfig(out=paths.landing, developers=developers, days=days, seed=seed))
+        config = GenerateConfig(
+            out=paths.landing, developers=developers, days=days, seed=seed, start=start or DEFAULT_START
+        )
+        summary = generate(config)
         print(f"landing folder was empty: generated a sample organisation\n  {summary.describe()}")
     # Dagster reads the dbt manifest when the definitions load.
     if not dbt_command(paths, "parse", "--quiet"):

@@ -24,8 +24,18 @@ EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 # A day's cost per active developer above this multiple of its trailing median (up to 14 earlier days,
 # at least 7) fails the gate.
 COST_SPIKE_MULTIPLE = float(os.environ.get("AI_TELEMETRY_COST_SPIKE_MULTIPLE", "15"))
-# A source whose newest record trails the newest of all sources by more than this fails freshness.
+# A source whose newest record trails the newest of all sources by more than this raises a freshness alert.
 MAX_SOURCE_LAG_HOURS = float(os.environ.get("AI_TELEMETRY_MAX_SOURCE_LAG_HOURS", "72"))
+# Plausibility: a developer-day's tokens or cost above this multiple of the 99th percentile of all
+# developer-days (the data's own history) is not believed; nor a cost above its tokens at the highest price
+# any price table knows (times PRICE_SLACK, for Cursor's own billing), nor a day outside the load window.
+HISTORY_MULTIPLE = float(os.environ.get("AI_TELEMETRY_HISTORY_MULTIPLE", "100"))
+PRICE_SLACK = 2.0
+EARLIEST_DAY = "2024-01-01"
+# Old data is news for the platform team, not a reason to withhold everyone's marts: these suites raise
+# alerts (non-blocking checks) instead of holding the publish back.
+ALERT_ONLY = frozenset({"freshness"})
+FRAME_PARAMETERS = {"price_slack": PRICE_SLACK, "earliest_day": EARLIEST_DAY}
 
 COMPUTED_FRAMES = {
     "reconciliation_tokens": """
@@ -55,6 +65,33 @@ COMPUTED_FRAMES = {
         select landing_source, newest_event_at,
                (epoch((select max(newest_event_at) from newest)) - epoch(newest_event_at)) / 3600.0 as lag_hours
         from newest
+    """,
+    "plausibility": """
+        with days as (
+            select developer_id, activity_date, total_tokens, cost_usd from marts.developer_daily_v1
+        ),
+        prices as (
+            select greatest(input_usd_per_mtok, output_usd_per_mtok, cache_write_usd_per_mtok,
+                            cache_read_usd_per_mtok) as usd_per_mtok from reference.model_prices
+            union all
+            select greatest(input_usd_per_mtok, output_usd_per_mtok, coalesce(cache_write_usd_per_mtok, 0),
+                            coalesce(cache_read_usd_per_mtok, 0)) from reference.model_price_catalog
+        ),
+        history as (
+            select greatest(quantile_cont(total_tokens, 0.99), 100000) as tokens_p99,
+                   greatest(quantile_cont(cost_usd, 0.99), 10) as cost_p99
+            from days
+        )
+        select days.developer_id, days.activity_date, days.total_tokens, days.cost_usd,
+               -- 0 when the cost is what its tokens can cost at most; 1 when it is more.
+               case when days.cost_usd <= days.total_tokens * (select max(usd_per_mtok) from prices)
+                                          * $price_slack / 1000000.0 + 0.01 then 0 else 1 end
+                   as cost_beyond_its_tokens,
+               days.total_tokens / history.tokens_p99 as tokens_to_history_p99,
+               days.cost_usd / history.cost_p99 as cost_to_history_p99,
+               case when days.activity_date between cast($earliest_day as date) and current_date + 1 then 0 else 1 end
+                   as outside_load_window
+        from days cross join history
     """,
     "cost_distribution": """
         with days as (
@@ -92,7 +129,8 @@ class Failure:
 
 @dataclass
 class GateResult:
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)  # blocking: nothing is published
+    warnings: list[Failure] = field(default_factory=list)  # alerts: reported, published anyway
     suites_run: int = 0
     expectations_run: int = 0
     data_docs: Path | None = None
@@ -116,6 +154,15 @@ def computed_suites() -> dict[str, dict]:
     return {
         "reconciliation_tokens": suite("reconciliation_tokens", [between("difference", min_value=0, max_value=0)]),
         "freshness": suite("freshness", [between("lag_hours", min_value=0, max_value=MAX_SOURCE_LAG_HOURS)]),
+        "plausibility": suite(
+            "plausibility",
+            [
+                between("cost_beyond_its_tokens", min_value=0, max_value=0),
+                between("tokens_to_history_p99", min_value=0, max_value=HISTORY_MULTIPLE),
+                between("cost_to_history_p99", min_value=0, max_value=HISTORY_MULTIPLE),
+                between("outside_load_window", min_value=0, max_value=0),
+            ],
+        ),
         "cost_distribution": suite(
             "cost_distribution", [between("ratio_to_trailing_median", min_value=0, max_value=COST_SPIKE_MULTIPLE)]
         ),
@@ -129,7 +176,8 @@ def fetch_frames(warehouse: Path, suites: dict[str, dict]) -> dict[str, pd.DataF
         frames = {}
         for name in suites:
             sql = COMPUTED_FRAMES.get(name) or f'select * from marts."{name}"'  # noqa: S608 (names from our suites)
-            frames[name] = con.execute(sql).df()
+            params = {k: v for k, v in FRAME_PARAMETERS.items() if f"${k}" in sql}
+            frames[name] = con.execute(sql, params).df()
         return frames
     finally:
         con.close()
@@ -178,7 +226,7 @@ def run_gate(paths: Paths) -> GateResult:
                 result.expectations_run += 1
                 if not outcome.success:
                     kwargs = outcome.expectation_config.kwargs
-                    result.failures.append(
+                    (result.warnings if name in ALERT_ONLY else result.failures).append(
                         Failure(
                             suite=name,
                             expectation=outcome.expectation_config.type,

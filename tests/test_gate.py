@@ -34,6 +34,18 @@ FAULTS = {
         "developer_weekly_v1",
         "expect_column_values_to_not_be_null",
     ),
+    "absurd cost": (
+        "update marts.developer_daily_v1 set cost_usd = 1e9 where activity_date = "
+        "(select max(activity_date) from marts.developer_daily_v1)",
+        "plausibility",
+        "expect_column_values_to_be_between",
+    ),
+    "day outside the load window": (
+        "update marts.developer_daily_v1 set activity_date = date '2100-01-01' where activity_date = "
+        "(select min(activity_date) from marts.developer_daily_v1)",
+        "plausibility",
+        "expect_column_values_to_be_between",
+    ),
     "cost spike": (
         "update marts.org_daily_v1 set cost_usd = cost_usd * 1000 where activity_date = "
         "(select max(activity_date) from marts.org_daily_v1)",
@@ -142,6 +154,33 @@ def test_dagster_good_run_publishes(validated: Paths, tmp_path: Path, monkeypatc
     assert sorted(published_materialisations(result)) == sorted(AUDIENCES)
     after = digests(paths.published)
     assert set(after) == set(before) and all(after[name] != before[name] for name in before)
+
+
+def test_a_quiet_source_raises_an_alert_and_the_publish_goes_ahead(
+    validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source ten days behind the others (a team on holiday, an exporter switched off) is news for the platform
+    team, not a reason to withhold everyone's marts: the freshness check fails as a warning, and files publish."""
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home, symlinks=True)
+    before = digests(paths.published)
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        changed = con.execute(
+            "update marts.source_freshness_v1 set newest_event_at = newest_event_at - interval 10 days "
+            "where landing_source = 'otel'"
+        ).fetchone()[0]
+    finally:
+        con.close()
+    assert changed == 1
+    result = run_validate_and_publish(paths, monkeypatch)
+    assert result.success
+    assert sorted(published_materialisations(result)) == sorted(AUDIENCES)
+    after = digests(paths.published)
+    assert all(after[name] != before[name] for name in before)
+    (freshness,) = [c for c in result.get_asset_check_evaluations() if c.check_name == "gx_freshness"]
+    assert not freshness.passed and freshness.severity.value == "WARN"
+    assert "lag_hours" in freshness.metadata["failures"].value
 
 
 @pytest.mark.parametrize("fault", sorted(FAULTS))
