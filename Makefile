@@ -36,9 +36,9 @@ lint: install
 
 ## Dagster's UI on http://127.0.0.1:$(DAGSTER_PORT) (instance under $AI_TELEMETRY_HOME/dagster, usage telemetry off).
 dev: install
-	mkdir -p $${AI_TELEMETRY_HOME:-data}/dagster
-	test -f $${AI_TELEMETRY_HOME:-data}/dagster/dagster.yaml || printf 'telemetry:\n  enabled: false\n' > $${AI_TELEMETRY_HOME:-data}/dagster/dagster.yaml
-	DAGSTER_HOME=$$(cd $${AI_TELEMETRY_HOME:-data}/dagster && pwd) $(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
+	@# The instance's dagster.yaml (telemetry off, run monitoring on) is written by the project, as `run` does.
+	DAGSTER_HOME=$$($(BIN)/python -c "from orchestration.pipeline import dagster_home; from orchestration.paths import Paths; print(dagster_home(Paths.from_env()))") \
+		$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 clean:
 	rm -rf $(VENV) target logs

@@ -20,7 +20,20 @@ from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
 
 # The loader's tables, from its source registry, and its dead-letter table.
 RAW_TABLES = [table for source in SOURCES for table in source.tables] + ["quarantine"]
-DAGSTER_YAML = "telemetry:\n  enabled: false\n"
+# The Dagster instance the project writes: no usage telemetry, and runs whose worker died marked failed.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+run_launcher:
+  module: orchestration.defs.launcher
+  class: MonitoredRunLauncher
+run_monitoring:
+  enabled: true
+  start_timeout_seconds: 180
+  poll_interval_seconds: 20
+"""
+# The file earlier versions wrote: upgraded in place.
+OLD_DAGSTER_YAMLS = ("", "telemetry:\n  enabled: false\n")
 
 
 def landing_is_empty(paths: Paths) -> bool:
@@ -45,7 +58,7 @@ def dagster_home(paths: Paths) -> Path:
     home = Path(os.environ.get("DAGSTER_HOME") or paths.home / "dagster")
     home.mkdir(parents=True, exist_ok=True)
     config = home / "dagster.yaml"
-    if not config.exists():
+    if not config.exists() or config.read_text() in OLD_DAGSTER_YAMLS:
         config.write_text(DAGSTER_YAML)
     return home
 

@@ -360,3 +360,26 @@ def test_a_kill_inside_publish_leaves_every_reader_on_one_version(validated: Pat
     assert not list((paths.published / "versions").glob(".*")) and not list(paths.published.glob(".*.tmp"))
     # Every version readers were ever shown is in the publish log, the one killed before logging included.
     assert seen in logged_versions(paths.warehouse)
+
+
+def test_the_sensor_runs_only_for_new_lines(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its first tick finds everything loaded and skips; a grown transcript starts a run; a home never loaded
+    starts one at once."""
+    from dagster import RunRequest, SkipReason, build_sensor_context
+
+    from orchestration.defs.sensors import new_raw_files
+
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home, symlinks=True)
+    monkeypatch.setenv("AI_TELEMETRY_HOME", str(paths.home))
+    context = build_sensor_context()
+    first = new_raw_files(context)
+    assert isinstance(first, SkipReason) and "already loaded" in first.skip_message
+    assert context.cursor
+    transcript = next(paths.landing.glob("claude_code/**/*.jsonl"))
+    with transcript.open("ab") as handle:
+        handle.write(transcript.read_bytes().splitlines()[-1] + b"\n")
+    assert isinstance(new_raw_files(context), RunRequest)
+    assert isinstance(new_raw_files(context), SkipReason)  # the same files again: nothing new
+    paths.warehouse.unlink()
+    assert isinstance(new_raw_files(build_sensor_context()), RunRequest)

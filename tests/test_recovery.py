@@ -119,3 +119,38 @@ from orchestration.build_state import build_guard
 with build_guard(Path(sys.argv[1])):
     os.kill(os.getpid(), signal.SIGKILL)
 """
+
+
+def test_a_run_whose_worker_was_killed_is_marked_failed(tmp_path: Path) -> None:
+    """The instance the project writes has run monitoring on and a launcher that can tell a dead worker: a run
+    left "Started" by a SIGKILLed worker is marked failed by the monitoring daemon's check."""
+    import logging
+
+    from dagster import DagsterInstance, DagsterRunStatus
+    from dagster._core.events import EngineEventData
+    from dagster._core.storage.dagster_run import DagsterRun
+    from dagster._daemon.monitoring.run_monitoring import monitor_started_run
+
+    from orchestration.defs.launcher import MonitoredRunLauncher
+    from orchestration.paths import Paths
+    from orchestration.pipeline import dagster_home
+
+    os.environ.pop("DAGSTER_HOME", None)
+    home = dagster_home(Paths(tmp_path))
+    with DagsterInstance.from_config(str(home)) as instance:
+        assert isinstance(instance.run_launcher, MonitoredRunLauncher)
+        assert instance.run_monitoring_enabled
+        worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+        run = instance.add_run(
+            DagsterRun(job_name="full_run", run_id="0" * 8 + "-kill-test", status=DagsterRunStatus.STARTED)
+        )
+        instance.report_engine_event(
+            f"Started process for run (pid: {worker.pid}).", run, EngineEventData.in_process(worker.pid)
+        )
+        record = instance.get_run_record_by_id(run.run_id)
+        monitor_started_run(instance, None, record, logging.getLogger("test"))
+        assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.STARTED  # alive: left alone
+        worker.kill()
+        worker.wait(timeout=10)
+        monitor_started_run(instance, None, instance.get_run_record_by_id(run.run_id), logging.getLogger("test"))
+        assert instance.get_run_by_id(run.run_id).status == DagsterRunStatus.FAILURE

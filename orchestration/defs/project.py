@@ -17,7 +17,25 @@ from orchestration.paths import PROJECT_DIR
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 dbt_project = DbtProject(project_dir=PROJECT_DIR, profiles_dir=PROJECT_DIR / "profiles")
-dbt_project.prepare_if_dev()
+
+
+def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
+    """True when the manifest is missing or older than a file dbt parses. Under `dagster dev` every run worker
+    and step process loads these definitions; only the first to find the project changed prepares it (a
+    `dbt parse` of 7 to 20 s), the others read the manifest it wrote."""
+    manifest = Path(project.manifest_path)
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [
+        PROJECT_DIR / "dbt_project.yml",
+        *(p for d in ("models", "macros", "seeds") for p in (PROJECT_DIR / d).rglob("*")),
+    ]
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+
+
+if manifest_is_stale():
+    dbt_project.prepare_if_dev()
 
 # dbt's folders are the layers; their assets are grouped by them.
 LAYERS = ("staging", "intermediate", "events", "sessions", "value_streams", "marts")
