@@ -41,7 +41,8 @@ DESCRIPTIONS = {
     "edits_rejected": "AI edits the developer declined.",
     "commits": "Commits made through the assistant.",
     "pull_requests": "Pull requests opened through the assistant.",
-    "active_minutes": "Minutes of activity: gaps between consecutive events, each capped at the inactivity cut-off.",
+    "active_minutes": "Minutes of activity: gaps between consecutive events, each capped at the inactivity cut-off, "
+    "plus one minute for each session's last event; every session counts at least a minute.",
     "median_minutes_to_resolution": "Median duration of the day's succeeded sessions, in minutes.",
     "tools_used": "How many AI tools were used.",
     "active_days": "Days with any activity.",

@@ -134,18 +134,27 @@ def test_run_on_real_transcripts_alone(real_landing: Path, monkeypatch: pytest.M
         "cache_read_tokens from marts.developer_daily_v1",
     )
     ours = {day: tuple(tokens) for day, *tokens in rows}
+    cost = dict(
+        query(
+            home / "warehouse.duckdb", "select cast(activity_date as varchar), cost_usd from marts.developer_daily_v1"
+        )
+    )
     assert ours == independent_daily(real_landing, keep="largest")
     assert len(ours) == 2 and all(t[1] > 0 for t in ours.values())
-    ccusage = ccusage_daily(real_landing, home)
+    ccusage, ccusage_costs = ccusage_daily(real_landing, home)
     first = independent_daily(real_landing, keep="first")
     assert ccusage == first, "the independent keep-first count reproduces ccusage exactly"
     for day, (inp, out, create, read) in ours.items():
         assert (inp, create, read) == (ccusage[day][0], ccusage[day][2], ccusage[day][3])
         assert out >= ccusage[day][1]
+        # Cost within 1% of ccusage's, once the output tokens ccusage's keep-first drops are priced
+        # (claude-sonnet-4: $15 per million output tokens).
+        expected = ccusage_costs[day] + (out - ccusage[day][1]) * 15 / 1_000_000
+        assert cost[day] > 0 and abs(cost[day] - expected) <= 0.01 * cost[day], (day, cost[day], expected)
 
 
-def ccusage_daily(landing: Path, home: Path) -> dict[str, tuple[int, int, int, int]]:
-    """ccusage 18.0.11's daily report on the same transcripts; skips where npm cannot install it."""
+def ccusage_daily(landing: Path, home: Path) -> tuple[dict[str, tuple[int, int, int, int]], dict[str, float]]:
+    """ccusage 18.0.11's daily tokens and cost on the same transcripts; skips where npm cannot install it."""
     npm = shutil.which("npm")
     if npm is None:
         pytest.skip("npm is not installed")
@@ -171,10 +180,12 @@ def ccusage_daily(landing: Path, home: Path) -> dict[str, tuple[int, int, int, i
         timeout=120,
         check=True,
     )
-    return {
+    daily = json.loads(result.stdout)["daily"]
+    tokens = {
         row["date"]: (row["inputTokens"], row["outputTokens"], row["cacheCreationTokens"], row["cacheReadTokens"])
-        for row in json.loads(result.stdout)["daily"]
+        for row in daily
     }
+    return tokens, {row["date"]: row["totalCost"] for row in daily}
 
 
 def test_every_subcommand_explains_itself() -> None:

@@ -108,15 +108,16 @@ aggregated as (
         min(occurred_at) as started_at,
         max(occurred_at) as ended_at,
         count(*) as events,
-        -- Whole milliseconds: an exact sum, whatever order the rows are added in.
-        cast(sum(
+        -- Whole milliseconds: an exact sum, whatever order the rows are added in. The last event's own time
+        -- (reading the last answer) is var session_last_event_seconds, so a one-event session is not 0.
+        cast((sum(
             case
                 when previous_at is null then 0
                 else cast(round(least(
                     {{ seconds_between('previous_at', 'occurred_at') }}, {{ var('session_inactivity_minutes') }} * 60
                 ) * 1000) as bigint)
             end
-        ) / 1000.0 as decimal(18, 3)) as active_seconds,
+        ) + {{ var('session_last_event_seconds') }} * 1000) / 1000.0 as decimal(18, 3)) as active_seconds,
         sum(case when event_name = 'prompt_submitted' then quantity else 0 end) as prompts,
         sum(case when event_object = 'ai_request' then quantity else 0 end) as ai_requests,
         sum(case when is_tool_call then quantity else 0 end) as tool_calls,
