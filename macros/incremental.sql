@@ -10,16 +10,47 @@
     bit_xor(hash({{ columns | join(', ') }}))
 {%- endmacro %}
 
-{#- Rows that stand for a key the upstream no longer has, so delete+insert deletes its built rows: every column
-    null but the key (DuckDB only; Spark's partition overwrite has no use for them). Appended to the
-    incremental select with union all; `delete_tombstones` removes them once the insert is done. -#}
-{% macro tombstones(relation, changed, key) -%}
+{#- The end of an incremental model whose last CTE is `final`: its rows for every key whose rows differ from
+    what is built (row count or fingerprint), and a tombstone for each key the upstream no longer has (every
+    column null but the key, DuckDB only: Spark's partition overwrite needs none), which delete+insert uses to
+    delete the key's built rows and `delete_tombstones` then removes. -#}
+{% macro select_changed(key, columns) -%}
+    , changed_keys as (
+        select
+            coalesce(current_rows.{{ key }}, built_rows.{{ key }}) as {{ key }},
+            current_rows.{{ key }} is null as is_vanished
+        from (
+            select
+                {{ key }},
+                count(*) as row_count,
+                {{ fingerprint(columns) }} as fingerprint
+            from final
+            group by {{ key }}
+        ) as current_rows
+        full outer join (
+            select
+                {{ key }},
+                count(*) as row_count,
+                {{ fingerprint(columns) }} as fingerprint
+            from {{ this }}
+            group by {{ key }}
+        ) as built_rows
+            on current_rows.{{ key }} = built_rows.{{ key }}
+        where
+            current_rows.row_count is null
+            or built_rows.row_count is null
+            or current_rows.row_count != built_rows.row_count
+            or current_rows.fingerprint != built_rows.fingerprint
+    )
+
+    select final.* from final
+    inner join changed_keys on final.{{ key }} = changed_keys.{{ key }}
     {%- if target.type == 'duckdb' %}
     union all
-    select nothing.* replace ({{ changed }}.{{ key }} as {{ key }})
-    from {{ changed }}
-    left join (select * from {{ relation }} where false) as nothing on true
-    where {{ changed }}.is_vanished
+    select nothing.* replace (changed_keys.{{ key }} as {{ key }})
+    from changed_keys
+    left join (select * from final where false) as nothing on true
+    where changed_keys.is_vanished
     {%- endif %}
 {%- endmacro %}
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import duckdb
@@ -106,4 +108,60 @@ def file_lines(landing: Path, patterns: tuple[str, ...] = ("claude_code/**/*.jso
     return expected
 
 
-__all__ = ["CANARY", "accounted_lines", "digests", "file_lines", "load", "query"]
+def independent_daily(landing: Path, *, keep: str, owner: str = "") -> dict[str, tuple[int, int, int, int]]:
+    """Tokens per UTC day straight from the files (of one ~/.claude owner's folder, or all): each response's
+    largest line, or its first (as ccusage). A count written as a numeric string is read as its number."""
+    kept: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
+    root = landing / "claude_code" / owner if owner else landing / "claude_code"
+    for path in sorted(root.glob("**/*.jsonl")):
+        for line in path.read_bytes().splitlines():
+            record = json.loads(line)
+            message = record.get("message")
+            if record.get("type") != "assistant" or not isinstance(message, dict) or "id" not in message:
+                continue
+            usage = message.get("usage") or {}
+            tokens = tuple(
+                int(usage.get(k) or 0)
+                for k in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
+            )
+            key = (message["id"], record.get("requestId") or "")
+            better = key not in kept or (keep == "largest" and sum(tokens) > sum(kept[key][1]))
+            if better:
+                kept[key] = (record["timestamp"][:10], tokens)
+    daily: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for day, tokens in kept.values():
+        for i, value in enumerate(tokens):
+            daily[day][i] += value
+    return {day: tuple(values) for day, values in daily.items()}
+
+
+def assert_no_canary(warehouse: Path) -> int:
+    """No text-bearing column of any table holds the canary (DuckDB compresses strings, so a byte scan alone
+    could miss one), and no byte of the file or its WAL does. Returns how many columns it queried."""
+    columns = query(
+        warehouse,
+        "select table_schema, table_name, column_name from information_schema.columns "
+        "where data_type not in ('BIGINT', 'INTEGER', 'BOOLEAN', 'DOUBLE', 'TIMESTAMP WITH TIME ZONE')",
+    )
+    for schema, table, column in columns:
+        hits = query(
+            warehouse,
+            f'select count(*) from "{schema}"."{table}" where cast("{column}" as varchar) ilike ?',
+            [f"%{CANARY}%"],
+        )[0][0]
+        assert hits == 0, f"canary found in {schema}.{table}.{column}"
+    for path in warehouse.parent.glob(f"{warehouse.name}*"):
+        assert CANARY.encode() not in path.read_bytes(), path
+    return len(columns)
+
+
+__all__ = [
+    "CANARY",
+    "accounted_lines",
+    "assert_no_canary",
+    "digests",
+    "file_lines",
+    "independent_daily",
+    "load",
+    "query",
+]

@@ -7,7 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import CANARY, accounted_lines, file_lines, load, query
+from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, query
 
 from orchestration.pipeline import RAW_TABLES
 
@@ -249,22 +249,7 @@ def test_canaries_never_reach_the_warehouse(sample_landing: Path, tmp_path: Path
     assert planted > 100, "the generator should plant the canary in prompts, text and tool payloads"
     warehouse = tmp_path / "w.duckdb"
     load(sample_landing, warehouse)
-    # Query every text-bearing column (DuckDB compresses strings, so a byte scan alone could miss one) ...
-    columns = query(
-        warehouse,
-        "select table_schema, table_name, column_name from information_schema.columns "
-        "where data_type not in ('BIGINT', 'INTEGER', 'BOOLEAN', 'DOUBLE', 'TIMESTAMP WITH TIME ZONE')",
-    )
-    for schema, table, column in columns:
-        hits = query(
-            warehouse,
-            f'select count(*) from "{schema}"."{table}" where cast("{column}" as varchar) like ?',
-            [f"%{CANARY}%"],
-        )[0][0]
-        assert hits == 0, f"canary found in {schema}.{table}.{column}"
-    # ... and the file's bytes.
-    for path in [warehouse, *tmp_path.glob("w.duckdb*")]:
-        assert CANARY.encode() not in path.read_bytes()
+    assert assert_no_canary(warehouse) > 20
 
 
 def test_otel_attribute_types_are_all_accepted(sample_landing: Path, tmp_path: Path) -> None:

@@ -7,11 +7,10 @@ import os
 import shutil
 import subprocess
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import pytest
-from conftest import query
+from conftest import independent_daily, query
 
 from orchestration.cli import build_parser, main
 from orchestration.publish import reader_files
@@ -94,31 +93,6 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
         "from staging.stg_claude_code__api_usage",
     )[0]
     assert again == staged
-
-
-def independent_daily(landing: Path, *, keep: str) -> dict[str, tuple[int, int, int, int]]:
-    """Tokens per UTC day straight from the files: each response's largest line, or its first (as ccusage)."""
-    kept: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
-    for path in sorted(landing.glob("claude_code/**/*.jsonl")):
-        for line in path.read_bytes().splitlines():
-            record = json.loads(line)
-            message = record.get("message")
-            if record.get("type") != "assistant" or not isinstance(message, dict) or "id" not in message:
-                continue
-            usage = message.get("usage") or {}
-            tokens = tuple(
-                int(usage.get(k) or 0)
-                for k in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-            )
-            key = (message["id"], record.get("requestId") or "")
-            better = key not in kept or (keep == "largest" and sum(tokens) > sum(kept[key][1]))
-            if better:
-                kept[key] = (record["timestamp"][:10], tokens)
-    daily: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for day, tokens in kept.values():
-        for i, value in enumerate(tokens):
-            daily[day][i] += value
-    return {day: tuple(values) for day, values in daily.items()}
 
 
 @pytest.mark.slow

@@ -9,13 +9,12 @@ import csv
 import json
 import os
 import uuid
-from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import REALDATA, query
+from conftest import REALDATA, independent_daily, query
 
 from orchestration import loader
 from orchestration.cli import main
@@ -100,28 +99,6 @@ def messy_home(tmp_path: Path) -> Path:
     return home
 
 
-def keep_largest_daily(home: Path, owner: str) -> dict[str, tuple[int, int, int, int]]:
-    """Tokens per UTC day from one owner's files, each response's largest line (string counts read as numbers)."""
-    kept: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
-    for path in sorted((home / "landing" / "claude_code" / owner).rglob("*.jsonl")):
-        for line in path.read_bytes().splitlines():
-            record = json.loads(line)
-            message = record.get("message")
-            if record.get("type") != "assistant" or not isinstance(message, dict) or "id" not in message:
-                continue
-            usage = message.get("usage") or {}
-            keys = ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-            tokens = tuple(int(usage.get(k) or 0) for k in keys)
-            key = (message["id"], record.get("requestId") or "")
-            if key not in kept or sum(tokens) > sum(kept[key][1]):
-                kept[key] = (record["timestamp"][:10], tokens)
-    daily: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for day, tokens in kept.values():
-        for i, value in enumerate(tokens):
-            daily[day][i] += value
-    return {day: tuple(v) for day, v in daily.items()}
-
-
 def catalog_price(model_id: str) -> tuple[Decimal, ...]:
     with (PROJECT_DIR / "seeds" / "model_price_catalog.csv").open() as handle:
         row = next(r for r in csv.DictReader(handle) if r["price_model_id"] == model_id)
@@ -184,7 +161,9 @@ def test_real_transcripts_in_every_awkward_shape_publish(
         finally:
             con.close()
         assert {r[0] for r in rows} == {owner}
-        assert {r[1]: tuple(r[2:]) for r in rows} == keep_largest_daily(messy_home, owner), owner
+        assert {r[1]: tuple(r[2:]) for r in rows} == independent_daily(
+            messy_home / "landing", keep="largest", owner=owner
+        ), owner
 
     # Prices: genai-prices' opus-4-6 for alice's first file, an opus family estimate for the unknown model.
     priced = {

@@ -435,38 +435,8 @@ final as (
 
 {% if is_incremental() %}
 
-    -- Days whose events differ from what is built: count and fingerprint per day, both sides.
-    , changed_days as (
-        select
-            coalesce(current_days.event_date, built_days.event_date) as event_date,
-            current_days.event_date is null as is_vanished
-        from (
-            select
-                event_date,
-                count(*) as events,
-                {{ fingerprint(fingerprinted) }} as fingerprint
-            from final
-            group by event_date
-        ) as current_days
-        full outer join (
-            select
-                event_date,
-                count(*) as events,
-                {{ fingerprint(fingerprinted) }} as fingerprint
-            from {{ this }}
-            group by event_date
-        ) as built_days
-            on current_days.event_date = built_days.event_date
-        where
-            current_days.events is null
-            or built_days.events is null
-            or current_days.events != built_days.events
-            or current_days.fingerprint != built_days.fingerprint
-    )
-
-    select final.* from final
-    inner join changed_days on final.event_date = changed_days.event_date
-    {{ tombstones('final', 'changed_days', 'event_date') }}
+    -- Days whose events differ from what is built, and days with none left.
+    {{ select_changed('event_date', fingerprinted) }}
 
 {% else %}
 

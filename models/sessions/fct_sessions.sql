@@ -181,33 +181,8 @@ final as (
 
 {% if is_incremental() %}
 
-    -- Sessions whose row differs from what is built, both sides fingerprinted row by row.
-    , changed_sessions as (
-        select
-            coalesce(current_sessions.session_key, built_sessions.session_key) as session_key,
-            current_sessions.session_key is null as is_vanished
-        from (
-            select
-                session_key,
-                hash({{ fingerprinted | join(', ') }}) as fingerprint
-            from final
-        ) as current_sessions
-        full outer join (
-            select
-                session_key,
-                hash({{ fingerprinted | join(', ') }}) as fingerprint
-            from {{ this }}
-        ) as built_sessions
-            on current_sessions.session_key = built_sessions.session_key
-        where
-            current_sessions.fingerprint is null
-            or built_sessions.fingerprint is null
-            or current_sessions.fingerprint != built_sessions.fingerprint
-    )
-
-    select final.* from final
-    inner join changed_sessions on final.session_key = changed_sessions.session_key
-    {{ tombstones('final', 'changed_sessions', 'session_key') }}
+    -- Sessions whose row differs from what is built, and sessions with no event left.
+    {{ select_changed('session_key', fingerprinted) }}
 
 {% else %}
 

@@ -1,0 +1,178 @@
+"""Sensor-to-published latency under `dagster dev`: how long a new transcript line takes to reach its
+developer's published file, and where the time goes.
+
+    .venv/bin/python benchmarks/freshness_benchmark.py --developers 30 --days 14 --appends 3
+
+Generates a sample that ends today, runs the main job once, starts `dagster dev` as `make dev` does, turns
+the landing sensor on, then appends three lines to one developer's transcript at a time and waits until that
+developer's file in published/developers/ names a new version. Prints each latency, then the Dagster run's
+steps: the wait for the sensor's tick, the run's start, each step and the gaps between them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+from common import size_arguments, work_folder
+
+from orchestration.generator import GenerateConfig, generate
+from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.pipeline import dagster_home
+
+BIN = Path(sys.executable).parent
+SENSOR = {
+    "repositoryLocationName": "orchestration.definitions",
+    "repositoryName": "__repository__",
+    "sensorName": "new_raw_files",
+}
+
+
+def graphql(url: str, query: str, variables: dict) -> dict:
+    body = json.dumps({"query": query, "variables": variables}).encode()
+    request = urllib.request.Request(f"{url}/graphql", body, {"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"dagster dev exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/server_info", timeout=5):
+                return
+        except OSError:
+            time.sleep(1)
+    raise TimeoutError("dagster dev did not answer")
+
+
+def published_version(path: Path) -> str | None:
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return con.execute("select version from publish_info").fetchone()[0]
+    finally:
+        con.close()
+
+
+def append_lines(transcript: Path, n: int = 3) -> None:
+    records = [json.loads(line) for line in transcript.read_bytes().splitlines()]
+    assistant = next(r for r in reversed(records) if r.get("type") == "assistant")
+    now = datetime.now(UTC)
+    with transcript.open("a") as handle:
+        for i in range(n):
+            record = json.loads(json.dumps(assistant))
+            record["uuid"] = str(uuid.uuid4())
+            record["message"]["id"] = "msg_" + uuid.uuid4().hex[:24]
+            record["requestId"] = "req_" + uuid.uuid4().hex[:24]
+            record["timestamp"] = (now + timedelta(milliseconds=i)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+            handle.write(json.dumps(record) + "\n")
+
+
+def step_report(dagster: Path, since: float) -> list[str]:
+    """Each run started after `since`: when it was created, started and ended, its steps and the gaps."""
+    os.environ["DAGSTER_HOME"] = str(dagster)
+    from dagster import DagsterInstance, RunsFilter
+
+    lines = []
+    with DagsterInstance.get() as instance:
+        for record in reversed(instance.get_run_records(RunsFilter())):
+            if record.create_timestamp.timestamp() < since:
+                continue
+            stats = instance.get_run_stats(record.dagster_run.run_id)
+            created = record.create_timestamp.timestamp()
+            lines.append(
+                f"run {record.dagster_run.run_id[:8]} {record.dagster_run.status.value}: created +0.0 s, "
+                f"started +{(stats.start_time or created) - created:.1f} s, "
+                f"ended +{(stats.end_time or created) - created:.1f} s"
+            )
+            previous_end = stats.start_time or created
+            for step in sorted(instance.get_run_step_stats(record.dagster_run.run_id), key=lambda s: s.start_time):
+                gap = step.start_time - previous_end
+                lines.append(
+                    f"  {step.step_key:<28} {step.end_time - step.start_time:6.1f} s  (gap before it {gap:5.1f} s)"
+                )
+                previous_end = max(previous_end, step.end_time)
+    return lines
+
+
+def main() -> int:
+    parser = size_arguments(__doc__, developers=30)
+    parser.set_defaults(days=14)
+    parser.add_argument("--appends", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=900)
+    args = parser.parse_args()
+    with work_folder(args.workdir) as work:
+        paths = Paths(work / "home")
+        start = date.today() - timedelta(days=args.days - 1)
+        generate(GenerateConfig(out=paths.landing, developers=args.developers, days=args.days, start=start))
+        env = {**os.environ, "AI_TELEMETRY_HOME": str(paths.home), "DAGSTER_HOME": str(dagster_home(paths))}
+        started = time.perf_counter()
+        subprocess.run([str(BIN / "ai-telemetry"), "run"], env=env, check=True, capture_output=True)
+        print(f"first full run (generate excluded): {time.perf_counter() - started:.1f} s")
+        with (paths.landing / "org" / "directory.csv").open() as handle:
+            developer = next(csv.DictReader(handle))
+        transcript = max((paths.landing / "claude_code" / developer["handle"]).rglob("*.jsonl"), key=os.path.getsize)
+        target = paths.published / "developers" / f"{developer['developer_id']}.duckdb"
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [str(BIN / "dagster"), "dev", "-m", "orchestration.definitions", "-h", "127.0.0.1", "-p", str(port)],
+            env={**env, "DAGSTER_IS_DEV_CLI": "1"},
+            cwd=PROJECT_DIR,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            wait_for(url, server)
+            answer = graphql(
+                url,
+                "mutation($s: SensorSelector!) { startSensor(sensorSelector: $s) { __typename } }",
+                {"s": SENSOR},
+            )
+            print(f"sensor: {answer['data']['startSensor']['__typename']}")
+            time.sleep(75)  # its first tick: everything is loaded, so it skips and keeps a cursor
+            since = time.time()
+            latencies = []
+            for _ in range(args.appends):
+                before = published_version(target)
+                append_lines(transcript)
+                t0 = time.perf_counter()
+                while published_version(target) == before:
+                    if time.perf_counter() - t0 > args.timeout:
+                        raise TimeoutError("the appended lines never reached the published file")
+                    time.sleep(0.5)
+                latencies.append(time.perf_counter() - t0)
+                print(f"append -> {target.name} new version: {latencies[-1]:.1f} s")
+            print(
+                f"latency over {len(latencies)} appends: p50 {statistics.median(latencies):.1f} s, "
+                f"max {max(latencies):.1f} s (the sensor ticks every 60 s: up to 60 s of it is waiting for a tick)"
+            )
+        finally:
+            os.killpg(server.pid, 15)
+            server.wait(timeout=60)
+        for line in step_report(Path(env["DAGSTER_HOME"]), since):
+            print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
