@@ -108,15 +108,16 @@ def file_lines(landing: Path, patterns: tuple[str, ...] = ("claude_code/**/*.jso
     return expected
 
 
-def independent_daily(landing: Path, *, keep: str, owner: str = "") -> dict[str, tuple[int, int, int, int]]:
-    """Tokens per UTC day straight from the files (of one ~/.claude owner's folder, or all): each response's
-    largest line, or its first (as ccusage). A count written as a numeric string is read as its number."""
-    kept: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
-    root = landing / "claude_code" / owner if owner else landing / "claude_code"
+def usage_lines(root: Path):
+    """Every assistant line with usage under `root`, read straight from the files: (message id and request id,
+    UTC day, tokens by kind). A count written as a numeric string is read as its number."""
     for path in sorted(root.glob("**/*.jsonl")):
         for line in path.read_bytes().splitlines():
-            record = json.loads(line)
-            message = record.get("message")
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            message = record.get("message") if isinstance(record, dict) else None
             if record.get("type") != "assistant" or not isinstance(message, dict) or "id" not in message:
                 continue
             usage = message.get("usage") or {}
@@ -124,10 +125,17 @@ def independent_daily(landing: Path, *, keep: str, owner: str = "") -> dict[str,
                 int(usage.get(k) or 0)
                 for k in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
             )
-            key = (message["id"], record.get("requestId") or "")
-            better = key not in kept or (keep == "largest" and sum(tokens) > sum(kept[key][1]))
-            if better:
-                kept[key] = (record["timestamp"][:10], tokens)
+            yield (message["id"], record.get("requestId") or ""), record["timestamp"][:10], tokens
+
+
+def independent_daily(landing: Path, *, keep: str, owner: str = "") -> dict[str, tuple[int, int, int, int]]:
+    """Tokens per UTC day straight from the files (of one ~/.claude owner's folder, or all): each response's
+    largest line, or its first (as ccusage)."""
+    kept: dict[tuple[str, str], tuple[str, tuple[int, ...]]] = {}
+    root = landing / "claude_code" / owner if owner else landing / "claude_code"
+    for key, day, tokens in usage_lines(root):
+        if key not in kept or (keep == "largest" and sum(tokens) > sum(kept[key][1])):
+            kept[key] = (day, tokens)
     daily: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     for day, tokens in kept.values():
         for i, value in enumerate(tokens):
@@ -164,4 +172,5 @@ __all__ = [
     "independent_daily",
     "load",
     "query",
+    "usage_lines",
 ]

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import independent_daily, query
+from conftest import independent_daily, query, usage_lines
 
 from orchestration.cli import build_parser, main
 from orchestration.publish import reader_files
@@ -19,23 +19,9 @@ from orchestration.publish import reader_files
 def independent_usage(landing: Path) -> dict[tuple[str, str], tuple[int, int, int, int]]:
     """Tokens per API response read straight from the files, keeping each response's largest line."""
     best: dict[tuple[str, str], tuple[int, int, int, int]] = {}
-    for path in landing.glob("claude_code/**/*.jsonl"):
-        for line in path.read_bytes().splitlines():
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            message = record.get("message") if isinstance(record, dict) else None
-            if record.get("type") != "assistant" or not isinstance(message, dict) or "id" not in message:
-                continue
-            usage = message.get("usage") or {}
-            tokens = tuple(
-                int(usage.get(k) or 0)
-                for k in ("input_tokens", "output_tokens", "cache_creation_input_tokens", "cache_read_input_tokens")
-            )
-            key = (message["id"], record.get("requestId") or "")
-            if key not in best or sum(tokens) > sum(best[key]):
-                best[key] = tokens
+    for key, _day, tokens in usage_lines(landing / "claude_code"):
+        if key not in best or sum(tokens) > sum(best[key]):
+            best[key] = tokens
     return best
 
 
