@@ -31,6 +31,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from orchestration.marts import derived_files
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR
 
 TIERS = ("north_star", "key_result", "input")
@@ -74,6 +77,7 @@ class Metric:
     lineage: tuple[str, ...]  # everything upstream of those: models and seeds, then raw tables
     models: frozenset[str]  # dbt models and seeds it reads, directly or upstream
     file: str
+    sources: tuple[str, ...] = ()  # project files that can move its value: SQL, YAML, seeds, macros
 
 
 @dataclass
@@ -199,6 +203,35 @@ def _upstream(manifest: dict, node_ids: list[str]) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def _project_files(manifest: dict, node_ids: list[str]) -> tuple[str, ...]:
+    """The project's files behind the given nodes: their SQL or seed, their YAML and the macros they call."""
+    project = manifest["metadata"]["project_name"]
+    files: set[str] = set()
+    for unique_id in node_ids:
+        node = manifest["nodes"].get(unique_id) or manifest["sources"].get(unique_id)
+        if node is None or node.get("package_name") != project:
+            continue
+        files.add(node["original_file_path"])
+        if node.get("patch_path"):
+            files.add(node["patch_path"].split("://", 1)[-1])
+        for macro_id in node.get("depends_on", {}).get("macros", []):
+            macro = manifest["macros"].get(macro_id)
+            if macro and macro["package_name"] == project:
+                files.add(macro["original_file_path"])
+    return tuple(sorted(files))
+
+
+def _marts_claimed(manifest: dict, metric: dict) -> list[str]:
+    """Every version of the marts whose columns the metric is the definition of (its `mart_columns`), and
+    their upstream: a mart's new version asks the same owners."""
+    meta = (metric.get("config") or {}).get("meta") or {}
+    relations = {column.split(".")[0] for column in meta.get("mart_columns") or []}
+    models = [n for n in manifest["nodes"].values() if n["resource_type"] == "model"]
+    names = {n["name"] for n in models if n["alias"] in relations}
+    marts = [n["unique_id"] for n in models if n["name"] in names]
+    return [*marts, *_upstream(manifest, marts)]
+
+
 def _display(manifest: dict, unique_id: str) -> str:
     if unique_id.startswith("source."):
         source = manifest["sources"][unique_id]
@@ -237,6 +270,7 @@ def build_catalog(manifest: dict, semantic: dict) -> Catalog:
                 manifest["nodes"][node]["name"] for node in [*nodes, *upstream] if node.startswith(("model.", "seed."))
             ),
             file=files[name],
+            sources=_project_files(manifest, [*nodes, *upstream, *_marts_claimed(manifest, raw)]),
         )
     marts = mart_shapes(manifest)
     catalog = Catalog(metrics=metrics, marts=marts, measure_columns=measure_columns(manifest))
@@ -333,6 +367,12 @@ def validate(catalog: Catalog) -> list[str]:
             if name not in catalog.measure_columns.get(relation, []):
                 problems.append(f"metric {metric.name}: mart column {column} is not a measure column of a mart")
     mapped = {c for m in metrics.values() for c in m.meta.get("mart_columns") or []}
+    # A column keeps its metric in a mart's later versions: v2 of a mart needs no metric edit for the
+    # columns it shares with v1.
+    for mart in catalog.marts.values():
+        relations = [version["relation"] for version in mart["versions"].values()]
+        shared = {c.partition(".")[2] for c in mapped if c.partition(".")[0] in relations}
+        mapped |= {f"{relation}.{column}" for relation in relations for column in shared}
     for relation, columns in sorted(catalog.measure_columns.items()):
         for column in columns:
             if f"{relation}.{column}" not in mapped:
@@ -583,22 +623,38 @@ def owners_by_file(catalog: Catalog) -> dict[str, set[str]]:
     return owners
 
 
+# Everything not named below is the data platform team's: the loader, the pipeline, the gate's suites and
+# scripts. Files behind a metric are named with the owners of every metric they can move.
+PLATFORM_OWNER = "@ai-telemetry/data-platform"
+PLATFORM_PATHS = (
+    "*",
+    "/models/marts/semantic/_semantic__models.yml",
+    "/docs/metric_versions.json",
+    "/docs/mart_versions.json",
+)
+
+
 def render_codeowners(catalog: Catalog) -> str:
     owners = owners_by_file(catalog)
     north = next(iter(north_stars(catalog.metrics)), None)
     for metric in catalog.metrics.values():
         if north is not None and metric.meta.get("tier") in ("north_star", "key_result"):
             owners[metric.file].add(str(north.meta.get("owner")))  # the tree's owner is asked too
+    behind: dict[str, set[str]] = defaultdict(set)
+    for metric in catalog.metrics.values():
+        for source in metric.sources:
+            behind[source].add(str(metric.meta.get("owner")))
     lines = [
         f"# {GENERATED_NOTE}",
         "# A metric definition is approved by the team that owns it (its `owner` meta); files that hold the North",
-        "# Star or a key result also request the North Star's owner. Semantic models and the version registries",
-        "# are the data platform team's.",
-        "/models/marts/semantic/_semantic__models.yml @ai-telemetry/data-platform",
-        "/docs/metric_versions.json @ai-telemetry/data-platform",
-        "/docs/mart_versions.json @ai-telemetry/data-platform",
+        "# Star or a key result also request the North Star's owner. A model, seed, macro or YAML file a metric",
+        "# reads, directly or upstream, requests the owner of every metric it can move. Everything else (the",
+        "# loader, the pipeline, the gate's suites, scripts, semantic models, the version registries) is the data",
+        "# platform team's. The last matching line wins, so the general lines come first.",
     ]
-    lines += [f"/{file} {' '.join(sorted(names))}" for file, names in sorted(owners.items())]
+    lines += [f"{path} {PLATFORM_OWNER}" for path in PLATFORM_PATHS]
+    named = {**{file: names for file, names in behind.items() if file not in owners}, **owners}
+    lines += [f"/{file} {' '.join(sorted(names))}" for file, names in sorted(named.items())]
     return "\n".join(lines) + "\n"
 
 
@@ -659,17 +715,24 @@ def generate_files(catalog: Catalog, outputs: Outputs, today: date) -> tuple[dic
     return files, problems
 
 
+def min_group_size(project_dir: Path) -> int:
+    return int(yaml.safe_load((project_dir / "dbt_project.yml").read_text())["vars"]["min_group_size"])
+
+
 def run_catalog(check: bool, project_dir: Path = PROJECT_DIR, today: date | None = None) -> int:
     manifest, semantic = parse_project(project_dir)
     catalog = build_catalog(manifest, semantic)
     files, problems = generate_files(catalog, Outputs(project_dir), today or date.today())
+    files.update(derived_files(manifest, project_dir, min_group_size(project_dir)))
     if problems:
         print("the semantic layer breaks catalog rules:\n  " + "\n  ".join(problems), file=sys.stderr)
         return 1
     stale = [path for path, text in files.items() if not path.exists() or path.read_text() != text]
+    # A suite whose mart version is gone would still gate a relation that no longer exists.
+    orphans = sorted(set((project_dir / "expectations").glob("*.json")) - set(files))
     if check:
-        if stale:
-            names = ", ".join(str(p.relative_to(project_dir)) for p in stale)
+        if stale or orphans:
+            names = ", ".join(str(p.relative_to(project_dir)) for p in [*stale, *orphans])
             print(f"the metric catalog is stale ({names}): run `ai-telemetry catalog` and commit", file=sys.stderr)
             return 1
         print(f"metric catalog up to date: {len(catalog.metrics)} metrics, {len(catalog.marts)} versioned marts")
@@ -677,8 +740,10 @@ def run_catalog(check: bool, project_dir: Path = PROJECT_DIR, today: date | None
     for path in stale:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(files[path])
+    for path in orphans:
+        path.unlink()
     print(
         f"metric catalog: {len(catalog.metrics)} metrics, {len(catalog.marts)} versioned marts; "
-        f"{len(stale)} file(s) rewritten"
+        f"{len(stale)} file(s) rewritten, {len(orphans)} removed"
     )
     return 0

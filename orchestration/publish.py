@@ -30,29 +30,12 @@ from pathlib import Path
 import duckdb
 
 from orchestration.loader import run_script
+from orchestration.marts import load_audiences
 from orchestration.paths import PROJECT_DIR, Paths
 
-# What each audience may see (the brief's access table): the marts its files physically contain.
-AUDIENCES: dict[str, tuple[str, ...]] = {
-    "developer": (
-        "developer_daily_v1",
-        "developer_weekly_v1",
-        "developer_peak_hours_v1",
-        "developer_task_resolution_v1",
-        "developer_tool_usage_v1",
-    ),
-    "team": ("team_weekly_v2", "team_member_weekly_v1", "team_interaction_patterns_v1"),
-    "org": ("org_daily_v1", "org_team_monthly_v1", "licence_utilisation_v1"),
-    "platform": (
-        "pipeline_health_v1",
-        "quarantine_reasons_v1",
-        "source_freshness_v1",
-        "storage_by_table_v1",
-        "publish_history_v1",
-        "model_pricing_v1",
-    ),
-    "product": ("feature_usage_weekly_v1", "failure_modes_v1", "session_patterns_v1", "journey_paths_v1"),
-}
+# What each audience may see (the brief's access table): the marts its files physically contain, one
+# audience per mart folder (`meta.audience` in dbt_project.yml), written out by `ai-telemetry catalog`.
+AUDIENCES: dict[str, tuple[str, ...]] = load_audiences()
 # Audiences published as one file per subject (the column that names it), in their own folder.
 PER_SUBJECT: dict[str, tuple[str, str]] = {"developer": ("developer_id", "developers"), "team": ("team", "teams")}
 MART_SCHEMA = "marts"

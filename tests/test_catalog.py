@@ -91,9 +91,11 @@ def test_a_published_mart_version_keeps_its_columns(parsed: tuple[dict, dict]) -
 def project_copy(tmp_path: Path) -> Path:
     """The dbt project and its generated catalog files, without data or build output."""
     root = tmp_path / "project"
-    for name in ("models", "macros", "seeds", "profiles", "docs", ".github", "tests"):
+    for name in ("models", "macros", "seeds", "profiles", "docs", ".github", "tests", "expectations"):
         shutil.copytree(PROJECT_DIR / name, root / name, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     shutil.copy(PROJECT_DIR / "dbt_project.yml", root / "dbt_project.yml")
+    (root / "orchestration").mkdir()
+    shutil.copy(PROJECT_DIR / "orchestration" / "audiences.json", root / "orchestration" / "audiences.json")
     return root
 
 
@@ -129,6 +131,47 @@ def test_catalog_is_current_and_a_formula_change_gets_a_version(tmp_path: Path) 
     assert section.count("- **") == 1
     assert "| version | v2 since 2026-12-03" in (root / "docs" / "metrics.md").read_text()
     assert run_catalog(check=True, project_dir=root) == 0
+
+
+def test_a_new_mart_version_is_a_yaml_edit_and_a_mart_change_asks_its_metric_owner(tmp_path: Path) -> None:
+    """v2 of a mart, added as dbt documents it (a SQL file, `- v: 2`, latest_version, v1's deprecation date):
+    the catalog derives its suite and audience, and keeps them; a mart's SQL requests its metric owners."""
+    root = project_copy(tmp_path)
+    marts = root / "models" / "marts" / "team"
+    shutil.copy(marts / "team_member_weekly_v1.sql", marts / "team_member_weekly_v2.sql")
+    yml = marts / "_team__models.yml"
+    text = yml.read_text()
+    block = text[text.index("  - name: team_member_weekly") :]
+    block = block[: block.index("\n  - name: ", 10) + 1] if "\n  - name: " in block[10:] else block
+    edited = block.replace("    latest_version: 1\n", "    latest_version: 2\n").replace(
+        "    versions:\n      - v: 1\n",
+        "    versions:\n      - v: 1\n        deprecation_date: 2027-03-01\n      - v: 2\n",
+    )
+    assert edited != block
+    yml.write_text(text.replace(block, edited))
+    assert run_catalog(check=True, project_dir=root) == 1  # the suite and the audience file are now stale
+    assert run_catalog(check=False, project_dir=root) == 0
+    assert run_catalog(check=True, project_dir=root) == 0  # and a second catalog keeps the edit
+    assert "v: 2" in yml.read_text()
+    audiences = json.loads((root / "orchestration" / "audiences.json").read_text())
+    assert {"team_member_weekly_v1", "team_member_weekly_v2"} <= set(audiences["team"])
+    suite = json.loads((root / "expectations" / "team_member_weekly_v2.json").read_text())
+    assert suite == json.loads((root / "expectations" / "team_member_weekly_v1.json").read_text()) | {
+        "name": "team_member_weekly_v2"
+    }
+    owners = {
+        line.split()[0]: line.split()[1:]
+        for line in (root / ".github" / "CODEOWNERS").read_text().splitlines()
+        if line and not line.startswith("#")
+    }
+    claimed = [
+        m
+        for m in build_catalog(*parse_project(root, tmp_path / "parse")).metrics.values()
+        if any(c.startswith("team_member_weekly_v2.") for c in m.meta.get("mart_columns") or [])
+    ]
+    assert sorted({str(m.meta["owner"]) for m in claimed}) <= owners["/models/marts/team/team_member_weekly_v2.sql"]
+    for path in ("/models/marts/team/team_weekly_v2.sql", "/macros/cross_db.sql", "/seeds/model_prices.csv"):
+        assert path in owners, path
 
 
 def test_generated_files_are_stable_for_an_unchanged_project(parsed: tuple[dict, dict]) -> None:

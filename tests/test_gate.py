@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -13,26 +14,16 @@ import pytest
 from conftest import digests, query
 
 from orchestration.paths import Paths
+from orchestration.pipeline import dbt_command
 from orchestration.publish import AUDIENCES, publish, reader_files
 
-# Each fault, as SQL run on the candidate marts, and the suite and expectation that must name it.
+# Each fault of a value, as SQL run on the candidate marts, and the suite and expectation that must name it.
 FAULTS = {
     "negative tokens": (
         "update marts.developer_daily_v1 set input_tokens = -5 where activity_date = "
         "(select min(activity_date) from marts.developer_daily_v1)",
         "developer_daily_v1",
         "expect_column_values_to_be_between",
-    ),
-    "duplicate keys": (
-        "insert into marts.team_weekly_v2 select * from marts.team_weekly_v2 limit 1",
-        "team_weekly_v2",
-        "expect_compound_columns_to_be_unique",
-    ),
-    "null developer": (
-        "update marts.developer_weekly_v1 set developer_id = null where week_start = "
-        "(select min(week_start) from marts.developer_weekly_v1)",
-        "developer_weekly_v1",
-        "expect_column_values_to_not_be_null",
     ),
     "absurd cost": (
         "update marts.developer_daily_v1 set cost_usd = 1e9 where activity_date = "
@@ -215,6 +206,39 @@ def test_dagster_run_with_a_fault_names_it_and_publishes_nothing(
     assert outcome == "failed" and expectation in str(failures)
 
 
+# Grain and keys are dbt's tests (the suites check values, never both): each fault, the mart and the test.
+GRAIN_FAULTS = {
+    "duplicate keys": (
+        "insert into marts.team_weekly_v2 select * from marts.team_weekly_v2 limit 1",
+        "team_weekly",
+        "unique_key",
+    ),
+    "null developer": (
+        "update marts.developer_weekly_v1 set developer_id = null where week_start = "
+        "(select min(week_start) from marts.developer_weekly_v1)",
+        "developer_weekly",
+        "not_null",
+    ),
+}
+
+
+@pytest.mark.parametrize("fault", sorted(GRAIN_FAULTS))
+def test_a_grain_fault_fails_the_marts_dbt_tests(validated: Paths, tmp_path: Path, fault: str) -> None:
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home, symlinks=True)
+    sql, mart, test = GRAIN_FAULTS[fault]
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        con.execute(sql)
+    finally:
+        con.close()
+    target = tmp_path / "target"
+    assert not dbt_command(paths, "test", "--select", mart, "--target-path", str(target))
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    failed = [r["unique_id"] for r in results if r["status"] in ("fail", "error")]
+    assert any(test in name for name in failed) and all(mart in name for name in failed), failed
+
+
 def test_publish_replaces_files_atomically_for_open_readers(validated: Paths, tmp_path: Path) -> None:
     paths = Paths(tmp_path / "home")
     shutil.copytree(validated.home, paths.home, symlinks=True)
@@ -286,6 +310,7 @@ import os, signal, sys
 from pathlib import Path
 import orchestration.publish as publishing
 from orchestration.paths import Paths
+from orchestration.pipeline import dbt_command
 
 home, point = Path(sys.argv[1]), sys.argv[2]
 
