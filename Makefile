@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: run test lint install clean dev
+.PHONY: run test test-fast pytest-fast dbt-unit lint install clean dev
 
 $(BIN)/ai-telemetry: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,16 +19,24 @@ install: $(BIN)/ai-telemetry
 run: install
 	$(BIN)/ai-telemetry run
 
-## Every test: ruff, sqlfluff, pytest (which includes dbt build and dbt's tests on generated data).
+## Every test: ruff, sqlfluff, the catalog check, pytest (which includes dbt build and dbt's tests on generated
+## data), on both cores: each test process builds the suite's generated organisation once.
 test: install lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist worksteal
+
+## The inner loop, under a minute: lint, dbt's unit tests, and the tests that build nothing (`-m "not slow"`).
+test-fast: install
+	$(MAKE) --no-print-directory -j2 lint pytest-fast
+
+pytest-fast: install
+	$(BIN)/pytest -q -m "not slow" -p no:cacheprovider
 
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	@# The dbt templater opens the profile's DuckDB file: give it a scratch one, never the user's warehouse.
 	mkdir -p target/sqlfluff
-	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint models macros tests/dbt
+	AI_TELEMETRY_HOME=$(CURDIR)/target/sqlfluff $(BIN)/sqlfluff lint --processes 2 models macros tests/dbt
 	@# Generated metric catalog, versions, changelog and CODEOWNERS must match the semantic layer.
 	$(BIN)/ai-telemetry catalog --check
 	@# The genai-prices seed must match the pinned genai-prices.

@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import subprocess
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -33,8 +31,9 @@ from typing import Any
 
 import yaml
 
+from orchestration.dbt import run_dbt
 from orchestration.marts import derived_files
-from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR
+from orchestration.paths import PROJECT_DIR
 
 TIERS = ("north_star", "key_result", "input")
 DIRECTIONS = ("increase", "decrease", "maintain")
@@ -96,20 +95,10 @@ def parse_project(project_dir: Path = PROJECT_DIR, target_path: Path | None = No
     target = target_path or project_dir / "target" / "catalog"
     scratch = target / "home"  # parse never opens a warehouse, but the profile names one: keep it scratch
     scratch.mkdir(parents=True, exist_ok=True)
-    dbt = Path(sys.executable).with_name("dbt")
-    env = {**os.environ, HOME_ENV_VAR: str(scratch), "DBT_PROFILES_DIR": str(project_dir / "profiles")}
     # No partial parsing: dbt 1.11's keeps a removed metric alive and then fails to parse the project.
-    command = [
-        str(dbt),
-        "parse",
-        "--quiet",
-        "--no-partial-parse",
-        "--project-dir",
-        str(project_dir),
-        "--target-path",
-        str(target),
-    ]
-    result = subprocess.run(command, env=env, cwd=project_dir, capture_output=True, text=True, check=False)
+    result = run_dbt(
+        "parse", "--quiet", "--no-partial-parse", home=scratch, project_dir=project_dir, target=target, capture=True
+    )
     if result.returncode != 0:
         raise CatalogError(f"dbt parse failed:\n{result.stdout}{result.stderr}")
     manifest = json.loads((target / "manifest.json").read_text())

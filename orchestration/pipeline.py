@@ -8,15 +8,15 @@ summary is printed.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from orchestration.dbt import run_dbt
 from orchestration.loader import SOURCES
-from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
+from orchestration.paths import HOME_ENV_VAR, Paths
 
 # The loader's tables, from its source registry, and its dead-letter table.
 RAW_TABLES = [table for source in SOURCES for table in source.tables] + ["quarantine"]
@@ -40,12 +40,9 @@ def landing_is_empty(paths: Paths) -> bool:
     return not paths.landing.exists() or not any(p.is_file() for p in paths.landing.rglob("*"))
 
 
-def dbt_command(paths: Paths, *args: str) -> bool:
-    """Runs dbt in its own process (a DuckDB file open for writing locks out everyone else)."""
-    dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), *args, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
-    env = {**os.environ, HOME_ENV_VAR: str(paths.home)}
-    return subprocess.run(command, env=env, cwd=PROJECT_DIR, check=False).returncode == 0
+def dbt_command(paths: Paths, *args: str, target: Path | None = None) -> bool:
+    """`dbt <args>` on the warehouse (see orchestration/dbt.py); True when it succeeded."""
+    return run_dbt(*args, home=paths.home, target=target).returncode == 0
 
 
 def dbt_build(paths: Paths, *extra: str) -> bool:
@@ -98,13 +95,16 @@ def run_pipeline(
         )
         summary = generate(config)
         print(f"landing folder was empty: generated a sample organisation\n  {summary.describe()}")
-    # Dagster reads the dbt manifest when the definitions load.
-    if not dbt_command(paths, "parse", "--quiet"):
-        print("dbt parse failed", file=sys.stderr)
-        return 1
     os.environ["DAGSTER_HOME"] = str(dagster_home(paths))
     from dagster import AssetCheckSeverity, DagsterInstance
 
+    from orchestration.defs.project import prepare_manifest
+
+    try:
+        prepare_manifest()  # Dagster reads the dbt manifest when the definitions load
+    except Exception as error:
+        print(f"dbt parse failed: {error}", file=sys.stderr)
+        return 1
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("full_run")

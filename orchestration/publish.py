@@ -29,6 +29,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration.dbt import target_path
 from orchestration.loader import run_script
 from orchestration.marts import load_audiences
 from orchestration.paths import PROJECT_DIR, Paths
@@ -101,10 +102,12 @@ def file_name(subject: str) -> str:
     return re.sub(r"[^A-Za-z0-9._@+-]", "_", subject).lstrip(".") or "_"
 
 
-def mart_comments(marts: tuple[str, ...]) -> dict[str, tuple[str, dict[str, str]]]:
-    """Each mart's dbt description and its columns' (from the manifest dbt wrote when it built them)."""
-    manifest = PROJECT_DIR / "target" / "manifest.json"
-    if not manifest.exists():
+def mart_comments(marts: tuple[str, ...], home: Path) -> dict[str, tuple[str, dict[str, str]]]:
+    """Each mart's dbt description and its columns': from the manifest of the home's last dbt command, or
+    else the project's (the one Dagster parsed)."""
+    candidates = (target_path(home) / "manifest.json", PROJECT_DIR / "target" / "manifest.json")
+    manifest = next((path for path in candidates if path.exists()), None)
+    if manifest is None:
         return {}
     nodes = json.loads(manifest.read_text())["nodes"].values()
     wanted = set(marts)
@@ -128,7 +131,7 @@ class _Writer:
         self.con.execute("set TimeZone = 'UTC'")
         self.con.execute("attach ? as wh (read_only)", [str(warehouse)])
         self.version, self.commit = version, commit
-        self.comments = mart_comments(tuple(m for marts in AUDIENCES.values() for m in marts))
+        self.comments = mart_comments(tuple(m for marts in AUDIENCES.values() for m in marts), warehouse.parent)
         self.published_at = datetime.now(UTC)
 
     def subjects(self, audience: str) -> list[str]:

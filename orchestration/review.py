@@ -29,6 +29,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.catalog import build_catalog, definition_changes, mart_version_problems
+from orchestration.dbt import run_dbt
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR
 
 SIDES = ("base", "head")
@@ -125,9 +126,10 @@ def checkout(config: ReviewConfig, name: str, ref: str) -> Side:
 def build(side: Side, raw: Path) -> None:
     side.home.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(raw, side.warehouse)
-    dbt = _tool("dbt")
     for command in ("seed", "run"):  # tests are the PR's CI job; the review is about numbers
-        _run(side, dbt, command, "--project-dir", str(side.source), "--profiles-dir", str(side.source / "profiles"))
+        result = run_dbt(command, home=side.home, project_dir=side.source, target=side.source / "target", capture=True)
+        if result.returncode != 0:
+            raise ReviewError(f"{side.name} ({side.sha[:8]}): dbt {command} failed:\n{result.stdout[-4000:]}")
     # Kept beside the warehouse after the worktree goes, for anyone who wants to dig further (or run Recce).
     (side.home / "target").mkdir(exist_ok=True)
     for artifact in ("manifest.json", "semantic_manifest.json", "run_results.json"):

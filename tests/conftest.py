@@ -20,6 +20,15 @@ REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 CANARY = "ZQX-CANARY-7f3e9b"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Parse the dbt project once, before any test process starts: Dagster's definitions read the manifest,
+    and test processes that each parsed it would write the same files at once."""
+    if not hasattr(config, "workerinput"):  # the controller (or a run without workers)
+        from orchestration.defs.project import prepare_manifest
+
+        prepare_manifest()
+
+
 @pytest.fixture(scope="session")
 def sample_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated organisation, shared read-only by the tests that only read it."""
@@ -49,11 +58,13 @@ def real_landing(tmp_path: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def validated(tmp_path_factory: pytest.TempPathFactory) -> Paths:
-    """A generated organisation, built, validated and published once; tests work on copies of its home."""
-    paths = Paths(tmp_path_factory.mktemp("gate"))
-    generate(GenerateConfig(out=paths.landing, developers=16, days=21, seed=9))
+    """The one generated organisation of the suite (large enough for every k-anonymous group, canaries planted
+    in every payload), loaded, built, validated and published once per test process. Tests read it, or work
+    on a copy of its home (`home_copy`)."""
+    paths = Paths(tmp_path_factory.mktemp("world"))
+    generate(GenerateConfig(out=paths.landing, developers=20, days=14, seed=5, canary=CANARY))
     load(paths.landing, paths.warehouse)
-    assert dbt_build(paths)
+    assert dbt_build(paths), "dbt build (models and all their tests) failed on the generated organisation"
     gate = run_gate(paths)
     assert gate.passed, [f.describe() for f in gate.failures]
     suites = {**load_suites(), **computed_suites()}
@@ -61,6 +72,14 @@ def validated(tmp_path_factory: pytest.TempPathFactory) -> Paths:
     assert gate.expectations_run == sum(len(suite["expectations"]) for suite in suites.values())
     assert gate.data_docs is not None and gate.data_docs.exists()
     publish(paths)
+    return paths
+
+
+@pytest.fixture
+def home_copy(validated: Paths, tmp_path: Path) -> Paths:
+    """A private copy of the validated home (landing, warehouse, published files) that a test may change."""
+    paths = Paths(tmp_path / "home")
+    shutil.copytree(validated.home, paths.home, symlinks=True)
     return paths
 
 

@@ -33,7 +33,7 @@ def run_main(home: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
 @pytest.mark.slow
 def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     home = tmp_path / "home"
-    assert run_main(home, monkeypatch, "run", "--developers", "8", "--days", "7") == 0
+    assert run_main(home, monkeypatch, "run", "--developers", "8", "--days", "4") == 0
     out = capsys.readouterr().out
     assert "generated a sample organisation" in out and "run complete" in out
     warehouse = home / "warehouse.duckdb"

@@ -34,6 +34,13 @@ def manifest_is_stale(project: DbtProject = dbt_project) -> bool:
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
 
+def prepare_manifest(project: DbtProject = dbt_project) -> None:
+    """`dbt parse` into the project's target when the manifest is stale (`ai-telemetry run`, the test suite);
+    raises when dbt cannot parse the project."""
+    if manifest_is_stale(project):
+        project.preparer.prepare(project)
+
+
 if manifest_is_stale():
     dbt_project.prepare_if_dev()
 

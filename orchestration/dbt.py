@@ -1,0 +1,45 @@
+"""dbt, launched one way for every caller outside Dagster (the pipeline's helpers, the catalog, the review).
+
+dbt runs in its own process: a DuckDB file open for writing locks out every other process, so nothing else
+may hold the warehouse while it builds. The profile is the project's, the data home comes from the
+environment, and each home writes its own target folder, so two homes (two runs, two test workers) never
+share dbt's artifacts. Inside Dagster, dagster-dbt's `DbtCliResource` launches dbt (per-run target folders).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR
+
+
+def target_path(home: Path) -> Path:
+    """Where dbt writes its artifacts (manifest, run results, compiled SQL) for a data home."""
+    return home / "dbt_target"
+
+
+def run_dbt(
+    *args: str,
+    home: Path,
+    project_dir: Path = PROJECT_DIR,
+    target: Path | None = None,
+    capture: bool = False,
+) -> subprocess.CompletedProcess:
+    """`dbt <args>` on the project in `project_dir` for the data home `home`; the caller judges the exit code."""
+    dbt = Path(sys.executable).with_name("dbt")
+    profiles = project_dir / "profiles"
+    command = [
+        str(dbt),
+        *args,
+        "--project-dir",
+        str(project_dir),
+        "--profiles-dir",
+        str(profiles),
+        "--target-path",
+        str(target or target_path(home)),
+    ]
+    env = {**os.environ, HOME_ENV_VAR: str(home), "DBT_PROFILES_DIR": str(profiles)}
+    return subprocess.run(command, env=env, cwd=project_dir, capture_output=capture, text=True, check=False)
