@@ -13,7 +13,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR
+
+
+def layers(project_dir: Path = PROJECT_DIR) -> tuple[str, ...]:
+    """The project's layers: the model folders dbt_project.yml gives a schema of their own, in its order."""
+    config = yaml.safe_load((project_dir / "dbt_project.yml").read_text())
+    folders = config["models"][config["name"]]
+    return tuple(name for name, settings in folders.items() if isinstance(settings, dict) and "+schema" in settings)
 
 
 def target_path(home: Path) -> Path:

@@ -18,7 +18,7 @@ from orchestration.dbt import run_dbt
 from orchestration.loader import SOURCES
 from orchestration.paths import HOME_ENV_VAR, Paths
 
-# The loader's tables, from its source registry, and its dead-letter table.
+# The raw tables a run's summary counts: every source's, and the dead-letter table.
 RAW_TABLES = [table for source in SOURCES for table in source.tables] + ["quarantine"]
 # The Dagster instance the project writes: no usage telemetry, and runs whose worker died marked failed.
 DAGSTER_YAML = """\

@@ -29,11 +29,11 @@ from pathlib import Path
 import duckdb
 
 from orchestration.catalog import build_catalog, definition_changes, mart_version_problems
-from orchestration.dbt import run_dbt
+from orchestration.dbt import layers, run_dbt
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR
 
 SIDES = ("base", "head")
-DBT_SCHEMAS = ("staging", "intermediate", "events", "sessions", "value_streams", "marts")
+DBT_SCHEMAS = layers()
 TOP_ROWS = 15
 TIME_GRAINS = ("day", "week", "month")
 

@@ -1,32 +1,32 @@
 """Assets: the raw load per source, every dbt model, and one published file per audience."""
 
+import json
+from pathlib import Path
+
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.build_state import build_guard
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
-from orchestration.loader import SOURCES
+from orchestration.loader import RAW_TABLES, SOURCES
 from orchestration.publish import AUDIENCES, MART_SCHEMA, record_outcome
 
-RAW_TABLES = {
-    "claude_code_records": "Claude Code transcript lines (payload reduced to kinds and sizes).",
-    "otel_log_records": "Claude Code OpenTelemetry events.",
-    "otel_metric_points": "Claude Code OpenTelemetry metric points.",
-    "cursor_daily_usage": "Cursor Admin API daily usage rows.",
-    "cursor_usage_events": "Cursor usage-events export rows.",
-    "org_directory": "Org directory rows.",
-    "quarantine": "Lines that could not be loaded, with a reason (the dead-letter queue).",
-    "load_manifest": "Files and prefixes loaded.",
-    "load_batches": "Load runs.",
-}
+
+def _raw_descriptions() -> dict[str, str]:
+    """Each raw table's description, from the dbt sources YAML (the one place a raw table is described)."""
+    manifest = json.loads(Path(dbt_project.manifest_path).read_text())
+    return {node["name"]: node["description"] for node in manifest["sources"].values()}
+
+
+RAW_DESCRIPTIONS = _raw_descriptions()
 
 
 TABLE_SOURCES = {table: source.name for source in SOURCES for table in source.tables}
 
 
 @multi_asset(
-    specs=[AssetSpec(AssetKey(["raw", t]), description=d, group_name="raw") for t, d in RAW_TABLES.items()],
+    specs=[AssetSpec(AssetKey(["raw", t]), description=RAW_DESCRIPTIONS.get(t), group_name="raw") for t in RAW_TABLES],
     can_subset=False,
 )
 def raw_load(context: AssetExecutionContext, telemetry: TelemetryHome):

@@ -11,6 +11,7 @@ from typing import Any
 from dagster import AssetKey
 from dagster_dbt import DagsterDbtTranslator, DbtProject
 
+from orchestration.dbt import layers
 from orchestration.paths import PROJECT_DIR
 
 # `dagster dev` prepares the project with the `dbt` on PATH: make it the one beside this Python.
@@ -45,7 +46,7 @@ if manifest_is_stale():
     dbt_project.prepare_if_dev()
 
 # dbt's folders are the layers; their assets are grouped by them.
-LAYERS = ("staging", "intermediate", "events", "sessions", "value_streams", "marts")
+LAYERS = layers()
 
 
 class LayerTranslator(DagsterDbtTranslator):

@@ -12,7 +12,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import csv
 import fnmatch
 import functools
 import os
@@ -25,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
-import orjson
 import pyarrow as pa
 
+from orchestration.loader import csv_rows, documents
 from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
 
 SQL_DIR = Path(__file__).parent / "sql"
@@ -62,21 +61,40 @@ CLOCK_SKEW = timedelta(days=1)
 
 @dataclass(frozen=True)
 class Source:
+    """A landing source: where its files are, which handler reads them, where its rows land.
+
+    Three handlers, one per file kind: `jsonl` (line files parsed and checked by the source's SQL in
+    sql/<source>.sql, which leaves each line's outcome in its `stage` view, counted by
+    sql/<source>_counts.sql), `csv` (csv_rows.py) and `json_document` (documents.py)."""
+
     name: str
     folder: str
     patterns: tuple[str, ...]
     kind: str  # jsonl | csv | json_document
     tables: tuple[str, ...]  # raw tables its rows land in
-    sql: str = ""
+    stage: str = ""  # jsonl: the view of the flush's checked lines
+    owned_by_folder: bool = False  # a file's owner is the first folder under the source's (a ~/.claude)
+
+    @property
+    def sql(self) -> str:
+        return f"{self.name}.sql"
+
+    @property
+    def counts_sql(self) -> str:
+        return f"{self.name}_counts.sql"
 
 
 SOURCES = (
-    Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), "claude_code.sql"),
-    Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points"), "otel.sql"),
+    Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), "claude_stage", True),
+    Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points"), "otel_checked"),
     Source("cursor_daily_usage", "cursor/daily_usage", ("*.json",), "json_document", ("cursor_daily_usage",)),
     Source("cursor_usage_events", "cursor/usage_events", ("*.csv",), "csv", ("cursor_usage_events",)),
     Source("org_directory", "org", ("*.csv",), "csv", ("org_directory",)),
 )
+# The loader's own tables beside the sources': the dead-letter table and its bookkeeping.
+BOOKKEEPING_TABLES = ("quarantine", "load_manifest", "load_batches")
+# Every raw table the loader writes, the one inventory the pipeline and Dagster derive theirs from.
+RAW_TABLES = tuple(table for source in SOURCES for table in source.tables) + BOOKKEEPING_TABLES
 
 
 @dataclass
@@ -335,12 +353,11 @@ class Loader:
             con.execute("set variable batch_paths = ?", [[p.path for p in plans]])
             con.execute(batch_lines_view(from_files=True))
             self._transform(source, loaded_at)
-            stage = "claude_stage" if source.name == "claude_code" else "otel_checked"
             facts = {
                 row[0]: row[1:]
                 for row in con.execute(
                     f"select file_index, max(line_number), arg_max(line_bytes, line_number), "  # noqa: S608
-                    f"bool_or(unterminated) from {stage} group by file_index"
+                    f"bool_or(unterminated) from {source.stage} group by file_index"
                 ).fetchall()
             }
             counts = self._counts(source)
@@ -428,7 +445,7 @@ class Loader:
             {
                 "file_index": pa.array(range(len(paths)), pa.int32()),
                 "source_file": paths,
-                "owner": [transcript_owner(self.landing, p) if source.name == "claude_code" else None for p in paths],
+                "owner": [transcript_owner(self.landing, p) if source.owned_by_folder else None for p in paths],
                 "is_subagent": [p.rpartition(os.sep)[2].startswith("agent-") for p in paths],
                 "duplicate_of": pa.array([p.duplicate_of for p in plans], pa.string()),
             }
@@ -453,21 +470,8 @@ class Loader:
 
     def _counts(self, source: Source) -> dict[int, tuple[int, int]]:
         """Rows loaded and quarantined per segment (file_index) in this flush."""
-        if source.name == "claude_code":
-            query = """select file_index, count(*) filter (where reason is null),
-                              count(*) filter (where reason is not null)
-                       from claude_stage group by file_index"""
-        else:
-            query = """select c.file_index,
-                              count(*) filter (where q._line_number is null),
-                              count(*) filter (where q._line_number is not null)
-                       from otel_checked as c
-                       inner join batch_files as f on c.file_index = f.file_index
-                       left join raw.quarantine as q
-                           on q._batch_id = $batch_id and q._source_file = f.source_file
-                           and q._line_number = c.line_number
-                       group by c.file_index"""
-        params = {"batch_id": self.batch_id} if "$batch_id" in query else {}
+        ((query, names),) = statements(source.counts_sql)
+        params = {"batch_id": self.batch_id} if "batch_id" in names else {}
         return {r[0]: (r[1], r[2]) for r in self.con.execute(query, params).fetchall()}
 
     def _retract(self, source: Source, plan: FilePlan) -> int:
@@ -549,134 +553,60 @@ class Loader:
 
     # -- CSV -------------------------------------------------------------------------------------------
     def _load_csv(self, source: Source, segments: list[Segment], loaded_at: datetime) -> dict[int, tuple[int, int]]:
-        """CSV rows keyed by their header. Python's C csv parser handles quoting; one row per line."""
-        good: dict[str, list] = {"_source_file": [], "_line_number": [], "record": []}
-        bad: dict[str, list] = {"_source_file": [], "_line_number": [], "reason": [], "line_bytes": [], "excerpt": []}
-        counts: dict[int, tuple[int, int]] = {}
-        for index, seg in enumerate(segments):
-            header = _csv_header(Path(seg.plan.path))
-            n_good = n_bad = 0
-            for offset, raw in enumerate(seg.lines.to_pylist()):
-                number = seg.first_line + offset
-                if number == 1:
-                    continue  # the header: this file's schema
-                reason, excerpt, fields = None, None, None
-                try:
-                    text = raw.decode("utf-8").rstrip("\r")
-                except UnicodeDecodeError:
-                    reason = "invalid_utf8"
-                else:
-                    if seg.plan.duplicate_of:
-                        reason, excerpt = "duplicate_file", f"same bytes as {seg.plan.duplicate_of}"
-                    elif not text.strip():
-                        reason = "blank_line"
-                    else:
-                        fields = next(csv.reader([text]))
-                        if header is None or len(fields) != len(header):
-                            unterminated = offset == len(seg.lines) - 1 and not seg.last_line_complete
-                            reason = "truncated_last_line" if unterminated else "csv_field_count_mismatch"
-                            excerpt = _shape(text)
-                if reason is None:
-                    good["_source_file"].append(seg.plan.path)
-                    good["_line_number"].append(number)
-                    good["record"].append(orjson.dumps(dict(zip(header, fields, strict=True))).decode())
-                    n_good += 1
-                else:
-                    for key, value in zip(bad, (seg.plan.path, number, reason, len(raw), excerpt), strict=True):
-                        bad[key].append(value)
-                    n_bad += 1
-            counts[index] = (n_good, n_bad)
+        good, bad, counts = csv_rows.parse_segments(segments)
         params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
-        good_rows = pa.table(
-            good,
-            schema=pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()), ("record", pa.string())]),
-        )
-        bad_rows = pa.table(
-            bad,
-            schema=pa.schema(
-                [
-                    ("_source_file", pa.string()),
-                    ("_line_number", pa.int64()),
-                    ("reason", pa.string()),
-                    ("line_bytes", pa.int64()),
-                    ("excerpt", pa.string()),
-                ]
-            ),
-        )
-        self.con.register("csv_good", good_rows)
-        self.con.register("csv_bad", bad_rows)
+        self.con.register("csv_good", good)
+        self.con.register("csv_bad", bad)
         self.con.execute(
             f"insert into raw.{source.tables[0]} select _source_file, _line_number, $batch_id, $loaded_at, "  # noqa: S608
             "record::json from csv_good",
             params,
         )
-        self.con.execute(
-            "insert into raw.quarantine select _source_file, _line_number, null, $batch_id, $loaded_at, "
-            "$source, reason, line_bytes, excerpt from csv_bad",
-            {**params, "source": source.name},
-        )
+        run_script(self.con, "csv_rows.sql", {**params, "source": source.name})
         self.con.unregister("csv_good")
         self.con.unregister("csv_bad")
         return counts
 
     # -- JSON documents (Cursor Admin API exports) -----------------------------------------------------
     def _load_document(self, source: Source, plan: FilePlan) -> None:
-        """A whole-file JSON export: `data[]` rows land one per record; a file that fails lands as one
-        quarantine row (no line), a record that fails as one quarantine row with its record index."""
+        """A whole-file JSON export (documents.py), its rows, quarantine and manifest in one transaction."""
         con = self.con
         loaded_at = datetime.now(UTC)
-        path = Path(plan.path)
-        body = path.read_bytes()[: plan.size_bytes]
+        body = Path(plan.path).read_bytes()[: plan.size_bytes]
         plan.hasher.reset()
         plan.hasher.update(body)
-        good: list[tuple[int, str]] = []
-        bad: list[tuple[int | None, str, int, str | None]] = []
-        period: dict = {}
         if plan.action == "touched":
-            pass
-        elif plan.duplicate_of:
-            bad.append((None, "duplicate_file", len(body), f"same bytes as {plan.duplicate_of}"))
+            good, bad, period = documents.no_rows()
         else:
-            try:
-                document = orjson.loads(body.removeprefix(b"\xef\xbb\xbf"))
-            except orjson.JSONDecodeError as error:
-                reason = "invalid_utf8" if "utf-8" in str(error).lower() else "invalid_json"
-                bad.append((None, reason, len(body), None))
-            else:
-                if not isinstance(document, dict) or not isinstance(document.get("data"), list):
-                    bad.append((None, "not_a_daily_usage_export", len(body), None))
-                else:
-                    period = document.get("period") or {}
-                    for index, record in enumerate(document["data"]):
-                        reason = _daily_usage_problem(record)
-                        if reason:
-                            bad.append((index, reason, len(orjson.dumps(record)), None))
-                        else:
-                            good.append((index, orjson.dumps(record).decode()))
+            good, bad, period = documents.parse_daily_usage(body, plan.duplicate_of)
         con.begin()
         try:
             retracted = self._retract(source, plan) if plan.action == "replaced" else 0
-            if good:
-                rows = pa.table({"idx": [g[0] for g in good], "record": [g[1] for g in good]})
-                con.register("doc_rows", rows)
-                con.execute(
-                    "insert into raw.cursor_daily_usage select ?, idx, ?, ?, ?, ?, record::json from doc_rows",
-                    [plan.path, self.batch_id, loaded_at, period.get("startDate"), period.get("endDate")],
-                )
-                con.unregister("doc_rows")
-            for index, reason, size, excerpt in bad:
-                con.execute(
-                    "insert into raw.quarantine values (?, null, ?, ?, ?, ?, ?, ?, ?)",
-                    [plan.path, index, self.batch_id, loaded_at, source.name, reason, size, excerpt],
-                )
+            con.register("doc_rows", good)
+            con.register("doc_bad", bad)
+            run_script(
+                con,
+                "document.sql",
+                {
+                    "source_file": plan.path,
+                    "batch_id": self.batch_id,
+                    "loaded_at": loaded_at,
+                    "period_start": period.get("startDate"),
+                    "period_end": period.get("endDate"),
+                    "source": source.name,
+                },
+            )
+            con.unregister("doc_rows")
+            con.unregister("doc_bad")
+            rows = good.num_rows + bad.num_rows
             self._manifest(
                 plan,
                 loaded_at,
                 loaded_bytes=plan.size_bytes,
                 prefix_hash=plan.hasher.hexdigest(),
-                lines=(min(1, len(good) + len(bad)), len(good) + len(bad)),
-                loaded=len(good),
-                quarantined=len(bad),
+                lines=(min(1, rows), rows),
+                loaded=good.num_rows,
+                quarantined=bad.num_rows,
                 retracted=retracted,
             )
             self._write_manifest()
@@ -684,35 +614,6 @@ class Loader:
         except BaseException:
             con.rollback()
             raise
-
-
-def _daily_usage_problem(record: object) -> str | None:
-    if not isinstance(record, dict):
-        return "not_a_json_object"
-    for key in ("date", "email"):
-        if key not in record:
-            return f"missing_field:{key}"
-    if not isinstance(record["date"], int) or isinstance(record["date"], bool):
-        return "wrong_type:date"
-    if not isinstance(record["email"], str):
-        return "wrong_type:email"
-    return None
-
-
-def _csv_header(path: Path) -> list[str] | None:
-    with path.open("rb") as handle:
-        first = handle.readline()
-    try:
-        text = first.decode("utf-8-sig").rstrip("\r\n")
-    except UnicodeDecodeError:
-        return None
-    return next(csv.reader([text]), None)
-
-
-def _shape(text: str) -> str:
-    """Letters to 'a' and digits to '9': a line's shape without its words or numbers."""
-    masked = "".join("a" if c.isalpha() else "9" if c.isdigit() else c for c in text[:160])
-    return masked
 
 
 def load(landing: Path, warehouse: Path, chunk_bytes: int = CHUNK_BYTES) -> LoadSummary:

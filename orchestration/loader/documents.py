@@ -1,0 +1,63 @@
+"""The JSON document handler: whole-file Cursor Admin API daily-usage exports.
+
+A file's `data[]` records land one row each, with the export's period; a file that is not such an export
+lands as one quarantine row (no line), a record that fails as one quarantine row with its record index.
+"""
+
+from __future__ import annotations
+
+import orjson
+import pyarrow as pa
+
+GOOD_SCHEMA = pa.schema([("record_index", pa.int64()), ("record", pa.string())])
+BAD_SCHEMA = pa.schema(
+    [("record_index", pa.int64()), ("reason", pa.string()), ("size_bytes", pa.int64()), ("excerpt", pa.string())]
+)
+
+
+def daily_usage_problem(record: object) -> str | None:
+    if not isinstance(record, dict):
+        return "not_a_json_object"
+    for key in ("date", "email"):
+        if key not in record:
+            return f"missing_field:{key}"
+    if not isinstance(record["date"], int) or isinstance(record["date"], bool):
+        return "wrong_type:date"
+    if not isinstance(record["email"], str):
+        return "wrong_type:email"
+    return None
+
+
+def parse_daily_usage(body: bytes, duplicate_of: str | None) -> tuple[pa.Table, pa.Table, dict]:
+    """(records that parsed, records or file quarantined, the export's period) of one export's bytes."""
+    good: list[tuple[int, str]] = []
+    bad: list[tuple[int | None, str, int, str | None]] = []
+    period: dict = {}
+    if duplicate_of:
+        bad.append((None, "duplicate_file", len(body), f"same bytes as {duplicate_of}"))
+    else:
+        try:
+            document = orjson.loads(body.removeprefix(b"\xef\xbb\xbf"))
+        except orjson.JSONDecodeError as error:
+            bad.append((None, "invalid_utf8" if "utf-8" in str(error).lower() else "invalid_json", len(body), None))
+        else:
+            if not isinstance(document, dict) or not isinstance(document.get("data"), list):
+                bad.append((None, "not_a_daily_usage_export", len(body), None))
+            else:
+                period = document.get("period") or {}
+                for index, record in enumerate(document["data"]):
+                    reason = daily_usage_problem(record)
+                    if reason:
+                        bad.append((index, reason, len(orjson.dumps(record)), None))
+                    else:
+                        good.append((index, orjson.dumps(record).decode()))
+    return _table(good, GOOD_SCHEMA), _table(bad, BAD_SCHEMA), period
+
+
+def no_rows() -> tuple[pa.Table, pa.Table, dict]:
+    """What a file that was only touched (same bytes, new mtime) gives: nothing to land."""
+    return GOOD_SCHEMA.empty_table(), BAD_SCHEMA.empty_table(), {}
+
+
+def _table(rows: list[tuple], schema: pa.Schema) -> pa.Table:
+    return pa.table({name: [row[i] for row in rows] for i, name in enumerate(schema.names)}, schema=schema)
