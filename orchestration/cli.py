@@ -76,6 +76,42 @@ def _review(args: argparse.Namespace, paths: Paths) -> int:
     return run_review(config)
 
 
+def _stats(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.stats import StatsError, render_stats, stats
+
+    try:
+        result = stats(paths, args.period, args.date or datetime.now(UTC).date(), args.developer)
+    except StatsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(render_stats(result, args.json))
+    return 0
+
+
+def _tools(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.stats import StatsError, render_tools, tools
+
+    try:
+        result = tools(paths, args.date or datetime.now(UTC).date(), args.developer)
+    except StatsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(render_tools(result, args.json))
+    return 0
+
+
+def _developer_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--date", type=date.fromisoformat, help="the day asked about, YYYY-MM-DD (default: today, UTC)"
+    )
+    command.add_argument(
+        "--developer",
+        help="your developer id (default: the directory's match for `git config user.email`, else the only "
+        "developer file)",
+    )
+    command.add_argument("--json", action="store_true", help="JSON for scripts instead of a table")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ai-telemetry",
@@ -164,6 +200,28 @@ def build_parser() -> argparse.ArgumentParser:
     rev.add_argument("--days", type=int, default=14, help="sample days (default 14)")
     rev.add_argument("--seed", type=int, default=7, help="sample seed (default 7)")
     rev.set_defaults(func=_review)
+
+    st = sub.add_parser(
+        "stats",
+        help="your own numbers for a day, week or month, against your previous period and your usual",
+        description=(
+            "A developer's sessions, prompts, tokens by kind, cost, success rate, tool errors, lines changed and "
+            "accepted edits for today, this week (Monday to Sunday) or this month, with the previous period, the "
+            "change, and the average of the periods before (7 days, 4 weeks, 3 months). Reads only your own "
+            "published file (published/developers/<you>.duckdb): the same numbers as the marts."
+        ),
+    )
+    st.add_argument("period", nargs="?", choices=("today", "week", "month"), default="today")
+    _developer_options(st)
+    st.set_defaults(func=_stats)
+
+    tl = sub.add_parser(
+        "tools",
+        help="your tools and features in a week: uses, failures, durations",
+        description="The tools and features you used in the week of --date, most used first, from your own file.",
+    )
+    _developer_options(tl)
+    tl.set_defaults(func=_tools)
     return parser
 
 

@@ -82,7 +82,7 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
 
 
 @pytest.mark.slow
-def test_run_on_real_transcripts_alone(real_landing: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_on_real_transcripts_alone(real_landing: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
     """A single developer's transcripts and nothing else: loads, builds, and developer_daily's tokens per
     day equal an independent keep-largest count; where responses repeat, ccusage (keep-first) differs only
     in output tokens, by exactly what keep-first drops."""
@@ -101,6 +101,14 @@ def test_run_on_real_transcripts_alone(real_landing: Path, monkeypatch: pytest.M
     )
     assert ours == independent_daily(real_landing, keep="largest")
     assert len(ours) == 2 and all(t[1] > 0 for t in ours.values())
+    # The developer's own `stats today`, from their one published file (no --developer: the only one there).
+    for day, tokens in ours.items():
+        capsys.readouterr()
+        assert run_main(home, monkeypatch, "stats", "today", "--date", day, "--json") == 0
+        answer = json.loads(capsys.readouterr().out)
+        kinds = ("input_tokens", "output_tokens", "cache_creation_tokens", "cache_read_tokens")
+        assert answer["developer_id"] == "viewer"
+        assert tuple(answer["current"][k] for k in kinds) == tokens, day
     ccusage, ccusage_costs = ccusage_daily(real_landing, home)
     first = independent_daily(real_landing, keep="first")
     assert ccusage == first, "the independent keep-first count reproduces ccusage exactly"
