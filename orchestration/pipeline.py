@@ -7,9 +7,11 @@ summary is printed.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -83,8 +85,48 @@ def summarise(paths: Paths) -> str:
         con.close()
 
 
+def write_run_log(instance: object, run_id: str, folder: Path) -> Path:
+    """Every event of the run, one line each, in <home>/logs/run-<id>.log."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"run-{run_id}.log"
+    with path.open("w") as out:
+        for entry in instance.all_logs(run_id):
+            when = datetime.fromtimestamp(entry.timestamp, UTC).strftime("%Y-%m-%d %H:%M:%S")
+            level = logging.getLevelName(entry.level)
+            out.write(f"{when} {level:<7} {entry.step_key or '-':<24} {entry.message or entry.user_message}\n")
+    return path
+
+
+def step_lines(result: object) -> list[str]:
+    """One line per step: what it did, with its counts and time."""
+    lines = []
+    materialised: dict[str, int] = {}
+    for event in result.get_asset_materialization_events():
+        materialised[event.step_key] = materialised.get(event.step_key, 0) + 1
+    checks: dict[str, list[bool]] = {}
+    for evaluation in result.get_asset_check_evaluations():
+        checks.setdefault(evaluation.asset_key.path[0], []).append(evaluation.passed)
+    for event in result.all_events:
+        if event.event_type_value not in ("STEP_SUCCESS", "STEP_FAILURE"):
+            continue
+        seconds = (getattr(event.event_specific_data, "duration_ms", None) or 0) / 1000
+        outcome = "ok" if event.event_type_value == "STEP_SUCCESS" else "FAILED"
+        assets = materialised.get(event.step_key, 0)
+        lines.append(f"  {event.step_key:<24} {outcome:<6} {seconds:>6.1f} s  {assets:>4} asset(s) materialised")
+    passed = sum(ok for values in checks.values() for ok in values)
+    total = sum(len(values) for values in checks.values())
+    lines.append(f"  checks: {passed} of {total} passed (dbt tests and the gate's suites)")
+    return lines
+
+
 def run_pipeline(
-    paths: Paths, *, developers: int = 30, days: int = 42, seed: int = 7, start: date | None = None
+    paths: Paths,
+    *,
+    developers: int = 30,
+    days: int = 42,
+    seed: int = 7,
+    start: date | None = None,
+    verbose: bool = False,
 ) -> int:
     from orchestration.generator import DEFAULT_START, GenerateConfig, generate
 
@@ -108,8 +150,19 @@ def run_pipeline(
     from orchestration.definitions import defs
 
     job = defs.resolve_job_def("full_run")
-    with DagsterInstance.get() as instance:
-        result = job.execute_in_process(instance=instance, raise_on_error=False)
+    print("running the Dagster job full_run: raw load, dbt build with its tests, the gate, publish ...", flush=True)
+    # Dagster's events (and dbt's lines within them) go to the run's log file; --verbose shows them too.
+    quiet = {} if verbose else {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    logs = paths.home / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    with DagsterInstance.get() as instance, (logs / "dbt-last-run.log").open("w") as dbt_log:
+        # dagster-dbt echoes dbt's lines on stdout (for Dagster's captured logs): into a file unless --verbose.
+        with contextlib.redirect_stdout(sys.stdout if verbose else dbt_log):
+            result = job.execute_in_process(run_config=quiet, instance=instance, raise_on_error=False)
+        log = write_run_log(instance, result.run_id, logs)
+    for line in step_lines(result):
+        print(line)
+    print(f"full log: {log} (dbt's own output: {logs / 'dbt-last-run.log'})")
     failed = [check for check in result.get_asset_check_evaluations() if not check.passed]
     errors = [_check_name(c) for c in failed if c.severity == AssetCheckSeverity.ERROR]
     warnings = [_check_name(c) for c in failed if c.severity != AssetCheckSeverity.ERROR]
@@ -135,7 +188,10 @@ def run_pipeline(
     if not result.success or not published:
         print("nothing published: the last good version stays in place", file=sys.stderr)
         return 1
-    print("run complete")
+    print("run complete. Next:")
+    print(f"  your numbers:    ai-telemetry stats today --developer <id>   (ids: {paths.published / 'developers'})")
+    print(f"  published files: {paths.published} (open read-only with DuckDB 1.2+ or any BI tool)")
+    print(f"  the job in the UI: make dev, then http://127.0.0.1:3000 (instance {os.environ['DAGSTER_HOME']})")
     return 0
 
 
