@@ -82,12 +82,36 @@ def _stats(args: argparse.Namespace, paths: Paths) -> int:
     from orchestration.stats import StatsError, render_stats, stats
 
     try:
-        result = stats(paths, args.period, args.date or datetime.now(UTC).date(), args.developer)
+        result = stats(
+            paths, args.period, args.date or datetime.now(UTC).date(), args.developer, _claude_dir(args, paths)
+        )
     except StatsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     print(render_stats(result, args.json))
     return 0
+
+
+def _sessions(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.stats import StatsError, render_sessions, sessions
+
+    try:
+        result = sessions(paths, args.date or datetime.now(UTC).date(), args.developer)
+    except StatsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(render_sessions(result, args.json))
+    return 0
+
+
+def _claude_dir(args: argparse.Namespace, paths: Paths) -> Path | None:
+    """Local mode's folder: --claude-dir, else ~/.claude when this home has published nothing."""
+    if args.claude_dir:
+        return Path(args.claude_dir).expanduser()
+    default = Path.home() / ".claude"
+    if not (paths.published / "developers").is_dir() and default.is_dir():
+        return default
+    return None
 
 
 def _tools(args: argparse.Namespace, paths: Paths) -> int:
@@ -216,7 +240,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     st.add_argument("period", nargs="?", choices=("today", "week", "month"), default="today")
     _developer_options(st)
+    st.add_argument(
+        "--claude-dir",
+        help="local mode: answer from this ~/.claude folder, read in place (default ~/.claude when this home has "
+        "published nothing); only what changed since the last question is loaded and built",
+    )
     st.set_defaults(func=_stats)
+
+    ss = sub.add_parser(
+        "sessions",
+        help="your sessions of a day: tool, task, outcome, time, prompts, tokens, cost",
+        description="The sessions you started on --date (default today, UTC), in order, from your own file.",
+    )
+    _developer_options(ss)
+    ss.set_defaults(func=_sessions)
 
     tl = sub.add_parser(
         "tools",

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-import duckdb
-
 from orchestration.paths import Paths
 
 # Summed from developer_daily_v1, in the order a table shows them.
@@ -102,6 +100,8 @@ def developer_file(paths: Paths, developer: str | None) -> tuple[str, Path]:
 
 
 def _subject(path: Path) -> str:
+    import duckdb
+
     con = duckdb.connect(str(path), read_only=True)
     try:
         return con.execute("select subject from publish_info").fetchone()[0]
@@ -120,6 +120,8 @@ def _developer_of_git_email(paths: Paths) -> str | None:
         return None
     if not email or not paths.warehouse.exists():
         return None
+    import duckdb
+
     try:
         con = duckdb.connect(str(paths.warehouse), read_only=True)
     except duckdb.Error:
@@ -137,10 +139,10 @@ def _developer_of_git_email(paths: Paths) -> str | None:
     return row[0] if row else None
 
 
-def _sums(con: duckdb.DuckDBPyConnection, developer: str, period: Period) -> dict[str, float | int | None]:
+def _sums(con: object, developer: str, period: Period, schema: str = "") -> dict[str, float | int | None]:
     selected = ", ".join(f"coalesce(sum({c}), 0)" for c in COUNTS)
     row = con.execute(
-        f"select {selected}, count(*) from developer_daily_v1 "  # noqa: S608 (column names are ours)
+        f"select {selected}, count(*) from {schema}developer_daily_v1 "  # noqa: S608 (names are ours)
         "where developer_id = ? and activity_date between ? and ?",
         [developer, period.start, period.end],
     ).fetchone()
@@ -151,49 +153,108 @@ def _sums(con: duckdb.DuckDBPyConnection, developer: str, period: Period) -> dic
     return values
 
 
-def stats(paths: Paths, kind: str, day: date, developer: str | None = None) -> dict:
-    """The developer's figures for the period, the previous period, the change, and the trailing average."""
+@dataclass(frozen=True)
+class Answerer:
+    """Where a question is answered from: the developer's published file, or the local warehouse."""
+
+    developer: str
+    path: Path
+    schema: str  # "" in a published file, "marts." in the local warehouse
+    version: str
+
+    def connect(self) -> object:
+        import duckdb
+
+        return duckdb.connect(str(self.path), read_only=True)
+
+
+def published_answerer(paths: Paths, developer: str | None) -> Answerer:
+    import duckdb
+
     developer, path = developer_file(paths, developer)
-    current = period_of(kind, day)
     con = duckdb.connect(str(path), read_only=True)
     try:
         version = con.execute("select version from publish_info").fetchone()[0]
-        now = _sums(con, developer, current)
-        previous = _sums(con, developer, current.before(kind))
+    finally:
+        con.close()
+    return Answerer(developer, path, "", version)
+
+
+def local_answerer(paths: Paths, claude_dir: Path, developer: str | None) -> tuple[Answerer, dict]:
+    """Local mode (orchestration/local.py): the folder's transcripts, brought up to date first."""
+    from orchestration.local import LocalModeError, default_owner, local_home, refresh
+
+    owner = developer or default_owner()
+    home = local_home(paths)
+    try:
+        done = refresh(home, claude_dir, owner)
+    except LocalModeError as error:
+        raise StatsError(str(error)) from error
+    source = {
+        "mode": "local",
+        "claude_dir": str(claude_dir),
+        "refreshed": done.refreshed,
+        "refresh_seconds": round(done.seconds, 3),
+        "rows_loaded": done.rows_loaded,
+    }
+    return Answerer(owner, home / "warehouse.duckdb", "marts.", "local"), source
+
+
+def stats(paths: Paths, kind: str, day: date, developer: str | None = None, claude_dir: Path | None = None) -> dict:
+    """The developer's figures for the period, the previous period, the change, and the trailing average."""
+    source: dict = {"mode": "published"}
+    key = f"stats:{kind}:{day.isoformat()}"
+    if claude_dir is not None:
+        from orchestration.local import local_home, recall, remember
+
+        answerer, source = local_answerer(paths, claude_dir, developer)
+        if not source["refreshed"] and (known := recall(local_home(paths), f"{key}:{answerer.developer}")):
+            return {**known, "source": {**source, "answered_before": True}}
+    else:
+        answerer = published_answerer(paths, developer)
+    current = period_of(kind, day)
+    con = answerer.connect()
+    try:
+        now = _sums(con, answerer.developer, current, answerer.schema)
+        previous = _sums(con, answerer.developer, current.before(kind), answerer.schema)
         earlier, cursor = [], current
         for _ in range(TRAILING[kind]):
             cursor = cursor.before(kind)
-            earlier.append(_sums(con, developer, cursor))
+            earlier.append(_sums(con, answerer.developer, cursor, answerer.schema))
     finally:
         con.close()
-    trailing = {
-        name: (
-            sum(e[name] for e in earlier if e[name] is not None) / n
-            if (n := sum(e[name] is not None for e in earlier))
-            else None
-        )
-        for name in now
-    }
+    trailing = {name: _mean([e[name] for e in earlier]) for name in now}
     change = {
         name: (now[name] - previous[name]) if now[name] is not None and previous[name] is not None else None
         for name in now
     }
-    return {
-        "developer_id": developer,
+    result = {
+        "developer_id": answerer.developer,
         "period": kind,
         "start": current.start.isoformat(),
         "end": current.end.isoformat(),
-        "published_version": version,
+        "published_version": answerer.version,
+        "source": source,
         "current": now,
         "previous": previous,
         "change": change,
         "trailing_average": trailing,
         "trailing_periods": TRAILING[kind],
     }
+    if claude_dir is not None:
+        remember(local_home(paths), f"{key}:{answerer.developer}", result)
+    return result
+
+
+def _mean(values: list[float | int | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
 
 
 def tools(paths: Paths, day: date, developer: str | None = None) -> dict:
     """The developer's tools and features in the week of `day`, most used first."""
+    import duckdb
+
     developer, path = developer_file(paths, developer)
     week = period_of("week", day)
     con = duckdb.connect(str(path), read_only=True)
@@ -211,6 +272,69 @@ def tools(paths: Paths, day: date, developer: str | None = None) -> dict:
         "week_start": week.start.isoformat(),
         "tools": [dict(zip(columns, row, strict=True)) for row in rows],
     }
+
+
+SESSION_COLUMNS = (
+    "started_at",
+    "tool",
+    "task_type",
+    "outcome",
+    "duration_minutes",
+    "active_minutes",
+    "prompts",
+    "tool_calls",
+    "tool_failures",
+    "total_tokens",
+    "cost_usd",
+    "edits_accepted",
+    "commits",
+)
+
+
+def sessions(paths: Paths, day: date, developer: str | None = None) -> dict:
+    """The developer's sessions that started on `day`, in order."""
+    answerer = published_answerer(paths, developer)
+    con = answerer.connect()
+    try:
+        rows = con.execute(
+            f"select {', '.join(SESSION_COLUMNS)} from developer_sessions_v1 "  # noqa: S608 (names are ours)
+            "where developer_id = ? and activity_date = ? order by started_at, session_key",
+            [answerer.developer, day],
+        ).fetchall()
+    finally:
+        con.close()
+    return {
+        "developer_id": answerer.developer,
+        "date": day.isoformat(),
+        "sessions": [dict(zip(SESSION_COLUMNS, row, strict=True)) for row in rows],
+    }
+
+
+def render_sessions(result: dict, as_json: bool) -> str:
+    if as_json:
+        return json.dumps(result, indent=2, default=str)
+    rows = [
+        {**row, "started_at": str(row["started_at"])[11:16], "cost_usd": round(row["cost_usd"], 4)}
+        for row in result["sessions"]
+    ]
+    return _table(f"{result['developer_id']}: sessions on {result['date']}", SESSION_COLUMNS, rows)
+
+
+def _table(title: str, columns: tuple[str, ...], rows: list[dict]) -> str:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(
+            column.replace("_", " "), justify="right" if rows and not isinstance(rows[0][column], str) else "left"
+        )
+    for row in rows:
+        table.add_row(*(_cell(row[c]) if not isinstance(row[c], str) else row[c] for c in columns))
+    console = Console(width=160, force_terminal=False)
+    with console.capture() as captured:
+        console.print(table)
+    return captured.get()
 
 
 def _cell(value: float | int | None) -> str:
@@ -247,15 +371,5 @@ def render_stats(result: dict, as_json: bool) -> str:
 def render_tools(result: dict, as_json: bool) -> str:
     if as_json:
         return json.dumps(result, indent=2, default=str)
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=f"{result['developer_id']}: tools in the week of {result['week_start']}")
-    for heading in ("tool", "feature", "uses", "failures", "failure rate", "median seconds"):
-        table.add_column(heading, justify="left" if heading in ("tool", "feature") else "right")
-    for row in result["tools"]:
-        table.add_row(*(_cell(v) if not isinstance(v, str) else v for v in row.values()))
-    console = Console(width=110, force_terminal=False)
-    with console.capture() as captured:
-        console.print(table)
-    return captured.get()
+    columns = ("tool", "feature", "uses", "failures", "failure_rate", "median_duration_seconds")
+    return _table(f"{result['developer_id']}: tools in the week of {result['week_start']}", columns, result["tools"])

@@ -101,3 +101,22 @@ def test_tools_equal_the_marts_rows(validated: Paths, monkeypatch: pytest.Monkey
         [developer, week],
     )
     assert [(t["tool"], t["feature"], t["uses"], t["failures"]) for t in answer["tools"]] == rows and rows
+
+
+def test_sessions_are_the_developers_sessions_of_the_day(
+    validated: Paths, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    developer, day, count = query(
+        validated.warehouse,
+        "select developer_id, session_date, count(*) from sessions.fct_sessions "
+        "group by 1, 2 order by 3 desc, 1, 2 limit 1",
+    )[0]
+    answer = ask(validated, monkeypatch, capsys, "sessions", "--date", str(day), "--developer", developer)
+    assert len(answer["sessions"]) == count > 1
+    tokens = query(
+        validated.warehouse,
+        "select sum(total_tokens), sum(prompts) from sessions.fct_sessions where developer_id = ? and session_date = ?",
+        [developer, day],
+    )[0]
+    assert (sum(s["total_tokens"] for s in answer["sessions"]), sum(s["prompts"] for s in answer["sessions"])) == tokens
+    assert [s["started_at"] for s in answer["sessions"]] == sorted(s["started_at"] for s in answer["sessions"])

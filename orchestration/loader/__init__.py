@@ -12,7 +12,6 @@ Guarantees:
 
 from __future__ import annotations
 
-import fnmatch
 import functools
 import os
 import re
@@ -26,6 +25,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from orchestration.listing import list_files
 from orchestration.loader import csv_rows, documents
 from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
 
@@ -171,21 +171,6 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def list_files(root: Path, patterns: tuple[str, ...]) -> list[str]:
-    """Regular files under `root` (symlinked folders not followed) matching any pattern, as sorted path
-    strings. Strings, not Paths: at 40,000 transcripts, Path objects cost a second of the load."""
-    found: list[str] = []
-    folders = [str(root)] if root.is_dir() else []
-    while folders:
-        with os.scandir(folders.pop()) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    folders.append(entry.path)
-                elif entry.is_file() and any(fnmatch.fnmatchcase(entry.name, p) for p in patterns):
-                    found.append(entry.path)
-    return sorted(found)
-
-
 def transcript_owner(landing: Path, path: str) -> str:
     """The ~/.claude a transcript came from: landing/claude_code/<owner>/projects/...; else the first folder."""
     parts = tuple(path.removeprefix(f"{landing}{os.sep}claude_code{os.sep}").split(os.sep))  # noqa: PTH206
@@ -195,11 +180,26 @@ def transcript_owner(landing: Path, path: str) -> str:
     return parts[0] if len(parts) > 1 else "unknown"
 
 
+@dataclass(frozen=True)
+class ClaudeDir:
+    """One developer's ~/.claude read where it is (local mode): its transcripts, owned by `owner`."""
+
+    path: Path
+    owner: str
+
+
 class Loader:
-    def __init__(self, con: duckdb.DuckDBPyConnection, landing: Path, chunk_bytes: int = CHUNK_BYTES) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        landing: Path,
+        chunk_bytes: int = CHUNK_BYTES,
+        claude_dir: ClaudeDir | None = None,
+    ) -> None:
         self.con = con
         self.landing = landing.resolve()
         self.chunk_bytes = chunk_bytes
+        self.claude_dir = claude_dir
         self.batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.stats = {s.name: SourceStats() for s in SOURCES}
         self._manifest_rows: list[dict] = []
@@ -231,6 +231,10 @@ class Loader:
             known = {(s.loaded_bytes, s.prefix_hash): p for p, s in states.items() if s.loaded_bytes > 0}
             for source in SOURCES:
                 root = self.landing / source.folder
+                if self.claude_dir is not None:  # local mode: only that folder's transcripts, read in place
+                    if source.name != "claude_code":
+                        continue
+                    root = self.claude_dir.path
                 paths = list_files(root, source.patterns)
                 self.stats[source.name].files_seen = len(paths)
                 plans = self._plan(source, paths, states, known)
@@ -445,11 +449,14 @@ class Loader:
             {
                 "file_index": pa.array(range(len(paths)), pa.int32()),
                 "source_file": paths,
-                "owner": [transcript_owner(self.landing, p) if source.owned_by_folder else None for p in paths],
+                "owner": [self._owner(p) if source.owned_by_folder else None for p in paths],
                 "is_subagent": [p.rpartition(os.sep)[2].startswith("agent-") for p in paths],
                 "duplicate_of": pa.array([p.duplicate_of for p in plans], pa.string()),
             }
         )
+
+    def _owner(self, path: str) -> str:
+        return self.claude_dir.owner if self.claude_dir is not None else transcript_owner(self.landing, path)
 
     @staticmethod
     def _lines_table(segments: list[Segment]) -> pa.Table:
@@ -616,10 +623,12 @@ class Loader:
             raise
 
 
-def load(landing: Path, warehouse: Path, chunk_bytes: int = CHUNK_BYTES) -> LoadSummary:
+def load(
+    landing: Path, warehouse: Path, chunk_bytes: int = CHUNK_BYTES, claude_dir: ClaudeDir | None = None
+) -> LoadSummary:
     con = connect(warehouse)
     try:
-        summary = Loader(con, landing, chunk_bytes).run()
+        summary = Loader(con, landing, chunk_bytes, claude_dir).run()
         if summary.rows_loaded + summary.rows_quarantined < ROW_GROUP_ROWS:
             # A small load (a sensor's few new lines) would otherwise leave a tiny row group behind each
             # time; merged at the closing checkpoint, the raw tables stay a few full row groups.

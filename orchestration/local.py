@@ -1,0 +1,108 @@
+"""Local mode: one developer, their own ~/.claude, their own machine, nothing else (seed 004: local-first).
+
+`ai-telemetry stats --claude-dir ~/.claude` keeps a private warehouse under $AI_TELEMETRY_HOME/local and
+answers from it. The transcripts are read where they are, never copied and never written. A question
+costs what changed since the last one:
+
+- nothing changed (the same files with the same sizes and modification times, the same dbt project): the
+  answer is read from the warehouse built last time, or given again if it was asked since (neither the
+  loader, dbt nor DuckDB is imported for that);
+- new lines: the loader takes only them, and dbt builds only the developer marts and what they are built
+  from (`dbt build --select +path:models/marts/developer`, without data tests: those gate publishing, and
+  nothing is published here; the unit tests and the publishing gate run in `make test` and `ai-telemetry run`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import xxhash
+
+from orchestration.listing import list_files
+from orchestration.paths import PROJECT_DIR, Paths
+
+STATE_FILE = "local_state.json"
+DEVELOPER_MARTS = "+path:models/marts/developer"
+PROJECT_FOLDERS = ("models", "macros", "seeds")
+
+
+class LocalModeError(Exception):
+    """The local warehouse could not be brought up to date; the message says why."""
+
+
+@dataclass(frozen=True)
+class Refresh:
+    refreshed: bool  # False when nothing had changed
+    seconds: float
+    rows_loaded: int = 0
+
+
+def local_home(paths: Paths) -> Path:
+    return paths.home / "local"
+
+
+def default_owner() -> str:
+    """The developer a ~/.claude belongs to when nobody says: the login name (the warehouse's developer id)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+
+
+def _fingerprint(claude_dir: Path) -> str:
+    """The transcripts as they are now (path, size, modification time) and the dbt project's files: equal
+    fingerprints mean the last answer still holds."""
+    digest = xxhash.xxh3_64()
+    for path in list_files(claude_dir, ("*.jsonl",)):
+        stat = os.stat(path)  # noqa: PTH116 (strings, not Paths: list_files' reason)
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for folder in PROJECT_FOLDERS:
+        for path in list_files(PROJECT_DIR / folder, ("*.sql", "*.yml", "*.csv", "*.md")):
+            digest.update(f"{path}\0{os.stat(path).st_mtime_ns}\n".encode())  # noqa: PTH116
+    return digest.hexdigest()
+
+
+def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
+    """Brings the local warehouse up to date with the folder, doing nothing when nothing changed."""
+    started = time.perf_counter()
+    if not claude_dir.is_dir():
+        raise LocalModeError(f"{claude_dir} is not a folder (pass --claude-dir, or run Claude Code once)")
+    state = _state(home)
+    fingerprint = _fingerprint(claude_dir)
+    if state.get("fingerprint") == fingerprint and state.get("owner") == owner:
+        return Refresh(refreshed=False, seconds=time.perf_counter() - started)
+    # Only now the loader and dbt: a question about unchanged files never imports them.
+    from orchestration.dbt import run_dbt
+    from orchestration.loader import ClaudeDir, load
+
+    (home / "landing").mkdir(parents=True, exist_ok=True)
+    summary = load(home / "landing", home / "warehouse.duckdb", claude_dir=ClaudeDir(claude_dir.resolve(), owner))
+    build = run_dbt(
+        "build", "--select", DEVELOPER_MARTS, "--exclude", "test_type:data", "test_type:unit", home=home, capture=True
+    )
+    if build.returncode != 0:
+        raise LocalModeError(f"dbt could not build the developer marts:\n{build.stdout[-3000:]}")
+    state = {"fingerprint": fingerprint, "owner": owner, "claude_dir": str(claude_dir), "answers": {}}
+    (home / STATE_FILE).write_text(json.dumps(state))
+    return Refresh(refreshed=True, seconds=time.perf_counter() - started, rows_loaded=summary.rows_loaded)
+
+
+def _state(home: Path) -> dict:
+    path = home / STATE_FILE
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def recall(home: Path, key: str) -> dict | None:
+    """An answer given since the last refresh: the same files and project give the same answer."""
+    return _state(home).get("answers", {}).get(key)
+
+
+def remember(home: Path, key: str, answer: dict) -> None:
+    state = _state(home)
+    state.setdefault("answers", {})[key] = answer
+    (home / STATE_FILE).write_text(json.dumps(state, default=str))
