@@ -22,7 +22,7 @@ run: install
 ## Every test: ruff, sqlfluff, the catalog check, pytest (which includes dbt build and dbt's tests on generated
 ## data), on both cores: each test process builds the suite's generated organisation once.
 test: install lint
-	$(BIN)/pytest -q -n 2 --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n 2 --dist load -m "not fast_only" $(PYTEST_ARGS)
 
 ## The inner loop, under a minute: lint, dbt's unit tests, and the tests that build nothing (`-m "not slow"`).
 test-fast: install

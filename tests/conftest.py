@@ -29,6 +29,23 @@ def pytest_configure(config: pytest.Config) -> None:
         prepare_manifest()
 
 
+# The longest tests, longest first: `make test`'s `--dist load` hands the first tests out to its two
+# processes in turn, so both start on long ones and neither is left with one at the end.
+LONGEST_FIRST = (
+    "test_sigkill_at_random_moments_then_recovery",
+    "test_run_generates_loads_builds_and_tests",
+    "test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh",
+    "test_review_report_names_the_changed_metric_and_nothing_else",
+    "test_run_on_real_transcripts_alone",
+    "test_real_transcripts_in_every_awkward_shape_publish",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.originalname, len(rank)))
+
+
 @pytest.fixture(scope="session")
 def sample_landing(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A small generated organisation, shared read-only by the tests that only read it."""

@@ -116,7 +116,7 @@ def change_cost_per_session(root: Path) -> None:
 
 @pytest.mark.slow
 def test_catalog_is_current_and_a_formula_change_gets_a_version(tmp_path: Path) -> None:
-    assert run_catalog(check=True) == 0  # the committed docs match the committed YAML
+    # `make lint` checks that the committed files match the committed YAML (`catalog --check`); here, a copy.
     root = project_copy(tmp_path)
     change_cost_per_session(root)
     assert run_catalog(check=True, project_dir=root) == 1  # stale: CI fails
@@ -169,12 +169,9 @@ def test_a_new_mart_version_is_a_yaml_edit_and_a_mart_change_asks_its_metric_own
         for line in (root / ".github" / "CODEOWNERS").read_text().splitlines()
         if line and not line.startswith("#")
     }
-    claimed = [
-        m
-        for m in build_catalog(*parse_project(root, tmp_path / "parse")).metrics.values()
-        if any(c.startswith("team_member_weekly_v2.") for c in m.meta.get("mart_columns") or [])
-    ]
-    assert sorted({str(m.meta["owner"]) for m in claimed}) <= owners["/models/marts/team/team_member_weekly_v2.sql"]
+    # v2's SQL asks the owners v1's asks: those of the metrics its columns define.
+    v1, v2 = (owners[f"/models/marts/team/team_member_weekly_v{v}.sql"] for v in (1, 2))
+    assert v2 == v1 and "@ai-telemetry/developer-experience" in v1
     for path in ("/models/marts/team/team_weekly_v2.sql", "/macros/cross_db.sql", "/seeds/model_prices.csv"):
         assert path in owners, path
 

@@ -1,16 +1,20 @@
 """dbt's unit tests (the `unit_tests:` YAML beside the models), on an empty warehouse: the inner loop's check
-of model logic, with no data to build."""
+of model logic, with no data to build. `make test` leaves it out: every full build there (the suite's
+organisation first) runs the same unit tests before the models they test."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import pytest
+
 from orchestration.dbt import run_dbt
 from orchestration.loader import load
 from orchestration.paths import PROJECT_DIR
 
 
+@pytest.mark.fast_only
 def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
     home = tmp_path / "home"
     (home / "landing").mkdir(parents=True)

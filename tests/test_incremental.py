@@ -60,7 +60,7 @@ def backfill(transcript: Path, days_back: int) -> int:
 @pytest.mark.slow
 def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
-    generate(GenerateConfig(out=landing, developers=8, days=14, seed=13, workers=1))
+    generate(GenerateConfig(out=landing, developers=6, days=9, seed=13, workers=1))
     incremental = Paths(tmp_path / "incremental")
     shutil.copytree(landing, incremental.landing)
     load(incremental.landing, incremental.warehouse)

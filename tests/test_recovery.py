@@ -59,7 +59,7 @@ def marts(home: Path) -> dict[str, list]:
 
 
 # Kills at random moments of whole runs; the kills inside publish itself are test_gate's, at every point.
-KILLS = 4
+KILLS = 3
 
 
 @pytest.mark.slow
