@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from filelock import FileLock
 
 from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
@@ -74,11 +75,23 @@ def real_landing(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def validated(tmp_path_factory: pytest.TempPathFactory) -> Paths:
+def validated(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Paths:
     """The one generated organisation of the suite (large enough for every k-anonymous group, canaries planted
-    in every payload), loaded, built, validated and published once per test process. Tests read it, or work
-    on a copy of its home (`home_copy`)."""
-    paths = Paths(tmp_path_factory.mktemp("world"))
+    in every payload), loaded, built, validated and published once per `make test`: the first test process
+    that needs it builds it while the other waits, and both read it. Nothing writes to it afterwards; tests
+    that change a home work on a copy (`home_copy`)."""
+    if worker_id == "master":  # no test processes: a plain pytest run
+        return build_world(Paths(tmp_path_factory.mktemp("world")))
+    shared = tmp_path_factory.getbasetemp().parent  # the folder every test process's temp folder is in
+    paths = Paths(shared / "world")
+    with FileLock(str(shared / "world.lock")):
+        if not (shared / "world.ready").exists():
+            build_world(paths)
+            (shared / "world.ready").touch()
+    return paths
+
+
+def build_world(paths: Paths) -> Paths:
     generate(GenerateConfig(out=paths.landing, developers=20, days=14, seed=5, canary=CANARY))
     load(paths.landing, paths.warehouse)
     assert dbt_build(paths), "dbt build (models and all their tests) failed on the generated organisation"
