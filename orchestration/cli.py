@@ -53,7 +53,13 @@ def _run(args: argparse.Namespace, paths: Paths) -> int:
 
     start = sample_start(args.end, args.days)
     return run_pipeline(
-        paths, developers=args.developers, days=args.days, seed=args.seed, start=start, verbose=args.verbose
+        paths,
+        developers=args.developers,
+        days=args.days,
+        seed=args.seed,
+        start=start,
+        verbose=args.verbose,
+        rebuild=args.rebuild,
     )
 
 
@@ -192,6 +198,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=int, default=42, help="sample days if one is generated (default 42)")
     run.add_argument("--seed", type=int, default=7, help="sample seed if one is generated (default 7)")
     run.add_argument("--end", type=date.fromisoformat, help="last day of a generated sample (default: today, UTC)")
+    run.add_argument(
+        "--rebuild", action="store_true", help="run the job even when nothing changed since the last published run"
+    )
     run.add_argument("--verbose", action="store_true", help="print every Dagster and dbt event (always in logs/)")
     run.set_defaults(func=_run)
 

@@ -23,12 +23,11 @@ from pathlib import Path
 
 import xxhash
 
-from orchestration.listing import list_files
+from orchestration.listing import list_files, project_state
 from orchestration.paths import PROJECT_DIR, Paths
 
 STATE_FILE = "local_state.json"
 DEVELOPER_MARTS = "+path:models/marts/developer"
-PROJECT_FOLDERS = ("models", "macros", "seeds")
 
 
 class LocalModeError(Exception):
@@ -61,9 +60,8 @@ def _fingerprint(claude_dir: Path) -> str:
     for path in list_files(claude_dir, ("*.jsonl",)):
         stat = os.stat(path)  # noqa: PTH116 (strings, not Paths: list_files' reason)
         digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
-    for folder in PROJECT_FOLDERS:
-        for path in list_files(PROJECT_DIR / folder, ("*.sql", "*.yml", "*.csv", "*.md")):
-            digest.update(f"{path}\0{os.stat(path).st_mtime_ns}\n".encode())  # noqa: PTH116
+    for entry in project_state(PROJECT_DIR):
+        digest.update(f"{entry}\n".encode())
     return digest.hexdigest()
 
 

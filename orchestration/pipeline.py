@@ -8,6 +8,7 @@ summary is printed.
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import sys
@@ -17,8 +18,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.dbt import run_dbt
+from orchestration.listing import project_state
 from orchestration.loader import SOURCES
-from orchestration.paths import HOME_ENV_VAR, Paths
+from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
 
 # The raw tables a run's summary counts: every source's, and the dead-letter table.
 RAW_TABLES = [table for source in SOURCES for table in source.tables] + ["quarantine"]
@@ -119,6 +121,32 @@ def step_lines(result: object) -> list[str]:
     return lines
 
 
+def last_run_marker(paths: Paths) -> Path:
+    """Written when `run` published, removed when a run starts: a rerun with nothing new can skip the job."""
+    return paths.home / "last_published_run.json"
+
+
+def nothing_new(paths: Paths) -> bool:
+    """The last run published, no landing file changed since it was loaded, and the dbt project is the same."""
+    from orchestration.landing import all_loaded, landing_files
+
+    marker = last_run_marker(paths)
+    if not marker.exists():
+        return False
+    if json.loads(marker.read_text()).get("project") != project_state(PROJECT_DIR):
+        return False
+    return bool(all_loaded(paths, landing_files(paths)))
+
+
+def print_published(paths: Paths) -> None:
+    from orchestration.publish import reader_files
+
+    print(f"published to {paths.published}:")
+    for audience, files in reader_files(paths.published).items():
+        shown = ", ".join(p.name for p in files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
+        print(f"  {audience:<10} {len(files):>4} file(s): {shown or '(none: nothing this audience may see)'}")
+
+
 def run_pipeline(
     paths: Paths,
     *,
@@ -127,6 +155,7 @@ def run_pipeline(
     seed: int = 7,
     start: date | None = None,
     verbose: bool = False,
+    rebuild: bool = False,
 ) -> int:
     from orchestration.generator import DEFAULT_START, GenerateConfig, generate
 
@@ -137,6 +166,14 @@ def run_pipeline(
         )
         summary = generate(config)
         print(f"landing folder was empty: generated a sample organisation\n  {summary.describe()}")
+    if not rebuild and nothing_new(paths):
+        print(
+            "nothing new since the last run: every landing file is loaded as it is, the dbt project is unchanged, "
+            "and that run published (`ai-telemetry run --rebuild` runs the job anyway)"
+        )
+        print_published(paths)
+        return 0
+    last_run_marker(paths).unlink(missing_ok=True)  # until this run publishes, the next one runs the job
     os.environ["DAGSTER_HOME"] = str(dagster_home(paths))
     from dagster import AssetCheckSeverity, DagsterInstance
 
@@ -179,15 +216,11 @@ def run_pipeline(
     if errors:
         print(f"{len(errors)} check(s) failed: " + ", ".join(errors), file=sys.stderr)
     if published:
-        from orchestration.publish import reader_files
-
-        print(f"published ({len(published)} audiences) to {paths.published}:")
-        for audience, files in reader_files(paths.published).items():
-            shown = ", ".join(p.name for p in files[:5]) + (f" and {len(files) - 5} more" if len(files) > 5 else "")
-            print(f"  {audience:<10} {len(files):>4} file(s): {shown or '(none: nothing this audience may see)'}")
+        print_published(paths)
     if not result.success or not published:
         print("nothing published: the last good version stays in place", file=sys.stderr)
         return 1
+    last_run_marker(paths).write_text(json.dumps({"run_id": result.run_id, "project": project_state(PROJECT_DIR)}))
     print("run complete. Next:")
     print(f"  your numbers:    ai-telemetry stats today --developer <id>   (ids: {paths.published / 'developers'})")
     print(f"  published files: {paths.published} (open read-only with DuckDB 1.2+ or any BI tool)")

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import independent_daily, query, usage_lines
+from conftest import digests, independent_daily, query, usage_lines
 
 from orchestration.cli import build_parser, main
 from orchestration.publish import reader_files
@@ -67,18 +67,33 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     )
     assert sorted(p.stem for p in files["team"]) == sorted(t for (t,) in teams)
 
-    # A second run finds the landing folder full: no generation, nothing new loaded, same staged numbers.
+    # A second run finds the landing folder full and loaded, and the project unchanged: it does nothing, in
+    # seconds, and what is published stays as it is.
+    before = digests(home / "published")
+    batches = query(warehouse, "select count(*) from raw.load_batches")
     assert run_main(home, monkeypatch, "run") == 0
     out = capsys.readouterr().out
-    assert "generated" not in out and "run complete" in out
+    assert "generated" not in out and "nothing new since the last run" in out
+    assert query(warehouse, "select count(*) from raw.load_batches") == batches
+    assert digests(home / "published") == before
+
+    # One new line is something new: the next run runs the job, loads it, and publishes again.
+    transcript = max((home / "landing" / "claude_code").rglob("*.jsonl"), key=lambda p: p.stat().st_size)
+    last = transcript.read_bytes().splitlines()[-1]
+    with transcript.open("ab") as handle:
+        handle.write(last.replace(b'"uuid":"', b'"uuid":"again-', 1) + b"\n")
+    assert run_main(home, monkeypatch, "run") == 0
+    out = capsys.readouterr().out
+    assert "run complete" in out
     last_batch = query(warehouse, "select lines_loaded from raw.load_batches order by started_at desc limit 1")
-    assert last_batch == [(0,)]
+    assert last_batch == [(1,)]
+    assert digests(home / "published") != before
     again = query(
         warehouse,
         "select count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens) "
         "from staging.stg_claude_code__api_usage",
     )[0]
-    assert again == staged
+    assert again[0] >= staged[0]
 
 
 @pytest.mark.slow

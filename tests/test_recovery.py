@@ -29,7 +29,8 @@ RUN_DEPENDENT = {"pipeline_health_v1", "source_freshness_v1", "storage_by_table_
 def run_command(home: Path) -> subprocess.Popen:
     env = {**os.environ, "AI_TELEMETRY_HOME": str(home), "DAGSTER_HOME": str(home / "dagster")}
     return subprocess.Popen(
-        [str(Path(sys.executable).with_name("ai-telemetry")), "run"],
+        # --rebuild: every run does the whole job, so each kill lands in real work.
+        [str(Path(sys.executable).with_name("ai-telemetry")), "run", "--rebuild"],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
