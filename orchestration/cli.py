@@ -84,29 +84,24 @@ def _review(args: argparse.Namespace, paths: Paths) -> int:
     return run_review(config)
 
 
-def _stats(args: argparse.Namespace, paths: Paths) -> int:
-    from orchestration.stats import StatsError, render_stats, stats
+def _developer_question(args: argparse.Namespace, paths: Paths) -> int:
+    """`stats`, `sessions` and `tools`: an answer from the developer's own data, or why there is none."""
+    from orchestration import stats as questions
 
+    day = args.date or datetime.now(UTC).date()
     try:
-        result = stats(
-            paths, args.period, args.date or datetime.now(UTC).date(), args.developer, _claude_dir(args, paths)
-        )
-    except StatsError as error:
+        if args.command == "stats":
+            text = questions.render_stats(
+                questions.stats(paths, args.period, day, args.developer, _claude_dir(args, paths)), args.json
+            )
+        elif args.command == "sessions":
+            text = questions.render_sessions(questions.sessions(paths, day, args.developer), args.json)
+        else:
+            text = questions.render_tools(questions.tools(paths, day, args.developer), args.json)
+    except questions.StatsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(render_stats(result, args.json))
-    return 0
-
-
-def _sessions(args: argparse.Namespace, paths: Paths) -> int:
-    from orchestration.stats import StatsError, render_sessions, sessions
-
-    try:
-        result = sessions(paths, args.date or datetime.now(UTC).date(), args.developer)
-    except StatsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(render_sessions(result, args.json))
+    print(text)
     return 0
 
 
@@ -118,18 +113,6 @@ def _claude_dir(args: argparse.Namespace, paths: Paths) -> Path | None:
     if not (paths.published / "developers").is_dir() and default.is_dir():
         return default
     return None
-
-
-def _tools(args: argparse.Namespace, paths: Paths) -> int:
-    from orchestration.stats import StatsError, render_tools, tools
-
-    try:
-        result = tools(paths, args.date or datetime.now(UTC).date(), args.developer)
-    except StatsError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    print(render_tools(result, args.json))
-    return 0
 
 
 def _developer_options(command: argparse.ArgumentParser) -> None:
@@ -254,7 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="local mode: answer from this ~/.claude folder, read in place (default ~/.claude when this home has "
         "published nothing); only what changed since the last question is loaded and built",
     )
-    st.set_defaults(func=_stats)
+    st.set_defaults(func=_developer_question)
 
     ss = sub.add_parser(
         "sessions",
@@ -262,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The sessions you started on --date (default today, UTC), in order, from your own file.",
     )
     _developer_options(ss)
-    ss.set_defaults(func=_sessions)
+    ss.set_defaults(func=_developer_question)
 
     tl = sub.add_parser(
         "tools",
@@ -270,7 +253,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="The tools and features you used in the week of --date, most used first, from your own file.",
     )
     _developer_options(tl)
-    tl.set_defaults(func=_tools)
+    tl.set_defaults(func=_developer_question)
     return parser
 
 

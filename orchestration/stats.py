@@ -326,9 +326,9 @@ def _table(title: str, columns: tuple[str, ...], rows: list[dict]) -> str:
 
     table = Table(title=title)
     for column in columns:
-        table.add_column(
-            column.replace("_", " "), justify="right" if rows and not isinstance(rows[0][column], str) else "left"
-        )
+        text = not rows or isinstance(rows[0][column], str)
+        # Names are shown whole; numbers give way (their headers wrap instead).
+        table.add_column(column.replace("_", " "), justify="left" if text else "right", no_wrap=text)
     for row in rows:
         table.add_row(*(_cell(row[c]) if not isinstance(row[c], str) else row[c] for c in columns))
     console = Console(width=160, force_terminal=False)
