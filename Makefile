@@ -5,7 +5,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export DBT_PROFILES_DIR := $(CURDIR)/profiles
 
-.PHONY: run test test-fast pytest-all pytest-fast lint install clean dev
+.PHONY: run test test-fast pytest-fast dbt-unit lint install clean dev
 
 $(BIN)/ai-telemetry: pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -21,11 +21,7 @@ run: install
 
 ## Every test: ruff, sqlfluff, the catalog check, pytest (which includes dbt build and dbt's tests on generated
 ## data), on both cores: each test process builds the suite's generated organisation once.
-test: install
-	@# Lint beside pytest: the test processes leave a part of both cores idle while they wait on dbt.
-	$(MAKE) --no-print-directory -j2 lint pytest-all
-
-pytest-all: install
+test: install lint
 	$(BIN)/pytest -q -n 2 --dist load -m "not fast_only" $(PYTEST_ARGS)
 
 ## The inner loop, under a minute: lint, dbt's unit tests, and the tests that build nothing (`-m "not slow"`).
