@@ -6,7 +6,7 @@ import os
 
 import duckdb
 
-from orchestration.listing import list_files
+from orchestration.listing import file_states
 from orchestration.loader import SOURCES
 from orchestration.paths import Paths
 
@@ -15,9 +15,7 @@ def landing_files(paths: Paths) -> dict[str, tuple[int, int]]:
     """Every file the loader would look at, with its size and mtime (the loader's own listing)."""
     files: dict[str, tuple[int, int]] = {}
     for source in SOURCES:
-        for path in list_files(paths.landing / source.folder, source.patterns):
-            stat = os.stat(path)  # noqa: PTH116 (a Path per file costs more than the stat)
-            files[path] = (stat.st_size, stat.st_mtime_ns)
+        files.update(file_states(paths.landing / source.folder, source.patterns))
     return files
 
 

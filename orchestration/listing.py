@@ -22,16 +22,26 @@ def list_files(root: Path, patterns: tuple[str, ...]) -> list[str]:
     return sorted(found)
 
 
+def file_states(root: Path, patterns: tuple[str, ...]) -> dict[str, tuple[int, int]]:
+    """`list_files` with each file's size and modification time: what says a file changed."""
+    states = {}
+    for path in list_files(root, patterns):
+        stat = os.stat(path)  # noqa: PTH116 (strings, not Paths: list_files' reason)
+        states[path] = (stat.st_size, stat.st_mtime_ns)
+    return states
+
+
 PROJECT_FILES = (("models", ("*.sql", "*.yml", "*.md")), ("macros", ("*.sql",)), ("seeds", ("*.csv", "*.yml")))
 
 
 def project_state(project_dir: Path) -> list[str]:
     """The dbt project's files with their modification times (and dbt_project.yml's): what a build depends on
     besides the data."""
-    state = []
-    for folder, patterns in PROJECT_FILES:
-        for path in list_files(project_dir / folder, patterns):
-            state.append(f"{path}\0{os.stat(path).st_mtime_ns}")  # noqa: PTH116 (strings, as list_files)
+    state = [
+        f"{path}\0{mtime}"
+        for folder, patterns in PROJECT_FILES
+        for path, (_size, mtime) in file_states(project_dir / folder, patterns).items()
+    ]
     project = project_dir / "dbt_project.yml"
     state.append(f"{project}\0{project.stat().st_mtime_ns}")
     return state

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import getpass
 import json
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import xxhash
 
-from orchestration.listing import list_files, project_state
+from orchestration.listing import file_states, project_state
 from orchestration.paths import PROJECT_DIR, Paths
 
 STATE_FILE = "local_state.json"
@@ -57,9 +56,8 @@ def _fingerprint(claude_dir: Path) -> str:
     """The transcripts as they are now (path, size, modification time) and the dbt project's files: equal
     fingerprints mean the last answer still holds."""
     digest = xxhash.xxh3_64()
-    for path in list_files(claude_dir, ("*.jsonl",)):
-        stat = os.stat(path)  # noqa: PTH116 (strings, not Paths: list_files' reason)
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    for path, (size, mtime) in file_states(claude_dir, ("*.jsonl",)).items():
+        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
     for entry in project_state(PROJECT_DIR):
         digest.update(f"{entry}\n".encode())
     return digest.hexdigest()

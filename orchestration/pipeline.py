@@ -105,9 +105,6 @@ def step_lines(result: object) -> list[str]:
     materialised: dict[str, int] = {}
     for event in result.get_asset_materialization_events():
         materialised[event.step_key] = materialised.get(event.step_key, 0) + 1
-    checks: dict[str, list[bool]] = {}
-    for evaluation in result.get_asset_check_evaluations():
-        checks.setdefault(evaluation.asset_key.path[0], []).append(evaluation.passed)
     for event in result.all_events:
         if event.event_type_value not in ("STEP_SUCCESS", "STEP_FAILURE"):
             continue
@@ -115,9 +112,8 @@ def step_lines(result: object) -> list[str]:
         outcome = "ok" if event.event_type_value == "STEP_SUCCESS" else "FAILED"
         assets = materialised.get(event.step_key, 0)
         lines.append(f"  {event.step_key:<24} {outcome:<6} {seconds:>6.1f} s  {assets:>4} asset(s) materialised")
-    passed = sum(ok for values in checks.values() for ok in values)
-    total = sum(len(values) for values in checks.values())
-    lines.append(f"  checks: {passed} of {total} passed (dbt tests and the gate's suites)")
+    checks = [evaluation.passed for evaluation in result.get_asset_check_evaluations()]
+    lines.append(f"  checks: {sum(checks)} of {len(checks)} passed (dbt tests and the gate's suites)")
     return lines
 
 

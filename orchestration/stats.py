@@ -142,11 +142,11 @@ def _developer_of_git_email(paths: Paths) -> str | None:
 def _sums(con: object, developer: str, period: Period, schema: str = "") -> dict[str, float | int | None]:
     selected = ", ".join(f"coalesce(sum({c}), 0)" for c in COUNTS)
     row = con.execute(
-        f"select {selected}, count(*) from {schema}developer_daily_v1 "  # noqa: S608 (names are ours)
+        f"select {selected} from {schema}developer_daily_v1 "  # noqa: S608 (names are ours)
         "where developer_id = ? and activity_date between ? and ?",
         [developer, period.start, period.end],
     ).fetchone()
-    values: dict[str, float | int | None] = dict(zip(COUNTS, row[:-1], strict=True))
+    values: dict[str, float | int | None] = dict(zip(COUNTS, row, strict=True))
     values["cost_usd"] = round(float(values["cost_usd"]), 6)
     for rate, (numerator, denominator) in RATES.items():
         values[rate] = values[numerator] / values[denominator] if values[denominator] else None
@@ -208,7 +208,8 @@ def stats(paths: Paths, kind: str, day: date, developer: str | None = None, clau
         from orchestration.local import local_home, recall, remember
 
         answerer, source = local_answerer(paths, claude_dir, developer)
-        if not source["refreshed"] and (known := recall(local_home(paths), f"{key}:{answerer.developer}")):
+        key = f"{key}:{answerer.developer}"
+        if not source["refreshed"] and (known := recall(local_home(paths), key)):
             return {**known, "source": {**source, "answered_before": True}}
     else:
         answerer = published_answerer(paths, developer)
@@ -242,7 +243,7 @@ def stats(paths: Paths, kind: str, day: date, developer: str | None = None, clau
         "trailing_periods": TRAILING[kind],
     }
     if claude_dir is not None:
-        remember(local_home(paths), f"{key}:{answerer.developer}", result)
+        remember(local_home(paths), key, result)
     return result
 
 
@@ -251,26 +252,26 @@ def _mean(values: list[float | int | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
+TOOL_COLUMNS = ("tool", "feature", "uses", "failures", "failure_rate", "median_duration_seconds")
+
+
 def tools(paths: Paths, day: date, developer: str | None = None) -> dict:
     """The developer's tools and features in the week of `day`, most used first."""
-    import duckdb
-
-    developer, path = developer_file(paths, developer)
+    answerer = published_answerer(paths, developer)
     week = period_of("week", day)
-    con = duckdb.connect(str(path), read_only=True)
+    con = answerer.connect()
     try:
         rows = con.execute(
-            "select tool, feature, uses, failures, failure_rate, median_duration_seconds from developer_tool_usage_v1 "
+            f"select {', '.join(TOOL_COLUMNS)} from developer_tool_usage_v1 "  # noqa: S608 (names are ours)
             "where developer_id = ? and week_start = ? order by uses desc, tool, feature",
-            [developer, week.start],
+            [answerer.developer, week.start],
         ).fetchall()
     finally:
         con.close()
-    columns = ("tool", "feature", "uses", "failures", "failure_rate", "median_duration_seconds")
     return {
-        "developer_id": developer,
+        "developer_id": answerer.developer,
         "week_start": week.start.isoformat(),
-        "tools": [dict(zip(columns, row, strict=True)) for row in rows],
+        "tools": [dict(zip(TOOL_COLUMNS, row, strict=True)) for row in rows],
     }
 
 
@@ -321,7 +322,6 @@ def render_sessions(result: dict, as_json: bool) -> str:
 
 
 def _table(title: str, columns: tuple[str, ...], rows: list[dict]) -> str:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title)
@@ -331,7 +331,14 @@ def _table(title: str, columns: tuple[str, ...], rows: list[dict]) -> str:
         table.add_column(column.replace("_", " "), justify="left" if text else "right", no_wrap=text)
     for row in rows:
         table.add_row(*(_cell(row[c]) if not isinstance(row[c], str) else row[c] for c in columns))
-    console = Console(width=160, force_terminal=False)
+    return _printed(table, width=160)
+
+
+def _printed(table: object, width: int) -> str:
+    """A rich table as the text a terminal of that width shows."""
+    from rich.console import Console
+
+    console = Console(width=width, force_terminal=False)
     with console.capture() as captured:
         console.print(table)
     return captured.get()
@@ -348,7 +355,6 @@ def _cell(value: float | int | None) -> str:
 def render_stats(result: dict, as_json: bool) -> str:
     if as_json:
         return json.dumps(result, indent=2, default=str)
-    from rich.console import Console
     from rich.table import Table
 
     title = f"{result['developer_id']}: {result['period']} {result['start']}" + (
@@ -362,14 +368,11 @@ def render_stats(result: dict, as_json: bool) -> str:
             name,
             *(_cell(result[part][name]) for part in ("current", "previous", "change", "trailing_average")),
         )
-    console = Console(width=110, record=True, force_terminal=False)
-    with console.capture() as captured:
-        console.print(table)
-    return captured.get()
+    return _printed(table, width=110)
 
 
 def render_tools(result: dict, as_json: bool) -> str:
     if as_json:
         return json.dumps(result, indent=2, default=str)
-    columns = ("tool", "feature", "uses", "failures", "failure_rate", "median_duration_seconds")
-    return _table(f"{result['developer_id']}: tools in the week of {result['week_start']}", columns, result["tools"])
+    title = f"{result['developer_id']}: tools in the week of {result['week_start']}"
+    return _table(title, TOOL_COLUMNS, result["tools"])

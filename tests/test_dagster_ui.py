@@ -64,10 +64,9 @@ def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 240) -
 
 
 @pytest.fixture
-def home_with_failed_run(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+def home_with_failed_run(home_copy: Paths, monkeypatch: pytest.MonkeyPatch) -> Paths:
     """A copy of the validated home whose Dagster instance holds a run held back by negative costs."""
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+    paths = home_copy
     con = duckdb.connect(str(paths.warehouse))
     try:
         con.execute("update marts.developer_weekly_v1 set cost_usd = -1")

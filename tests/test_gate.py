@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -138,9 +137,8 @@ def published_materialisations(result) -> list[str]:
     ]
 
 
-def test_dagster_good_run_publishes(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+def test_dagster_good_run_publishes(home_copy: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths = home_copy
     before = digests(paths.published)
     result = run_validate_and_publish(paths, monkeypatch)
     assert result.success
@@ -151,12 +149,11 @@ def test_dagster_good_run_publishes(validated: Paths, tmp_path: Path, monkeypatc
 
 
 def test_a_quiet_source_raises_an_alert_and_the_publish_goes_ahead(
-    validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    home_copy: Paths, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A source ten days behind the others (a team on holiday, an exporter switched off) is news for the platform
     team, not a reason to withhold everyone's marts: the freshness check fails as a warning, and files publish."""
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+    paths = home_copy
     before = digests(paths.published)
     con = duckdb.connect(str(paths.warehouse))
     try:
@@ -227,9 +224,8 @@ GRAIN_FAULTS = {
 
 
 @pytest.mark.parametrize("fault", sorted(GRAIN_FAULTS))
-def test_a_grain_fault_fails_the_marts_dbt_tests(validated: Paths, tmp_path: Path, fault: str) -> None:
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+def test_a_grain_fault_fails_the_marts_dbt_tests(home_copy: Paths, tmp_path: Path, fault: str) -> None:
+    paths = home_copy
     sql, mart, test = GRAIN_FAULTS[fault]
     con = duckdb.connect(str(paths.warehouse))
     try:
@@ -243,9 +239,8 @@ def test_a_grain_fault_fails_the_marts_dbt_tests(validated: Paths, tmp_path: Pat
     assert any(test in name for name in failed) and all(mart in name for name in failed), failed
 
 
-def test_publish_replaces_files_atomically_for_open_readers(validated: Paths, tmp_path: Path) -> None:
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+def test_publish_replaces_files_atomically_for_open_readers(home_copy: Paths) -> None:
+    paths = home_copy
     reader = duckdb.connect(str(paths.published / "org.duckdb"), read_only=True)
     try:
         old_version = reader.execute("select version from publish_info").fetchone()[0]
@@ -286,12 +281,11 @@ print(reads, errors, len(versions), flush=True)
 """
 
 
-def test_a_reader_sees_only_complete_versions_during_publishes(validated: Paths, tmp_path: Path) -> None:
+def test_a_reader_sees_only_complete_versions_during_publishes(home_copy: Paths) -> None:
     """A process reading org.duckdb in a loop while three publishes replace it: no error, no partial file."""
     import time
 
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+    paths = home_copy
     reader = subprocess.Popen(
         [sys.executable, "-c", READER, str(paths.published / "org.duckdb"), "12"],
         stdout=subprocess.PIPE,
@@ -367,11 +361,10 @@ def logged_versions(warehouse: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("point", KILL_POINTS)
-def test_a_kill_inside_publish_leaves_every_reader_on_one_version(validated: Paths, tmp_path: Path, point: str) -> None:
+def test_a_kill_inside_publish_leaves_every_reader_on_one_version(home_copy: Paths, point: str) -> None:
     """SIGKILL at a point inside the publish step itself: every file a reader can open is on one version (the
     old one, or the new one once the pointer moved), and the next publish cleans up and logs what readers saw."""
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+    paths = home_copy
     (old,) = reader_versions(paths.published)
     killed = subprocess.run([sys.executable, "-c", KILL_IN_PUBLISH, str(paths.home), point], check=False)
     assert killed.returncode == -9
@@ -390,15 +383,14 @@ def test_a_kill_inside_publish_leaves_every_reader_on_one_version(validated: Pat
     assert seen in logged_versions(paths.warehouse)
 
 
-def test_the_sensor_runs_only_for_new_lines(validated: Paths, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sensor_runs_only_for_new_lines(home_copy: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     """Its first tick finds everything loaded and skips; a grown transcript starts a run; a home never loaded
     starts one at once."""
     from dagster import RunRequest, SkipReason, build_sensor_context
 
     from orchestration.defs.sensors import new_raw_files
 
-    paths = Paths(tmp_path / "home")
-    shutil.copytree(validated.home, paths.home, symlinks=True)
+    paths = home_copy
     monkeypatch.setenv("AI_TELEMETRY_HOME", str(paths.home))
     context = build_sensor_context()
     first = new_raw_files(context)

@@ -232,7 +232,7 @@ class Loader:
             for source in SOURCES:
                 root = self.landing / source.folder
                 if self.claude_dir is not None:  # local mode: only that folder's transcripts, read in place
-                    if source.name != "claude_code":
+                    if not source.owned_by_folder:
                         continue
                     root = self.claude_dir.path
                 paths = list_files(root, source.patterns)
