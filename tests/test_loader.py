@@ -46,6 +46,22 @@ def test_second_load_changes_nothing(landing_copy: Path, tmp_path: Path) -> None
     assert counts(warehouse) == before
 
 
+def test_every_table_is_measured_on_disk_and_the_shares_add_up_to_the_file(landing_copy: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    load(landing_copy, warehouse)
+    measured = dict(query(warehouse, "select table_schema || '.' || table_name, bytes_on_disk from raw.table_storage"))
+    tables = {f"{s}.{t}" for s, t in query(warehouse, "select schema_name, table_name from duckdb_tables()")}
+    assert set(measured) == tables
+    # The transcripts are most of the landing, and so of the file.
+    assert max(measured, key=measured.get) == "raw.claude_code_records"
+    assert all(b >= 0 for b in measured.values()) and measured["raw.claude_code_records"] > 0
+    # Shared blocks are split, not counted twice: the shares add up to the blocks the tables use, which
+    # is no more than the file's used blocks (the rest hold the catalog and free lists).
+    block_size, used_blocks = query(warehouse, "select block_size, used_blocks from pragma_database_size()")[0]
+    assert sum(measured.values()) <= used_blocks * block_size
+    assert sum(measured.values()) >= 0.5 * used_blocks * block_size
+
+
 def test_appended_lines_load_alone(landing_copy: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     load(landing_copy, warehouse)

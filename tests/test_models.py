@@ -94,6 +94,19 @@ def test_the_same_files_elsewhere_build_the_same_keys_and_marts(built: Paths, tm
     assert {t: rows for t, rows in mart_snapshot(moved.warehouse).items() if t not in PLATFORM_MARTS} == expected
 
 
+def test_storage_by_table_has_the_bytes_of_every_loaded_table(built: Paths) -> None:
+    rows = query(
+        built.warehouse,
+        f"select table_name, estimated_rows, bytes_on_disk from {MART_SCHEMA}.storage_by_table_v1"
+        " where table_schema = 'raw'",
+    )
+    # The load measured the raw tables after its checkpoint; the build then read that measure.
+    assert {t for t, _, _ in rows} >= {"claude_code_records", "otel_log_records", "load_manifest"}
+    # The measure precedes its own insert and the publish log's: those two are measured by the next load.
+    loaded = [(t, n, b) for t, n, b in rows if t not in {"table_storage", "publish_log"}]
+    assert all(b is not None and (b > 0) == (n > 0) for _, n, b in loaded), rows
+
+
 def test_org_and_product_marts_have_no_developer_grain(built: Paths) -> None:
     identifying = {"developer_id", "email", "user_email", "handle", "developer_name", "session_id", "account_uuid"}
     for table in (
@@ -267,3 +280,76 @@ def test_team_totals_minus_visible_members_never_leave_one_colleague(built: Path
         "member_sessions_max",
         "member_cost_usd_max",
     }
+
+
+def test_org_figures_hidden_in_one_mart_are_not_recovered_from_the_other(built: Paths) -> None:
+    """A manager subtracting org_daily's shown days from org_team_monthly's month (and the reverse) recovers only
+    the hidden figures combined: in every month they describe no one or at least three people."""
+    people = query(
+        built.warehouse,
+        """
+        with cells as (
+            select distinct date_trunc('month', date_trunc('week', e.event_date)) as month_start, e.event_date,
+                   e.tool, e.developer_id, d.activity_date is not null as shown,
+                   d.sessions_all_tools is not null as day_shown
+            from events.fct_events as e
+            left join marts.org_daily_v1 as d on d.activity_date = e.event_date and d.tool = e.tool
+        ),
+        team_months as (
+            select distinct date_trunc('month', w.week_start) as month_start, w.developer_id,
+                   t.team is not null as shown
+            from marts.developer_weekly_v1 as w
+            left join intermediate.int_teams_sized as s on s.team = w.team
+            left join marts.org_team_monthly_v1 as t
+                on t.month_start = date_trunc('month', w.week_start)
+                and t.team = case when s.is_reportable then w.team else 'other teams' end
+        ),
+        hidden as (
+            select month_start, developer_id, 'cell' as figure from cells where not shown
+            union all
+            select month_start, developer_id, 'day' from cells where not day_shown
+            union all
+            select month_start, developer_id, figure from team_months, (values ('cell'), ('day')) as f(figure)
+            where not shown
+        )
+        select month_start, figure, count(distinct developer_id) from hidden group by all
+        """,
+    )
+    assert any(figure == "cell" for _, figure, _ in people), "nothing hidden in the sample: the test proves nothing"
+    assert all(n >= 3 for *_, n in people), people
+
+
+def test_product_weeks_hidden_are_not_recovered_from_failure_modes_totals(built: Paths) -> None:
+    """failure_modes' all-time attempts of a feature, minus feature_usage_weekly's shown weeks, give the hidden
+    weeks (and hidden client versions) combined: for every feature they describe no one or at least three."""
+    people = query(
+        built.warehouse,
+        """
+        with events as (
+            select *, coalesce(tool_name, model_name, 'n/a') as usage_feature,
+                   coalesce(tool_name, case when event_object in ('response', 'api_request') then 'api_request'
+                            else event_object end) as failure_feature,
+                   cast(date_trunc('week', event_date) as date) as week_start
+            from events.fct_events
+            where is_tool_call or event_object in ('ai_request', 'api_request', 'response')
+        ),
+        hidden as (
+            select e.tool, e.failure_feature, e.developer_id
+            from events as e
+            left join marts.feature_usage_weekly_v1 as u
+                on u.week_start = e.week_start and u.tool = e.tool and u.event_name = e.event_name
+                and u.feature = e.usage_feature
+            where u.tool is null
+            union
+            select e.tool, e.failure_feature, e.developer_id
+            from events as e
+            left join marts.failure_modes_v1 as f
+                on f.tool = e.tool and f.feature = e.failure_feature
+                and f.client_version = coalesce(e.client_version, 'unknown')
+            where f.tool is null
+        )
+        select tool, failure_feature, count(distinct developer_id) from hidden group by all
+        """,
+    )
+    assert people, "nothing hidden in the sample: the test would prove nothing"
+    assert all(n >= 3 for *_, n in people), people

@@ -28,6 +28,7 @@ import pyarrow as pa
 from orchestration.listing import list_files
 from orchestration.loader import csv_rows, documents
 from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
+from orchestration.loader.storage import record_table_storage
 
 SQL_DIR = Path(__file__).parent / "sql"
 MANIFEST_SCHEMA = pa.schema(
@@ -92,7 +93,7 @@ SOURCES = (
     Source("org_directory", "org", ("*.csv",), "csv", ("org_directory",)),
 )
 # The loader's own tables beside the sources': the dead-letter table and its bookkeeping.
-BOOKKEEPING_TABLES = ("quarantine", "load_manifest", "load_batches")
+BOOKKEEPING_TABLES = ("quarantine", "load_manifest", "load_batches", "table_storage")
 # Every raw table the loader writes, the one inventory the pipeline and Dagster derive theirs from.
 RAW_TABLES = tuple(table for source in SOURCES for table in source.tables) + BOOKKEEPING_TABLES
 
@@ -633,6 +634,7 @@ def load(
             # A small load (a sensor's few new lines) would otherwise leave a tiny row group behind each
             # time; merged at the closing checkpoint, the raw tables stay a few full row groups.
             con.execute("set max_vacuum_tasks = 100")
+        record_table_storage(con, summary.batch_id, datetime.now(UTC))
         return summary
     finally:
         con.close()

@@ -13,9 +13,7 @@ team_sizes as (
 labelled as (
     select
         weekly.*,
-        case
-            when team_sizes.is_reportable then weekly.team else 'other teams'
-        end as reported_team
+        {{ reported_team('weekly.team', 'team_sizes.is_reportable') }} as reported_team
     from weekly
     left join team_sizes on weekly.team = team_sizes.team
 ),

@@ -6,9 +6,7 @@ events as (
     select
         *,
         -- An API request either returns a response or fails: both are attempts of the one feature.
-        coalesce(
-            tool_name, case when event_object in ('response', 'api_request') then 'api_request' else event_object end
-        ) as feature
+        {{ failure_mode_feature('tool_name', 'event_object') }} as feature
     from {{ ref('fct_events') }}
     where is_tool_call or event_object in ('ai_request', 'api_request', 'response')
 ),

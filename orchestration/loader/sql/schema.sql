@@ -17,6 +17,15 @@ create table if not exists raw.load_batches (
     error varchar
 );
 
+-- Bytes on disk per warehouse table, replaced at the end of every load (see loader/storage.py).
+create table if not exists raw.table_storage (
+    table_schema varchar not null,
+    table_name varchar not null,
+    bytes_on_disk bigint not null,
+    batch_id varchar not null,
+    measured_at timestamptz not null
+);
+
 -- One row per file segment loaded; a file's current state is its row with the largest manifest_id.
 create table if not exists raw.load_manifest (
     manifest_id bigint primary key default nextval('raw.load_manifest_seq'),
