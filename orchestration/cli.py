@@ -105,6 +105,32 @@ def _developer_question(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _dashboards(args: argparse.Namespace, paths: Paths) -> int:
+    """`dashboards build` checks every site's queries against the published files; `serve` shows one site."""
+    from orchestration.dashboards import sites
+    from orchestration.stats import StatsError
+
+    try:
+        if args.action == "build":
+            every = sites.every_site(paths)
+            if not every:
+                raise sites.DashboardError(f"nothing published under {paths.published}: run `ai-telemetry run` first")
+            rows = sites.check(every)
+            print(f"dashboards: {len(every)} sites, {sum(len(q) for q in rows.values())} queries answered")
+            for persona in ("developer", "team", "org", "platform", "product"):
+                subjects = [s.subject for s in every if s.persona == persona and s.subject]
+                flag = {"developer": " --developer <id>", "team": " --team <team>"}.get(persona, "")
+                shown = f"   ({', '.join(subjects[:6])}{', ...' if len(subjects) > 6 else ''})" if subjects else ""
+                print(f"  ai-telemetry dashboards serve {persona}{flag}{shown}")
+            return 0
+        site = sites.site(paths, args.persona, args.developer, args.team)
+        sites.check([site])
+        return sites.serve(site, args.port)
+    except (sites.DashboardError, StatsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
 def _claude_dir(args: argparse.Namespace, paths: Paths) -> Path | None:
     """Local mode's folder: --claude-dir, else ~/.claude when this home has published nothing."""
     if args.claude_dir:
@@ -254,6 +280,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _developer_options(tl)
     tl.set_defaults(func=_developer_question)
+
+    db = sub.add_parser(
+        "dashboards",
+        help="each persona's dashboards over their own published file (Streamlit, on 127.0.0.1)",
+        description=(
+            "`build` runs every dashboard query against the latest published files and lists the sites; "
+            "`serve PERSONA` shows one persona's pages over that persona's one file: a developer's own file "
+            "(--developer, resolved like `stats`), a team's file (--team), or the org, platform or product file."
+        ),
+    )
+    db.add_argument("action", choices=("build", "serve"))
+    db.add_argument("persona", nargs="?", choices=("developer", "team", "org", "platform", "product"), default="org")
+    db.add_argument("--developer", help="the developer whose file a developer site reads (default: as `stats`)")
+    db.add_argument("--team", help="the team whose file a team site reads (default: the only team file)")
+    db.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
+    db.set_defaults(func=_dashboards)
     return parser
 
 

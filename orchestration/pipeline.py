@@ -219,6 +219,10 @@ def run_pipeline(
     last_run_marker(paths).write_text(json.dumps({"run_id": result.run_id, "project": project_state(PROJECT_DIR)}))
     print("run complete. Next:")
     print(f"  your numbers:    ai-telemetry stats today --developer <id>   (ids: {paths.published / 'developers'})")
+    print(
+        "  dashboards:      ai-telemetry dashboards serve org|platform|product, team --team <team>, developer "
+        "--developer <id>   (http://127.0.0.1:8501)"
+    )
     print(f"  published files: {paths.published} (open read-only with DuckDB 1.2+ or any BI tool)")
     print(f"  the job in the UI: make dev, then http://127.0.0.1:3000 (instance {os.environ['DAGSTER_HOME']})")
     return 0
