@@ -116,6 +116,12 @@ def main() -> None:
             f"stats today, no new data, asked again:    {unchanged:7.3f} s  (median of 5; ccusage is "
             f"{cc_seconds / unchanged:.1f}x slower)"
         )
+        # The floor of any Python answer: this venv's interpreter starting and exiting, doing nothing.
+        floor = statistics.median(timed([str(BIN / "python"), "-c", "pass"], env)[0] for _ in range(5))
+        print(
+            f"python -c pass (this venv's start-up, the floor): {floor:7.3f} s  (20x ccusage would need "
+            f"{cc_seconds / 20:.3f} s)"
+        )
         print(f"stats today, after a new session ({new_lines} lines): {after:.2f} s")
         print("tokens per day (input / output / cache write / cache read), before the new session:")
         print("\n".join(comparison))

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dagster import AssetKey, AssetSpec, Definitions
+from dagster import AssetKey, AssetSpec, Definitions, default_loggers
 
 from orchestration.defs.assets import dbt_models, published_files, raw_load
 from orchestration.defs.checks import great_expectations_gate
 from orchestration.defs.jobs import full_run, validate_and_publish
+from orchestration.defs.progress import step_progress
 from orchestration.defs.resources import TelemetryHome, dbt
 from orchestration.defs.schedules import nightly_full_run
 from orchestration.defs.sensors import new_raw_files
@@ -25,4 +26,6 @@ defs = Definitions(
     schedules=[nightly_full_run],
     sensors=[new_raw_files],
     resources={"dbt": dbt, "telemetry": TelemetryHome()},
+    # Dagster's console logger stays the default; `ai-telemetry run` configures step_progress in its place.
+    loggers={**default_loggers(), "step_progress": step_progress},
 )

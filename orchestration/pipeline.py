@@ -99,24 +99,6 @@ def write_run_log(instance: object, run_id: str, folder: Path) -> Path:
     return path
 
 
-def step_lines(result: object) -> list[str]:
-    """One line per step: what it did, with its counts and time."""
-    lines = []
-    materialised: dict[str, int] = {}
-    for event in result.get_asset_materialization_events():
-        materialised[event.step_key] = materialised.get(event.step_key, 0) + 1
-    for event in result.all_events:
-        if event.event_type_value not in ("STEP_SUCCESS", "STEP_FAILURE"):
-            continue
-        seconds = (getattr(event.event_specific_data, "duration_ms", None) or 0) / 1000
-        outcome = "ok" if event.event_type_value == "STEP_SUCCESS" else "FAILED"
-        assets = materialised.get(event.step_key, 0)
-        lines.append(f"  {event.step_key:<24} {outcome:<6} {seconds:>6.1f} s  {assets:>4} asset(s) materialised")
-    checks = [evaluation.passed for evaluation in result.get_asset_check_evaluations()]
-    lines.append(f"  checks: {sum(checks)} of {len(checks)} passed (dbt tests and the gate's suites)")
-    return lines
-
-
 def last_run_marker(paths: Paths) -> Path:
     """Written when `run` published, removed when a run starts: a rerun with nothing new can skip the job."""
     return paths.home / "last_published_run.json"
@@ -185,7 +167,8 @@ def run_pipeline(
     job = defs.resolve_job_def("full_run")
     print("running the Dagster job full_run: raw load, dbt build with its tests, the gate, publish ...", flush=True)
     # Dagster's events (and dbt's lines within them) go to the run's log file; --verbose shows them too.
-    quiet = {} if verbose else {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+    # Step lines print live from the step_progress logger; --verbose shows every event instead.
+    quiet = {} if verbose else {"loggers": {"step_progress": {}}}
     logs = paths.home / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     with DagsterInstance.get() as instance, (logs / "dbt-last-run.log").open("w") as dbt_log:
@@ -193,8 +176,8 @@ def run_pipeline(
         with contextlib.redirect_stdout(sys.stdout if verbose else dbt_log):
             result = job.execute_in_process(run_config=quiet, instance=instance, raise_on_error=False)
         log = write_run_log(instance, result.run_id, logs)
-    for line in step_lines(result):
-        print(line)
+    checks = [evaluation.passed for evaluation in result.get_asset_check_evaluations()]
+    print(f"  checks: {sum(checks)} of {len(checks)} passed (dbt tests and the gate's suites)")
     print(f"full log: {log} (dbt's own output: {logs / 'dbt-last-run.log'})")
     failed = [check for check in result.get_asset_check_evaluations() if not check.passed]
     errors = [_check_name(c) for c in failed if c.severity == AssetCheckSeverity.ERROR]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,11 +32,13 @@ def run_main(home: Path, monkeypatch: pytest.MonkeyPatch, *argv: str) -> int:
 
 
 @pytest.mark.slow
-def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd) -> None:
     home = tmp_path / "home"
     assert run_main(home, monkeypatch, "run", "--developers", "8", "--days", "4") == 0
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert "generated a sample organisation" in out and "run complete" in out
+    # Each step printed live as it ended (the terminal's own stdout, not the redirected one).
+    assert re.search(r"dbt_models +ok +[0-9.]+ s +[0-9]+ asset\(s\) materialised", out), out
     warehouse = home / "warehouse.duckdb"
     staged = query(
         warehouse,
@@ -72,7 +75,7 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     before = digests(home / "published")
     batches = query(warehouse, "select count(*) from raw.load_batches")
     assert run_main(home, monkeypatch, "run") == 0
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert "generated" not in out and "nothing new since the last run" in out
     assert query(warehouse, "select count(*) from raw.load_batches") == batches
     assert digests(home / "published") == before
@@ -83,7 +86,7 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     with transcript.open("ab") as handle:
         handle.write(last.replace(b'"uuid":"', b'"uuid":"again-', 1) + b"\n")
     assert run_main(home, monkeypatch, "run") == 0
-    out = capsys.readouterr().out
+    out = capfd.readouterr().out
     assert "run complete" in out
     last_batch = query(warehouse, "select lines_loaded from raw.load_batches order by started_at desc limit 1")
     assert last_batch == [(1,)]

@@ -67,10 +67,11 @@ def chart(block: Chart, data: pd.DataFrame) -> None:
     if block.kind == "line":
         marked = base.mark_line(point=True).encode(x=x, y=y, tooltip=tooltip, **color)
     elif block.kind == "bar":
-        marked = base.mark_bar().encode(x=x.sort("-y"), y=y, tooltip=tooltip, **color)
+        ordered = x.sort(field=block.order) if block.order else x.sort("-y")
+        marked = base.mark_bar().encode(x=ordered, y=y, tooltip=tooltip, **color)
     else:
         marked = base.mark_rect().encode(
-            x=alt.X(block.x, type="ordinal", timeUnit="yearmonth", title=_words(block.x)),
+            x=alt.X(block.x, type="ordinal", title=_words(block.x)),
             y=y,
             color=block.color,
             tooltip=tooltip,

@@ -32,6 +32,8 @@ class Chart:
     title: str
     color: str | None = None
     value: str | None = None
+    # The column a bar chart's x axis is ordered by (default: the bars' height, tallest first).
+    order: str | None = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +162,22 @@ PERSONAS: dict[str, Persona] = {
                         Chart("patterns", "bar", "task_type", "sessions", "Sessions by task type"),
                         Table("patterns", "Success and duration by task type"),
                     ),
+                ),
+                Page(
+                    "Milestone funnel",
+                    "funnel",
+                    (
+                        Chart(
+                            "funnel",
+                            "bar",
+                            "milestone",
+                            "developers_reached",
+                            "Members who reached each milestone",
+                            order="milestone_order",
+                        ),
+                        Table("funnel", "Conversion and days to each milestone"),
+                    ),
+                    note="A step fewer than 3 members reached is not shown.",
                 ),
             ),
         ),
@@ -302,6 +320,29 @@ PERSONAS: dict[str, Persona] = {
                             "Milestone journeys",
                             value="developers",
                         ),
+                    ),
+                ),
+                Page(
+                    "Milestones and cohorts",
+                    "milestones",
+                    (
+                        Chart(
+                            "funnel",
+                            "bar",
+                            "milestone",
+                            "developers_reached",
+                            "Developers who reached each milestone",
+                            order="milestone_order",
+                        ),
+                        Chart(
+                            "cohorts",
+                            "heat",
+                            "weeks_since_start",
+                            "cohort",
+                            "Retention by weekly cohort",
+                            color="retention_rate",
+                        ),
+                        Table("conversion", "Conversion by segment"),
                     ),
                 ),
                 Page(
