@@ -283,8 +283,9 @@ def test_team_totals_minus_visible_members_never_leave_one_colleague(built: Path
 
 
 def test_org_figures_hidden_in_one_mart_are_not_recovered_from_the_other(built: Paths) -> None:
-    """A manager subtracting org_daily's shown days from org_team_monthly's month (and the reverse) recovers only
-    the hidden figures combined: in every month they describe no one or at least three people."""
+    """A manager subtracting org_daily's shown days or org_model_costs' shown models from org_team_monthly's month
+    (or any of them from another) recovers only the hidden figures combined: in every month they describe no
+    one or at least three people."""
     people = query(
         built.warehouse,
         """
@@ -304,8 +305,19 @@ def test_org_figures_hidden_in_one_mart_are_not_recovered_from_the_other(built: 
                 on t.month_start = date_trunc('month', w.week_start)
                 and t.team = case when s.is_reportable then w.team else 'other teams' end
         ),
+        model_cells as (
+            select distinct date_trunc('month', date_trunc('week', e.event_date)) as month_start, e.developer_id,
+                   m.model_name is not null as shown
+            from events.fct_events as e
+            left join marts.org_model_costs_v1 as m
+                on m.month_start = date_trunc('month', date_trunc('week', e.event_date)) and m.tool = e.tool
+                and m.model_name = e.model_name
+            where e.model_name is not null and e.event_object in ('response', 'ai_request')
+        ),
         hidden as (
             select month_start, developer_id, 'cell' as figure from cells where not shown
+            union all
+            select month_start, developer_id, 'cell' from model_cells where not shown
             union all
             select month_start, developer_id, 'day' from cells where not day_shown
             union all

@@ -214,6 +214,14 @@ PERSONAS: dict[str, Persona] = {
                     ),
                 ),
                 Page(
+                    "Cost by model",
+                    "models",
+                    (
+                        Chart("models", "bar", "model_name", "cost_usd", "Cost by model (USD)", color="tool"),
+                        Table("models", "Models by month"),
+                    ),
+                ),
+                Page(
                     "Adoption",
                     "adoption",
                     (Chart("daily", "line", "activity_date", "active_developers", "Active developers", color="tool"),),
