@@ -49,18 +49,21 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for_server(url: str, process: subprocess.Popen, timeout: float = 240) -> None:
+def wait_for_server(
+    url: str, process: subprocess.Popen, timeout: float = 240, probe: str = "/server_info", pause: float = 2
+) -> None:
+    """Until `url + probe` answers 200; fails as soon as the server process exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"dagster dev exited with {process.returncode}")
+            raise RuntimeError(f"{process.args[:4]} exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(f"{url}/server_info", timeout=5) as response:
+            with urllib.request.urlopen(f"{url}{probe}", timeout=5) as response:
                 if response.status == 200:
                     return
         except OSError:
-            time.sleep(2)
-    raise TimeoutError(f"dagster dev did not answer on {url} within {timeout} s")
+            time.sleep(pause)
+    raise TimeoutError(f"nothing answered on {url} within {timeout} s")
 
 
 @pytest.fixture

@@ -6,14 +6,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from contextlib import ExitStack
 from pathlib import Path
 
 import duckdb
 import pytest
-from test_dagster_ui import CHROMIUM, CHROMIUM_ARGS, free_port
+from test_dagster_ui import CHROMIUM, CHROMIUM_ARGS, free_port, wait_for_server
 
 from orchestration.dashboards import sites
 from orchestration.dashboards.pages import PERSONAS, Chart, Metrics, formatted, sql
@@ -79,20 +77,6 @@ def rows_of(site: sites.Site, query: str) -> int:
         con.close()
 
 
-def wait_healthy(port: int, process: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"dashboards serve exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"no dashboards on port {port} after {timeout}s")
-
-
 def test_build_answers_every_query_of_every_site(validated: Paths) -> None:
     every = sites.every_site(validated)
     assert {s.persona for s in every} == set(PERSONAS)
@@ -141,7 +125,7 @@ def test_every_persona_page_renders_its_charts_and_the_published_figures(validat
         stack.callback(browser.close)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         for label, (site, port, process) in servers.items():
-            wait_healthy(port, process)
+            wait_for_server(f"http://127.0.0.1:{port}", process, timeout=60, probe="/_stcore/health", pause=0.3)
             for number, spec in enumerate(PERSONAS[site.persona].pages):
                 page.goto(f"http://127.0.0.1:{port}/{spec.slug}")
                 page.get_by_role("heading", name=spec.title).first.wait_for(timeout=30_000)
