@@ -52,6 +52,10 @@ REQUIRED_META = (
     "drives",
     "mart_columns",
 )
+# A target as the catalog states it: "track (no target)", or an operator and a number (a percentage is a
+# rate) followed by what it applies to, e.g. ">= 80% of paid seats each week", "<= 5 USD".
+NO_TARGET = re.compile(r"^track\b")
+TARGET = re.compile(r"^(?P<operator><=|>=|<|>|=)\s*(?P<value>-?[0-9]+(?:\.[0-9]+)?)(?P<percent>%)?(?P<rest>.*)$")
 # Platform metrics keep the numbers trustworthy; they are not levers of the North Star.
 GUARDRAIL = "guardrail"
 NUMERIC_TYPE = re.compile(r"^(tinyint|smallint|integer|int|bigint|hugeint|double|float|real|decimal|numeric)\b")
@@ -312,6 +316,9 @@ def measure_columns(manifest: dict) -> dict[str, list[str]]:
     """Numeric, non-grain columns of every versioned mart, by relation: the measures the marts expose."""
     found: dict[str, list[str]] = {}
     for node in _versioned_marts(manifest):
+        if (node["config"].get("meta") or {}).get("values_of_metric_column"):
+            # An alerts mart: each row's values belong to the metric its `metric` column names.
+            continue
         grain = _grain(manifest, node["unique_id"])
         found[node["alias"]] = [
             name
@@ -322,6 +329,50 @@ def measure_columns(manifest: dict) -> dict[str, list[str]]:
 
 
 # ------------------------------------------------------------------------------------------------ rules
+
+
+@dataclass(frozen=True)
+class Target:
+    """A machine-readable target: `value operator threshold` is on target."""
+
+    operator: str
+    threshold: float
+    applies_to: str
+
+    def met(self, value: float) -> bool:
+        return {
+            "<=": value <= self.threshold,
+            ">=": value >= self.threshold,
+            "<": value < self.threshold,
+            ">": value > self.threshold,
+            "=": value == self.threshold,
+        }[self.operator]
+
+
+def parse_target(text: str) -> Target | None:
+    """None for a tracked metric; a Target for a stated one; ValueError for text that is neither."""
+    text = str(text).strip()
+    if NO_TARGET.match(text):
+        return None
+    match = TARGET.match(text)
+    if not match:
+        raise ValueError(f"target {text!r} is neither 'track (no target)' nor '<operator> <number> ...'")
+    value = float(match["value"]) / (100 if match["percent"] else 1)
+    return Target(match["operator"], value, match["rest"].strip())
+
+
+def render_targets(catalog: Catalog) -> str:
+    """seeds/metric_targets.csv: every stated target, for the threshold alerts to check values against."""
+    lines = ["metric,operator,threshold,applies_to,owner"]
+    for name, metric in sorted(catalog.metrics.items()):
+        try:
+            target = parse_target(metric.meta.get("target", ""))
+        except ValueError:
+            continue  # reported by validate()
+        if target:
+            applies_to = target.applies_to.replace('"', "'")
+            lines.append(f'{name},{target.operator},{target.threshold:g},"{applies_to}",{metric.meta["owner"]}')
+    return "\n".join(lines) + "\n"
 
 
 def north_stars(metrics: dict[str, Metric]) -> list[Metric]:
@@ -345,6 +396,10 @@ def validate(catalog: Catalog) -> list[str]:
         for key, allowed in checks:
             if key in meta and meta[key] not in allowed:
                 problems.append(f"metric {metric.name}: {key} {meta[key]!r} is not one of {', '.join(allowed)}")
+        try:
+            parse_target(meta.get("target", "track"))
+        except ValueError as error:
+            problems.append(f"metric {metric.name}: {error}")
         unknown = set(meta.get("personas") or []) - set(PERSONAS)
         if unknown:
             problems.append(f"metric {metric.name}: unknown personas {sorted(unknown)}")
@@ -678,6 +733,10 @@ class Outputs:
     def codeowners(self) -> Path:
         return self.root / ".github" / "CODEOWNERS"
 
+    @property
+    def targets(self) -> Path:
+        return self.root / "seeds" / "metric_targets.csv"
+
 
 def _read_json(path: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
@@ -700,6 +759,7 @@ def generate_files(catalog: Catalog, outputs: Outputs, today: date) -> tuple[dic
         outputs.markdown: render_markdown(catalog, registry),
         outputs.overview: render_dbt_overview(catalog, registry),
         outputs.codeowners: render_codeowners(catalog),
+        outputs.targets: render_targets(catalog),
     }
     return files, problems
 

@@ -10,7 +10,7 @@ from orchestration.defs.jobs import full_run, validate_and_publish
 from orchestration.defs.progress import step_progress
 from orchestration.defs.resources import TelemetryHome, dbt
 from orchestration.defs.schedules import nightly_full_run
-from orchestration.defs.sensors import new_raw_files
+from orchestration.defs.sensors import deliver_alerts, new_raw_files
 
 # Written by the publish step, read by dbt as a source: declared here so it sits with the raw tables.
 publish_log = AssetSpec(
@@ -24,7 +24,7 @@ defs = Definitions(
     asset_checks=[great_expectations_gate],
     jobs=[full_run, validate_and_publish],
     schedules=[nightly_full_run],
-    sensors=[new_raw_files],
+    sensors=[new_raw_files, deliver_alerts],
     resources={"dbt": dbt, "telemetry": TelemetryHome()},
     # Dagster's console logger stays the default; `ai-telemetry run` configures step_progress in its place.
     loggers={**default_loggers(), "step_progress": step_progress},

@@ -227,6 +227,13 @@ PERSONAS: dict[str, Persona] = {
                     (Chart("daily", "line", "activity_date", "active_developers", "Active developers", color="tool"),),
                 ),
                 Page(
+                    "Alerts",
+                    "alerts",
+                    (Table("alerts", "Targets missed and anomalies, newest first"),),
+                    note="Thresholds check the metric catalog's targets; anomalies compare a day with the same "
+                    "weekday's previous values. Alerts never hold back a publish.",
+                ),
+                Page(
                     "Licences",
                     "licences",
                     (
