@@ -231,6 +231,25 @@ ACTIVE_PEOPLE = {
     "org_team_monthly_v1": """
         select m.team, m.month_start, max(m.active_developers)
         from marts.org_team_monthly_v1 as m group by 1, 2""",
+    "org_model_costs_v1": """
+        select m.month_start, m.tool, m.model_name, count(distinct e.developer_id)
+        from marts.org_model_costs_v1 as m
+        left join events.fct_events as e
+            on date_trunc('month', date_trunc('week', e.event_date)) = m.month_start and e.tool = m.tool
+            and e.model_name = m.model_name and e.event_object in ('response', 'ai_request')
+        group by 1, 2, 3""",
+    "team_milestone_funnel_v1": """
+        select m.team, m.milestone, count(distinct d.developer_id)
+        from marts.team_milestone_funnel_v1 as m
+        left join value_streams.developer_milestones as d on d.team = m.team and d.milestone = m.milestone
+        group by 1, 2""",
+    "milestone_conversion_v1": """
+        select m.segment_type, m.segment_value, m.milestone, min(m.developers_reached)
+        from marts.milestone_conversion_v1 as m group by 1, 2, 3""",
+    "cohort_retention_v1": """
+        select m.cohort_week, m.behavioural_cohort, m.weeks_since_start, least(min(m.active_developers),
+               min(m.cohort_size))
+        from marts.cohort_retention_v1 as m group by 1, 2, 3""",
 }
 
 
