@@ -318,6 +318,7 @@ def measure_columns(manifest: dict) -> dict[str, list[str]]:
     for node in _versioned_marts(manifest):
         if (node["config"].get("meta") or {}).get("values_of_metric_column"):
             # An alerts mart: each row's values belong to the metric its `metric` column names.
+            found[node["alias"]] = []
             continue
         grain = _grain(manifest, node["unique_id"])
         found[node["alias"]] = [
