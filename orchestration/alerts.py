@@ -28,7 +28,12 @@ import duckdb
 from orchestration.paths import Paths
 
 # The published file and table each audience's alerts are read from.
-ALERT_TABLES = {"org": ("org.duckdb", "org_alerts")}
+ALERT_TABLES = {
+    "org": ("org.duckdb", "org_alerts"),
+    "platform": ("platform.duckdb", "platform_alerts"),
+    "product": ("product.duckdb", "product_alerts"),
+    "team": ("teams/*.duckdb", "team_alerts"),  # one file per team: each team lead's own alerts
+}
 # Attempts per tick for a webhook, with the pause before each retry.
 WEBHOOK_RETRIES = (0.5, 1.0)
 
@@ -79,21 +84,29 @@ def channels(paths: Paths) -> list[Channel]:
 def current_alerts(paths: Paths) -> dict[str, dict]:
     """Every alert of the latest publish, by key, with its audience."""
     found: dict[str, dict] = {}
-    for audience, (file_name, table) in ALERT_TABLES.items():
-        path = paths.published / file_name
-        if not path.exists():
-            continue
-        con = duckdb.connect(str(path), read_only=True)
-        try:
-            cursor = con.execute(f'select * from "{table}" order by period_start, alert_key')  # noqa: S608
-            names = [d[0] for d in cursor.description]
-            for row in cursor.fetchall():
-                alert = dict(zip(names, row, strict=True))
-                alert["period_start"] = alert["period_start"].isoformat()
-                found[alert["alert_key"]] = {"audience": audience, **alert}
-        finally:
-            con.close()
+    for audience, (pattern, table) in ALERT_TABLES.items():
+        for path in sorted(paths.published.glob(pattern)):
+            found.update(_alerts_of(path, table, audience))
     return found
+
+
+def _alerts_of(path: Path, table: str, audience: str) -> dict[str, dict]:
+    """One published file's alerts. A file published before its audience had alerts has none to send."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        known = con.execute("select count(*) from information_schema.tables where table_name = ?", [table]).fetchone()
+        if not known[0]:
+            return {}
+        cursor = con.execute(f'select * from "{table}" order by period_start, alert_key')  # noqa: S608
+        names = [d[0] for d in cursor.description]
+        found = {}
+        for row in cursor.fetchall():
+            alert = dict(zip(names, row, strict=True))
+            alert["period_start"] = alert["period_start"].isoformat()
+            found[alert["alert_key"]] = {"audience": audience, **alert}
+        return found
+    finally:
+        con.close()
 
 
 def message(event: str, alert: dict) -> dict:

@@ -120,15 +120,19 @@ def test_a_failing_send_is_retried_within_the_tick(
 
 
 @pytest.mark.slow
-def test_org_alerts_of_the_suite_name_catalog_metrics_and_mart_rows(validated: Paths) -> None:
-    rows = query(validated.warehouse, "select metric, kind, drilldown, observed, expected from marts.org_alerts_v1")
+@pytest.mark.parametrize("mart", ["org_alerts_v1", "team_alerts_v1", "product_alerts_v1", "platform_alerts_v1"])
+def test_alerts_of_the_suite_name_catalog_metrics_and_mart_rows(validated: Paths, mart: str) -> None:
+    rows = query(validated.warehouse, f"select metric, kind, drilldown, observed, expected from marts.{mart}")
     catalog = set(json.loads((PROJECT_DIR / "docs" / "metric_versions.json").read_text()))
-    assert rows, "the sample raised no alert: the threshold rules would be untested on it"
     assert {metric for metric, *_ in rows} <= catalog
     for metric, kind, drilldown, observed, expected in rows:
-        mart, _, key = drilldown.partition(":")
+        relation, _, key = drilldown.partition(":")
         filters = dict(part.split("=", 1) for part in key.split(","))
         where = " and ".join(f"cast({column} as varchar) = ?" for column in filters)
-        found = query(validated.warehouse, f"select count(*) from marts.{mart} where {where}", list(filters.values()))
-        assert found == [(1,)], (metric, drilldown)
+        found = query(
+            validated.warehouse, f"select count(*) from marts.{relation} where {where}", list(filters.values())
+        )
+        assert found[0][0] >= 1, (metric, drilldown)
         assert kind != "threshold" or observed != expected
+    if mart != "platform_alerts_v1":  # a clean generated load quarantines nothing and is fresh
+        assert rows, f"the sample raised no {mart} alert: its rules would be untested on it"

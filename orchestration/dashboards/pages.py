@@ -63,6 +63,15 @@ def sql(persona: str, query: str) -> str:
     return (QUERIES / persona / f"{query}.sql").read_text()
 
 
+# Every audience with alerts shows them the same way.
+ALERTS_PAGE = Page(
+    "Alerts",
+    "alerts",
+    (Table("alerts", "Targets missed and anomalies, newest first"),),
+    note="Thresholds check the metric catalog's targets; anomalies compare a value with the same weekday's "
+    "(or the previous weeks') values. Alerts never hold back a publish.",
+)
+
 PERSONAS: dict[str, Persona] = {
     persona.name: persona
     for persona in (
@@ -179,6 +188,7 @@ PERSONAS: dict[str, Persona] = {
                     ),
                     note="A step fewer than 3 members reached is not shown.",
                 ),
+                ALERTS_PAGE,
             ),
         ),
         Persona(
@@ -226,13 +236,7 @@ PERSONAS: dict[str, Persona] = {
                     "adoption",
                     (Chart("daily", "line", "activity_date", "active_developers", "Active developers", color="tool"),),
                 ),
-                Page(
-                    "Alerts",
-                    "alerts",
-                    (Table("alerts", "Targets missed and anomalies, newest first"),),
-                    note="Thresholds check the metric catalog's targets; anomalies compare a day with the same "
-                    "weekday's previous values. Alerts never hold back a publish.",
-                ),
+                ALERTS_PAGE,
                 Page(
                     "Licences",
                     "licences",
@@ -293,6 +297,7 @@ PERSONAS: dict[str, Persona] = {
                         Table("pricing", "Models and where their price comes from"),
                     ),
                 ),
+                ALERTS_PAGE,
             ),
         ),
         Persona(
@@ -368,6 +373,7 @@ PERSONAS: dict[str, Persona] = {
                         Table("patterns", "Patterns by tool and outcome"),
                     ),
                 ),
+                ALERTS_PAGE,
             ),
         ),
     )

@@ -1,0 +1,55 @@
+-- Alerts for the platform team, from the platform file's marts: a load batch that quarantined more than
+-- the target share of its rows, and a source whose newest record was further behind at load than the target.
+{%- set text = dbt.type_string() %}
+with
+
+batches as (
+    select * from {{ ref('pipeline_health', v=1) }}
+),
+
+freshness as (
+    select * from {{ ref('source_freshness', v=1) }}
+),
+
+observations as (
+    select
+        'quarantine_rate' as metric,
+        'batch' as segment_type,
+        batch_id as segment_value,
+        cast(started_at as date) as period_start,
+        quarantine_rate as observed,
+        {{ dbt.concat(["'pipeline_health_v1:batch_id='", 'batch_id']) }} as drilldown
+    from batches
+    union all
+    select
+        'hours_behind_at_load' as metric,
+        'landing_source' as segment_type,
+        landing_source as segment_value,
+        cast(last_loaded_at as date) as period_start,
+        hours_behind_at_load as observed,
+        {{ dbt.concat(["'source_freshness_v1:landing_source='", 'landing_source']) }} as drilldown
+    from freshness
+),
+
+alerts as (
+    {{ threshold_alerts('observations') }}
+),
+
+final as (
+    select
+        {{ row_key(['kind', 'metric', 'segment_type', 'segment_value', 'period_start']) }} as alert_key,
+        cast(kind as {{ text }}) as kind,
+        cast(metric as {{ text }}) as metric,
+        cast(segment_type as {{ text }}) as segment_type,
+        cast(segment_value as {{ text }}) as segment_value,
+        cast(period_start as date) as period_start,
+        cast(observed as double) as observed,
+        cast(expected as double) as expected,
+        cast(band_low as double) as band_low,
+        cast(band_high as double) as band_high,
+        cast(severity as {{ text }}) as severity,
+        cast(drilldown as {{ text }}) as drilldown
+    from alerts
+)
+
+select * from final
