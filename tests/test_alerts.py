@@ -134,5 +134,5 @@ def test_alerts_of_the_suite_name_catalog_metrics_and_mart_rows(validated: Paths
         )
         assert found[0][0] >= 1, (metric, drilldown)
         assert kind != "threshold" or observed != expected
-    if mart != "platform_alerts_v1":  # a clean generated load quarantines nothing and is fresh
+    if mart != "platform_alerts_v1":  # the load's own figures: a clean, fresh load may raise none
         assert rows, f"the sample raised no {mart} alert: its rules would be untested on it"

@@ -19,7 +19,13 @@ from orchestration.pipeline import dbt_build
 from orchestration.quality import run_gate
 
 # Platform marts describe the runs themselves (batch ids, load times, catalog sizes): they differ by design.
-RUN_DEPENDENT = {"pipeline_health_v1", "source_freshness_v1", "storage_by_table_v1", "publish_history_v1"}
+RUN_DEPENDENT = {
+    "pipeline_health_v1",
+    "source_freshness_v1",
+    "storage_by_table_v1",
+    "publish_history_v1",
+    "platform_alerts_v1",
+}
 
 
 def marts(warehouse: Path) -> dict[str, list]:

@@ -73,7 +73,13 @@ def test_a_rerun_with_no_new_data_changes_no_mart(home_copy: Paths) -> None:
 
 
 # Platform marts describe the loads themselves (batch ids, load times): two homes differ there by design.
-PLATFORM_MARTS = {"pipeline_health_v1", "source_freshness_v1", "publish_history_v1", "quarantine_reasons_v1"}
+PLATFORM_MARTS = {
+    "pipeline_health_v1",
+    "source_freshness_v1",
+    "publish_history_v1",
+    "quarantine_reasons_v1",
+    "platform_alerts_v1",
+}
 
 
 def table_rows(warehouse: Path, relation: str) -> list[tuple]:

@@ -23,7 +23,13 @@ from orchestration.pipeline import dbt_build
 from orchestration.publish import AUDIENCES, reader_files
 
 # Platform marts describe the runs themselves (batch ids, load times, catalog sizes): they differ by design.
-RUN_DEPENDENT = {"pipeline_health_v1", "source_freshness_v1", "storage_by_table_v1", "publish_history_v1"}
+RUN_DEPENDENT = {
+    "pipeline_health_v1",
+    "source_freshness_v1",
+    "storage_by_table_v1",
+    "publish_history_v1",
+    "platform_alerts_v1",
+}
 
 
 def run_command(home: Path) -> subprocess.Popen:
