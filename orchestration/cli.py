@@ -125,7 +125,8 @@ def _dashboards(args: argparse.Namespace, paths: Paths) -> int:
             return 0
         site = sites.site(paths, args.persona, args.developer, args.team)
         sites.check([site])
-        return sites.serve(site, args.port)
+        sites.serve(site, args.port)  # does not return: the process becomes the server
+        return 0
     except (sites.DashboardError, StatsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

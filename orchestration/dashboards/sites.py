@@ -8,7 +8,6 @@ carries over: a site has nothing else to show.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,7 +112,8 @@ def serve_command(s: Site, port: int) -> tuple[list[str], dict[str, str]]:
     return command, env
 
 
-def serve(s: Site, port: int) -> int:
+def serve(s: Site, port: int) -> None:
+    """Becomes the Streamlit server (exec): stopping this process stops the server, nothing is left behind."""
     command, env = serve_command(s, port)
     print(f"{PERSONAS[s.persona].title} dashboards over {s.file}: http://127.0.0.1:{port}", flush=True)
-    return subprocess.call(command, env=env)
+    os.execve(command[0], command, env)
