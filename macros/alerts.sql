@@ -114,3 +114,25 @@
 {% macro default__day_of_week(expression) -%}
     (dayofweek({{ expression }}) - 1)
 {%- endmacro %}
+
+
+{#- An alerts mart's columns over the union of its alerts (macros above): the key across runs, then the typed
+    fields. `subject` names a column repeating segment_value that a per-subject file is split by (team). -#}
+{% macro alert_columns(subject=none) -%}
+    {%- set text = dbt.type_string() -%}
+    {{ row_key(['kind', 'metric', 'segment_type', 'segment_value', 'period_start']) }} as alert_key,
+    {%- if subject %}
+    cast(segment_value as {{ text }}) as {{ subject }},
+    {%- endif %}
+    cast(kind as {{ text }}) as kind,
+    cast(metric as {{ text }}) as metric,
+    cast(segment_type as {{ text }}) as segment_type,
+    cast(segment_value as {{ text }}) as segment_value,
+    cast(period_start as date) as period_start,
+    cast(observed as double) as observed,
+    cast(expected as double) as expected,
+    cast(band_low as double) as band_low,
+    cast(band_high as double) as band_high,
+    cast(severity as {{ text }}) as severity,
+    cast(drilldown as {{ text }}) as drilldown
+{%- endmacro %}

@@ -115,18 +115,7 @@ alerts as (
 
 final as (
     select
-        {{ row_key(['kind', 'metric', 'segment_type', 'segment_value', 'period_start']) }} as alert_key,
-        cast(kind as {{ dbt.type_string() }}) as kind,
-        cast(metric as {{ dbt.type_string() }}) as metric,
-        cast(segment_type as {{ dbt.type_string() }}) as segment_type,
-        cast(segment_value as {{ dbt.type_string() }}) as segment_value,
-        cast(period_start as date) as period_start,
-        cast(observed as double) as observed,
-        cast(expected as double) as expected,
-        cast(band_low as double) as band_low,
-        cast(band_high as double) as band_high,
-        cast(severity as {{ dbt.type_string() }}) as severity,
-        cast(drilldown as {{ dbt.type_string() }}) as drilldown
+        {{ alert_columns() }}
     from alerts
 )
 
