@@ -77,7 +77,10 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     from orchestration.loader import ClaudeDir, load
 
     (home / "landing").mkdir(parents=True, exist_ok=True)
-    summary = load(home / "landing", home / "warehouse.duckdb", claude_dir=ClaudeDir(claude_dir.resolve(), owner))
+    # Local mode builds no storage mart: the per-table measure (a checkpoint, then a scan of every table's
+    # blocks) would only slow the answer.
+    owned = ClaudeDir(claude_dir.resolve(), owner)
+    summary = load(home / "landing", home / "warehouse.duckdb", claude_dir=owned, measure_storage=False)
     build = run_dbt(
         "build", "--select", DEVELOPER_MARTS, "--exclude", "test_type:data", "test_type:unit", home=home, capture=True
     )
