@@ -258,13 +258,15 @@ def test_publish_replaces_files_atomically_for_open_readers(home_copy: Paths) ->
     assert not list(paths.published.glob(".*.tmp")) and not list((paths.published / "versions").glob(".*"))
 
 
+# The reader reads until the test says stop (a file appears): a fixed window could end before a slow
+# publish on a busy machine has switched versions.
 READER = """
-import sys, time, duckdb
-path, seconds = sys.argv[1], float(sys.argv[2])
+import sys, duckdb
+from pathlib import Path
+path, stop = sys.argv[1], Path(sys.argv[2])
 reads = errors = 0
 versions = set()
-deadline = time.monotonic() + seconds
-while time.monotonic() < deadline:
+while not stop.exists() or reads == 0:
     try:
         con = duckdb.connect(path, read_only=True)
         version = con.execute("select version from publish_info").fetchone()[0]
@@ -281,13 +283,14 @@ print(reads, errors, len(versions), flush=True)
 """
 
 
-def test_a_reader_sees_only_complete_versions_during_publishes(home_copy: Paths) -> None:
+def test_a_reader_sees_only_complete_versions_during_publishes(home_copy: Paths, tmp_path: Path) -> None:
     """A process reading org.duckdb in a loop while three publishes replace it: no error, no partial file."""
     import time
 
     paths = home_copy
+    stop = tmp_path / "stop"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(paths.published / "org.duckdb"), "12"],
+        [sys.executable, "-c", READER, str(paths.published / "org.duckdb"), str(stop)],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -296,6 +299,8 @@ def test_a_reader_sees_only_complete_versions_during_publishes(home_copy: Paths)
     for _ in range(3):
         published.append(publish(paths).version)
         time.sleep(0.5)
+    time.sleep(1)  # let the reader open the last version before it stops
+    stop.touch()
     out, _ = reader.communicate(timeout=60)
     reads, errors, versions = (int(x) for x in out.strip().splitlines()[-1].split())
     assert errors == 0, out
