@@ -4,9 +4,9 @@
 answers from it. The transcripts are read where they are, never copied and never written. A question
 costs what changed since the last one:
 
-- nothing changed (the same files with the same sizes and modification times, the same dbt project): the
-  answer is read from the warehouse built last time, or given again if it was asked since (neither the
-  loader, dbt nor DuckDB is imported for that);
+- nothing changed (the same files with the same sizes and modification times, the same dbt project): any
+  question (any period, any date) is answered from the developer's daily mart rows, read once after the last
+  refresh and kept in the state file (neither the loader, dbt nor DuckDB is imported for that);
 - new lines: the loader takes only them, and dbt builds only the developer marts and what they are built
   from (`dbt build --select +path:models/marts/developer`, without data tests: those gate publishing, and
   nothing is published here; the unit tests and the publishing gate run in `make test` and `ai-telemetry run`).
@@ -86,7 +86,7 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     )
     if build.returncode != 0:
         raise LocalModeError(f"dbt could not build the developer marts:\n{build.stdout[-3000:]}")
-    state = {"fingerprint": fingerprint, "owner": owner, "claude_dir": str(claude_dir), "answers": {}}
+    state = {"fingerprint": fingerprint, "owner": owner, "claude_dir": str(claude_dir)}
     (home / STATE_FILE).write_text(json.dumps(state))
     return Refresh(refreshed=True, seconds=time.perf_counter() - started, rows_loaded=summary.rows_loaded)
 
@@ -96,12 +96,14 @@ def _state(home: Path) -> dict:
     return json.loads(path.read_text()) if path.exists() else {}
 
 
-def recall(home: Path, key: str) -> dict | None:
-    """An answer given since the last refresh: the same files and project give the same answer."""
-    return _state(home).get("answers", {}).get(key)
-
-
-def remember(home: Path, key: str, answer: dict) -> None:
+def kept_days(home: Path, owner: str) -> dict[str, list[float | int]] | None:
+    """The owner's daily mart rows as read after the last refresh (None before the first question since)."""
     state = _state(home)
-    state.setdefault("answers", {})[key] = answer
-    (home / STATE_FILE).write_text(json.dumps(state, default=str))
+    return state.get("days") if state.get("days_owner") == owner else None
+
+
+def keep_days(home: Path, owner: str, days: dict[str, list[float | int]]) -> None:
+    """Keeps the daily rows the marts gave after a refresh: the same files and project give the same rows."""
+    state = _state(home)
+    state.update(days=days, days_owner=owner)
+    (home / STATE_FILE).write_text(json.dumps(state))

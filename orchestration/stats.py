@@ -11,6 +11,7 @@ month).
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -139,14 +140,25 @@ def _developer_of_git_email(paths: Paths) -> str | None:
     return row[0] if row else None
 
 
-def _sums(con: object, developer: str, period: Period, schema: str = "") -> dict[str, float | int | None]:
-    selected = ", ".join(f"coalesce(sum({c}), 0)" for c in COUNTS)
-    row = con.execute(
-        f"select {selected} from {schema}developer_daily_v1 "  # noqa: S608 (names are ours)
-        "where developer_id = ? and activity_date between ? and ?",
-        [developer, period.start, period.end],
-    ).fetchone()
-    values: dict[str, float | int | None] = dict(zip(COUNTS, row, strict=True))
+def daily_rows(con: object, developer: str, schema: str = "") -> dict[str, list[float | int]]:
+    """The developer's `developer_daily_v1` rows, one query: every period is summed from them in Python, so a
+    question about any period costs no further query, and local mode can keep them for the next question."""
+    rows = con.execute(
+        f"select cast(activity_date as varchar), {', '.join(COUNTS)} "  # noqa: S608 (names are ours)
+        f"from {schema}developer_daily_v1 where developer_id = ? order by activity_date",
+        [developer],
+    ).fetchall()
+    return {day: [0 if v is None else v for v in values] for day, *values in rows}
+
+
+def _sums(days: dict[str, list[float | int]], period: Period) -> dict[str, float | int | None]:
+    """A period's sums of the daily rows (money and minutes summed exactly: math.fsum), and its rates."""
+    start, end = period.start.isoformat(), period.end.isoformat()
+    inside = [values for day, values in days.items() if start <= day <= end]
+    values: dict[str, float | int | None] = {
+        name: math.fsum(column) if any(isinstance(v, float) for v in column) else sum(column)
+        for name, column in zip(COUNTS, zip(*inside, strict=True) if inside else [()] * len(COUNTS), strict=True)
+    }
     values["cost_usd"] = round(float(values["cost_usd"]), 6)
     for rate, (numerator, denominator) in RATES.items():
         values[rate] = values[numerator] / values[denominator] if values[denominator] else None
@@ -203,27 +215,30 @@ def local_answerer(paths: Paths, claude_dir: Path, developer: str | None) -> tup
 def stats(paths: Paths, kind: str, day: date, developer: str | None = None, claude_dir: Path | None = None) -> dict:
     """The developer's figures for the period, the previous period, the change, and the trailing average."""
     source: dict = {"mode": "published"}
-    key = f"stats:{kind}:{day.isoformat()}"
     if claude_dir is not None:
-        from orchestration.local import local_home, recall, remember
+        from orchestration.local import keep_days, kept_days, local_home
 
         answerer, source = local_answerer(paths, claude_dir, developer)
-        key = f"{key}:{answerer.developer}"
-        if not source["refreshed"] and (known := recall(local_home(paths), key)):
-            return {**known, "source": {**source, "answered_before": True}}
+        # Nothing changed since the last refresh: the daily rows kept then answer any period, without DuckDB.
+        days = None if source["refreshed"] else kept_days(local_home(paths), answerer.developer)
+        source["from_kept_rows"] = days is not None
     else:
-        answerer = published_answerer(paths, developer)
+        answerer, days = published_answerer(paths, developer), None
+    if days is None:
+        con = answerer.connect()
+        try:
+            days = daily_rows(con, answerer.developer, answerer.schema)
+        finally:
+            con.close()
+        if claude_dir is not None:
+            keep_days(local_home(paths), answerer.developer, days)
     current = period_of(kind, day)
-    con = answerer.connect()
-    try:
-        now = _sums(con, answerer.developer, current, answerer.schema)
-        previous = _sums(con, answerer.developer, current.before(kind), answerer.schema)
-        earlier, cursor = [], current
-        for _ in range(TRAILING[kind]):
-            cursor = cursor.before(kind)
-            earlier.append(_sums(con, answerer.developer, cursor, answerer.schema))
-    finally:
-        con.close()
+    now = _sums(days, current)
+    previous = _sums(days, current.before(kind))
+    earlier, cursor = [], current
+    for _ in range(TRAILING[kind]):
+        cursor = cursor.before(kind)
+        earlier.append(_sums(days, cursor))
     trailing = {name: _mean([e[name] for e in earlier]) for name in now}
     change = {
         name: (now[name] - previous[name]) if now[name] is not None and previous[name] is not None else None
@@ -242,8 +257,6 @@ def stats(paths: Paths, kind: str, day: date, developer: str | None = None, clau
         "trailing_average": trailing,
         "trailing_periods": TRAILING[kind],
     }
-    if claude_dir is not None:
-        remember(local_home(paths), key, result)
     return result
 
 

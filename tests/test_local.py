@@ -55,6 +55,10 @@ def test_a_claude_folder_in_place_then_a_new_session(tmp_path: Path, monkeypatch
     assert tuple(first["current"][k] for k in KINDS) == expected[day]
     again = ask(home, claude, day, monkeypatch, capsys, "--developer", owner)
     assert not again["source"]["refreshed"] and again["current"] == first["current"]
+    # Another day, nothing changed: answered from the daily rows kept at the last question, without DuckDB.
+    other = min(expected)
+    kept = ask(home, claude, other, monkeypatch, capsys, "--developer", owner)
+    assert kept["source"]["from_kept_rows"] and tuple(kept["current"][k] for k in KINDS) == expected[other]
     assert {str(p): p.read_bytes() for p in claude.rglob("*") if p.is_file()} == before, "the folder was written"
 
     # A new session: another developer's transcript lands in this folder (a few hundred lines).
