@@ -85,8 +85,8 @@ def main() -> None:
         stats = [str(BIN / "ai-telemetry"), "stats", "today", "--date", day, "--claude-dir", str(claude)]
         stats += ["--developer", "me", "--json"]
         first, _ = timed(stats, env)
-        # No new data, a question not asked since the last load (read from the warehouse), then asked again
-        # (the answer given before, for the same files and project).
+        # No new data: other days' questions, then the same question again (both answered from the daily mart
+        # rows kept at the first question, for the same files and project).
         fresh = statistics.median(
             timed([*stats[:4], other, *stats[5:]], env)[0] for other in sorted(daily)[-6:-1] or [day]
         )

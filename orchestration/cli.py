@@ -132,6 +132,29 @@ def _dashboards(args: argparse.Namespace, paths: Paths) -> int:
         return 2
 
 
+def _report(args: argparse.Namespace, paths: Paths) -> int:
+    """`report weekly` (a team's e-mail summary) and `report monthly` (the executive summary PDF)."""
+    from orchestration.reports import make
+    from orchestration.reports.delivery import DeliveryError
+    from orchestration.reports.executive import report_period
+    from orchestration.reports.weekly import ReportError
+
+    try:
+        if args.kind == "weekly":
+            made = make.weekly(paths, args.team, args.week, args.send)
+        else:
+            label = args.quarter or args.month or make.last_complete_month(datetime.now(UTC).date())
+            made = [make.executive(paths, report_period(label))]
+    except (ReportError, DeliveryError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for report in made:
+        sent = f", sent to {', '.join(report.sent_to)}" if report.sent_to else ""
+        note = f" ({report.note})" if report.note else ""
+        print(f"{report.subject}: {', '.join(str(f) for f in report.files) or '-'}{sent}{note}")
+    return 0
+
+
 def _claude_dir(args: argparse.Namespace, paths: Paths) -> Path | None:
     """Local mode's folder: --claude-dir, else ~/.claude when this home has published nothing."""
     if args.claude_dir:
@@ -297,6 +320,25 @@ def build_parser() -> argparse.ArgumentParser:
     db.add_argument("--team", help="the team whose file a team site reads (default: the only team file)")
     db.add_argument("--port", type=int, default=8501, help="port on 127.0.0.1 (default 8501)")
     db.set_defaults(func=_dashboards)
+
+    rp = sub.add_parser(
+        "report",
+        help="the weekly team summary (e-mail) or the monthly/quarterly executive summary (PDF)",
+        description=(
+            "`weekly` writes each team's summary of a week (the latest by default) under reports/weekly/ as an "
+            "e-mail (.eml) and a page (.html), and with --send mails it through the SMTP server of reports.json; "
+            "`monthly` writes the executive summary of a month (--month, default the last complete one) or a "
+            "quarter (--quarter) as a PDF under reports/executive/."
+        ),
+    )
+    rp.add_argument("kind", choices=("weekly", "monthly"))
+    rp.add_argument("--team", help="weekly: one team (default: every published team with at least 3 members)")
+    rp.add_argument("--week", type=date.fromisoformat, help="weekly: any day of the week (default: the latest)")
+    rp.add_argument("--send", action="store_true", help="weekly: also send it to the team's recipients")
+    period = rp.add_mutually_exclusive_group()
+    period.add_argument("--month", help="monthly: YYYY-MM")
+    period.add_argument("--quarter", help="monthly: a quarter instead, YYYY-Qn")
+    rp.set_defaults(func=_report)
     return parser
 
 
