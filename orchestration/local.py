@@ -52,15 +52,15 @@ def default_owner() -> str:
         return "me"
 
 
-def _fingerprint(claude_dir: Path) -> str:
-    """The transcripts as they are now (path, size, modification time) and the dbt project's files: equal
+def _fingerprints(claude_dir: Path) -> tuple[str, str]:
+    """The transcripts as they are now (path, size, modification time), and the dbt project's files: equal
     fingerprints mean the last answer still holds."""
-    digest = xxhash.xxh3_64()
+    data, project = xxhash.xxh3_64(), xxhash.xxh3_64()
     for path, (size, mtime) in file_states(claude_dir, ("*.jsonl",)).items():
-        digest.update(f"{path}\0{size}\0{mtime}\n".encode())
+        data.update(f"{path}\0{size}\0{mtime}\n".encode())
     for entry in project_state(PROJECT_DIR):
-        digest.update(f"{entry}\n".encode())
-    return digest.hexdigest()
+        project.update(f"{entry}\n".encode())
+    return data.hexdigest(), project.hexdigest()
 
 
 def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
@@ -69,8 +69,9 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     if not claude_dir.is_dir():
         raise LocalModeError(f"{claude_dir} is not a folder (pass --claude-dir, or run Claude Code once)")
     state = _state(home)
-    fingerprint = _fingerprint(claude_dir)
-    if state.get("fingerprint") == fingerprint and state.get("owner") == owner:
+    data, project = _fingerprints(claude_dir)
+    same_project = state.get("project") == project and state.get("owner") == owner
+    if same_project and state.get("data") == data:
         return Refresh(refreshed=False, seconds=time.perf_counter() - started)
     # Only now the loader and dbt: a question about unchanged files never imports them.
     from orchestration.dbt import run_dbt
@@ -81,12 +82,26 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     # blocks) would only slow the answer.
     owned = ClaudeDir(claude_dir.resolve(), owner)
     summary = load(home / "landing", home / "warehouse.duckdb", claude_dir=owned, measure_storage=False)
+    # Only new data, the same project: views read the raw tables live and seeds are as they were, so only
+    # the tables are rebuilt. No relation cache up front (filling it lists every table of the warehouse:
+    # 1.7 s of a 13 s build at 1.3 million lines) and no JSON artefacts (nothing here reads them).
+    unchanged = ["resource_type:seed", "config.materialized:view"] if same_project else []
     build = run_dbt(
-        "build", "--select", DEVELOPER_MARTS, "--exclude", "test_type:data", "test_type:unit", home=home, capture=True
+        "build",
+        "--select",
+        DEVELOPER_MARTS,
+        "--exclude",
+        "test_type:data",
+        "test_type:unit",
+        *unchanged,
+        "--no-populate-cache",
+        "--no-write-json",
+        home=home,
+        capture=True,
     )
     if build.returncode != 0:
         raise LocalModeError(f"dbt could not build the developer marts:\n{build.stdout[-3000:]}")
-    state = {"fingerprint": fingerprint, "owner": owner, "claude_dir": str(claude_dir)}
+    state = {"data": data, "project": project, "owner": owner, "claude_dir": str(claude_dir)}
     (home / STATE_FILE).write_text(json.dumps(state))
     return Refresh(refreshed=True, seconds=time.perf_counter() - started, rows_loaded=summary.rows_loaded)
 

@@ -45,30 +45,45 @@ records as (
     from system_events
 ),
 
-ranked as (
+firsts as (
+    -- Each session's best record: the main conversation's earliest line, else a subagent's, else a system one.
     select
-        *,
-        row_number() over (
-            partition by transcript_owner, session_id order by record_rank, sent_at, source_file, line_number
-        ) as record_position,
-        min(sent_at) over (partition by transcript_owner, session_id) as first_record_at
+        session_id,
+        transcript_owner,
+        {{ first_by(
+            {'project': 'project', 'git_branch': 'git_branch', 'client_version': 'client_version'},
+            ['record_rank', 'sent_at', 'source_file', 'line_number'],
+        ) }} as first_record,
+        min(sent_at) as first_record_at
     from records
+    group by session_id, transcript_owner
+),
+
+unpacked as (
+    -- A struct's fields by name (first_record['x']): DuckDB and Spark read it alike.
+    select
+        session_id,
+        transcript_owner,
+        first_record_at,
+        first_record['project'] as project,
+        first_record['git_branch'] as git_branch,
+        first_record['client_version'] as client_version
+    from firsts
 ),
 
 final as (
     select
-        ranked.session_id,
-        ranked.transcript_owner,
-        ranked.project,
-        ranked.git_branch,
-        ranked.client_version,
-        ranked.first_record_at,
+        unpacked.session_id,
+        unpacked.transcript_owner,
+        unpacked.project,
+        unpacked.git_branch,
+        unpacked.client_version,
+        unpacked.first_record_at,
         -- A folder the directory does not know is its own developer, named as the folder is.
-        coalesce(links.developer_id, lower(ranked.transcript_owner)) as developer_id
-    from ranked
+        coalesce(links.developer_id, lower(unpacked.transcript_owner)) as developer_id
+    from unpacked
     left join links
-        on links.identifier_type = 'handle' and lower(ranked.transcript_owner) = links.identifier_value
-    where ranked.record_position = 1
+        on links.identifier_type = 'handle' and lower(unpacked.transcript_owner) = links.identifier_value
 )
 
 select * from final

@@ -7,8 +7,9 @@ developers as (
     select * from {{ ref('stg_org__developers') }}
 ),
 
-messages as (
-    select * from {{ ref('stg_claude_code__messages') }}
+sessions_context as (
+    -- One row per transcript session (not per line): every owner of a transcript is in it.
+    select * from {{ ref('int_claude_code_sessions_context') }}
 ),
 
 links as (
@@ -31,7 +32,7 @@ seen as (
     select distinct
         'handle' as identifier_type,
         lower(transcript_owner) as identifier_value
-    from messages
+    from sessions_context
     where transcript_owner is not null
 
     union

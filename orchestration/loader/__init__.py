@@ -169,7 +169,23 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(warehouse), config={"preserve_insertion_order": False, "max_vacuum_tasks": 0})
     con.execute("set TimeZone = 'UTC'")
     run_script(con, "schema.sql")
+    migrate(con)
     return con
+
+
+# Schema changes for warehouses made before them, in order; each runs once (raw.schema_migrations).
+MIGRATIONS = ("migrate_claude_code_typed_columns",)
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    applied = {name for (name,) in con.execute("select name from raw.schema_migrations").fetchall()}
+    for name in MIGRATIONS:
+        if name in applied:
+            continue
+        con.execute("begin transaction")
+        run_script(con, f"{name}.sql")
+        con.execute("insert into raw.schema_migrations values (?, now())", [name])
+        con.execute("commit")
 
 
 def transcript_owner(landing: Path, path: str) -> str:

@@ -16,29 +16,56 @@ usage_lines as (
         _source_file as source_file,
         _line_number as line_number,
         {{ iso_to_utc('record_timestamp') }} as responded_at,
-        coalesce(cast({{ json_text('record', '$.message.usage.input_tokens') }} as bigint), 0) as input_tokens,
-        coalesce(cast({{ json_text('record', '$.message.usage.output_tokens') }} as bigint), 0) as output_tokens,
-        coalesce(
-            cast({{ json_text('record', '$.message.usage.cache_creation_input_tokens') }} as bigint), 0
-        ) as cache_creation_tokens,
-        coalesce(
-            cast({{ json_text('record', '$.message.usage.cache_read_input_tokens') }} as bigint), 0
-        ) as cache_read_tokens
+        coalesce(input_tokens, 0) as input_tokens,
+        coalesce(output_tokens, 0) as output_tokens,
+        coalesce(cache_creation_tokens, 0) as cache_creation_tokens,
+        coalesce(cache_read_tokens, 0) as cache_read_tokens
     from records
 ),
 
-ranked as (
+largest as (
+    -- Per owner (two people's copies of a session are two people's usage), each response's line with the
+    -- largest token total; the first such line when several tie.
     select
-        *,
-        row_number() over (
-            -- Per owner: two people's copies of a session are two people's usage.
-            partition by transcript_owner, message_id, coalesce(request_id, '')
-            order by
-                input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens desc,
-                source_file asc,
-                line_number asc
-        ) as repeat_rank
+        transcript_owner,
+        message_id,
+        {{ first_by(
+            {
+                'request_id': 'request_id',
+                'session_id': 'session_id',
+                'is_subagent': 'is_subagent',
+                'model_name': 'model_name',
+                'responded_at': 'responded_at',
+                'input_tokens': 'input_tokens',
+                'output_tokens': 'output_tokens',
+                'cache_creation_tokens': 'cache_creation_tokens',
+                'cache_read_tokens': 'cache_read_tokens',
+                'source_file': 'source_file',
+                'line_number': 'line_number',
+            },
+            ['-(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)', 'source_file', 'line_number'],
+        ) }} as kept
     from usage_lines
+    group by transcript_owner, message_id, coalesce(request_id, '')
+),
+
+unpacked as (
+    -- A struct's fields by name (kept['x']): DuckDB and Spark read it alike.
+    select
+        transcript_owner,
+        message_id,
+        kept['request_id'] as request_id,
+        kept['session_id'] as session_id,
+        kept['is_subagent'] as is_subagent,
+        kept['model_name'] as model_name,
+        kept['responded_at'] as responded_at,
+        kept['input_tokens'] as input_tokens,
+        kept['output_tokens'] as output_tokens,
+        kept['cache_creation_tokens'] as cache_creation_tokens,
+        kept['cache_read_tokens'] as cache_read_tokens,
+        kept['source_file'] as source_file,
+        kept['line_number'] as line_number
+    from largest
 ),
 
 final as (
@@ -57,8 +84,7 @@ final as (
         cache_read_tokens,
         source_file,
         line_number
-    from ranked
-    where repeat_rank = 1
+    from unpacked
 )
 
 select * from final

@@ -22,13 +22,13 @@ renamed as (
         {{ first_element('content_blocks') }}.chars as first_block_chars,
         {{ first_element('content_blocks') }}.slash_command as slash_command,
         {{ iso_to_utc('record_timestamp') }} as sent_at,
-        {{ json_text('record', '$.cwd') }} as cwd,
-        nullif({{ json_text('record', '$.gitBranch') }}, '') as git_branch,
-        {{ json_text('record', '$.version') }} as client_version,
-        {{ json_text('record', '$.userType') }} as user_type,
-        {{ json_text('record', '$.agentId') }} as agent_id,
-        coalesce(cast({{ json_text('record', '$.isSidechain') }} as boolean), false) as is_sidechain,
-        coalesce(cast({{ json_text('record', '$.isMeta') }} as boolean), false) as is_meta
+        cwd,
+        git_branch,
+        client_version,
+        user_type,
+        agent_id,
+        coalesce(is_sidechain, false) as is_sidechain,
+        coalesce(is_meta, false) as is_meta
     from records
 ),
 

@@ -25,7 +25,8 @@ extracted as (
             '$.message.model', '$.message.content', '$.message.usage', '$.toolUseResult',
             '$.message.type', '$.message.role', '$.message.stop_reason', '$.version', '$.cwd', '$.gitBranch',
             '$.leafUuid', '$.logicalParentUuid', '$.messageId', '$.toolUseID', '$.parentToolUseID', '$.agentId',
-            '$.sourceToolUseID', '$.subtype', '$.userType', '$.level', '$.operation', '$.permissionMode', '$.slug'
+            '$.sourceToolUseID', '$.subtype', '$.userType', '$.level', '$.operation', '$.permissionMode', '$.slug',
+            '$.isSidechain', '$.isMeta'
         ])) as f
     from lines
     where duplicate_of is null
@@ -209,7 +210,20 @@ staged as (
                 ) end
             ),
             map_first(list_filter(other_fields, lambda kv: is_json_scalar(kv.value)))::json
-        ) as record
+        ) as record,
+        -- The typed copies of what every build reads (schema.sql): the same safe forms as in `record`.
+        safe_version(f[15] ->> '$') as client_version,
+        opaque(f[16] ->> '$') as cwd,
+        opaque(nullif(f[17] ->> '$', '')) as git_branch,
+        safe_enum(f[26] ->> '$') as user_type,
+        safe_id(f[23] ->> '$') as agent_id,
+        try_cast(f[31] ->> '$' as boolean) as is_sidechain,
+        try_cast(f[32] ->> '$' as boolean) as is_meta,
+        -- Validated above: absent, a whole number, or a numeric string.
+        cast(f[10] ->> '$.input_tokens' as bigint) as input_tokens,
+        cast(f[10] ->> '$.output_tokens' as bigint) as output_tokens,
+        cast(f[10] ->> '$.cache_creation_input_tokens' as bigint) as cache_creation_tokens,
+        cast(f[10] ->> '$.cache_read_input_tokens' as bigint) as cache_read_tokens
     from kept
 
     union all
@@ -221,7 +235,7 @@ staged as (
         unterminated,
         reason,
         excerpt_of(t, f is not null and reason not in ('not_a_json_object')) as excerpt,
-        null, null, null, null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null
     from checked
     where reason is not null
 )
@@ -238,7 +252,7 @@ select
     l.unterminated,
     'duplicate_file' as reason,
     'same bytes as ' || l.duplicate_of as excerpt,
-    null, null, null, null, null, null, null, null, null, null, null, null
+    null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null
 from lines as l
 where l.duplicate_of is not null;
 
@@ -262,7 +276,18 @@ select
     s.content_blocks,
     s.tool_use_result,
     s.redacted_fields,
-    s.record
+    s.record,
+    s.client_version,
+    s.cwd,
+    s.git_branch,
+    s.user_type,
+    s.agent_id,
+    s.is_sidechain,
+    s.is_meta,
+    s.input_tokens,
+    s.output_tokens,
+    s.cache_creation_tokens,
+    s.cache_read_tokens
 from claude_stage as s
 inner join batch_files as f on s.file_index = f.file_index
 where s.reason is null;
