@@ -155,6 +155,23 @@ def _report(args: argparse.Namespace, paths: Paths) -> int:
     return 0
 
 
+def _api(args: argparse.Namespace, paths: Paths) -> int:
+    """`api serve` (the analytics API on 127.0.0.1) and `api token` (a new token for one audience)."""
+    from orchestration import api
+    from orchestration.catalog import min_group_size
+
+    if args.action == "token":
+        token = api.new_token(paths, args.audience, args.name)
+        stored = paths.home / api.TOKENS_FILE
+        print(f"a new {args.audience} token for {args.name!r} (shown once; only its hash is kept, in {stored}):")
+        print(token)
+        return 0
+    from orchestration.api_app import serve
+
+    serve(paths, args.host, args.port, min_group_size(PROJECT_DIR))
+    return 0
+
+
 def _claude_dir(args: argparse.Namespace, paths: Paths) -> Path | None:
     """Local mode's folder: --claude-dir, else ~/.claude when this home has published nothing."""
     if args.claude_dir:
@@ -339,6 +356,21 @@ def build_parser() -> argparse.ArgumentParser:
     period.add_argument("--month", help="monthly: YYYY-MM")
     period.add_argument("--quarter", help="monthly: a quarter instead, YYYY-Qn")
     rp.set_defaults(func=_report)
+
+    ap = sub.add_parser(
+        "api",
+        help="the analytics API for R&D and product (read-only HTTP JSON, token per audience, on 127.0.0.1)",
+        description=(
+            "`serve` answers the product audience's metrics from its published file (OpenAPI page at /docs); "
+            "`token` makes a bearer token for an audience and stores only its hash."
+        ),
+    )
+    ap.add_argument("action", choices=("serve", "token"))
+    ap.add_argument("--host", default="127.0.0.1", help="serve: address to bind (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=8000, help="serve: port (default 8000)")
+    ap.add_argument("--audience", default="product", choices=("product", "org", "platform"), help="token: its audience")
+    ap.add_argument("--name", default="default", help="token: who it is for (kept beside its hash)")
+    ap.set_defaults(func=_api)
     return parser
 
 
