@@ -20,31 +20,63 @@
     Anomaly alerts over `series`: a relation with metric, segment_type, segment_value, period_start (a date),
     observed and drilldown. Each value is compared with the same weekday's previous values (up to
     `alert_anomaly_weeks`, at least 4): a robust z-score, (observed - median) / (IQR / 1.349), so one earlier
-    spike does not hide the next. |z| >= `alert_anomaly_z` is an alert, twice that is critical.
+    spike does not hide the next, with the spread at least `alert_anomaly_min_spread` of the median. |z| >=
+    `alert_anomaly_z` is an alert, twice that is critical. Metrics named in `counts` are counts: their spread
+    is at least sqrt(median). With `people` (a column: how many people the value sums over), the spread is at
+    least median / sqrt(people) for a count and median * `alert_anomaly_person_cv` / sqrt(people) for an
+    amount: a weekend day's cost from five developers swings more than a weekday's from twenty. Metrics named in `multiplicative` (positive ratios that swing by factors, such as cost per
+    output: a day with few outputs doubles it) are judged on their logarithm. Series must hold complete
+    periods only.
 -#}
-{% macro anomaly_alerts(series) -%}
+{% macro anomaly_alerts(series, counts=[], people=none, multiplicative=[]) -%}
     {%- set weeks = var('alert_anomaly_weeks') -%}
+    {%- set z = var('alert_anomaly_z') -%}
+    {%- set spread = var('alert_anomaly_min_spread') -%}
     {%- set partition = 'metric, segment_type, segment_value, ' ~ day_of_week('period_start') -%}
+    {%- set is_multiplicative = "metric in ('" ~ (multiplicative | join("', '")) ~ "')" if multiplicative else 'false' -%}
     with
+
+    scaled as (
+        -- Ratios of sums (cost per output) are judged on their logarithm: they swing by factors.
+        select
+            *,
+            case when {{ is_multiplicative }} then ln(observed) else observed end as value
+        from {{ series }}
+        where observed is not null and (observed > 0 or not {{ is_multiplicative }})
+    ),
 
     with_history as (
         select
             *,
-            count(observed) over (
+            count(value) over (
                 partition by {{ partition }} order by period_start rows between {{ weeks }} preceding and 1 preceding
             ) as history,
-            {{ trailing_quantile('observed', 0.5, partition, 'period_start', weeks) }} as median_before,
-            {{ trailing_quantile('observed', 0.25, partition, 'period_start', weeks) }} as q1_before,
-            {{ trailing_quantile('observed', 0.75, partition, 'period_start', weeks) }} as q3_before
-        from {{ series }}
-        where observed is not null
+            {{ trailing_quantile('value', 0.5, partition, 'period_start', weeks) }} as median_before,
+            {{ trailing_quantile('value', 0.25, partition, 'period_start', weeks) }} as q1_before,
+            {{ trailing_quantile('value', 0.75, partition, 'period_start', weeks) }} as q3_before
+        from scaled
     ),
 
     scored as (
         select
             *,
-            -- A flat history has no spread: a tenth of its level stands in, so a small wobble is not an alert.
-            greatest((q3_before - q1_before) / 1.349, abs(median_before) * 0.1, 1e-9) as robust_sigma
+            -- Few points give a narrow spread by chance: at least `alert_anomaly_min_spread` of the usual level
+            -- stands in, so an ordinary day-to-day swing is not an alert. A count's spread is at least its
+            -- Poisson noise, sqrt(median), and median / sqrt(people); an amount summed over people (cost),
+            -- median * cv / sqrt(people), one person's day varying by `alert_anomaly_person_cv` times its
+            -- mean. On a logarithm, the shares are ln(1 + share) and 1 / sqrt(people).
+            greatest(
+                (q3_before - q1_before) / 1.349,
+                case when {{ is_multiplicative }} then ln(1 + {{ spread }}) else abs(median_before) * {{ spread }} end,
+                {% if counts %}case when metric in ('{{ counts | join("', '") }}') then sqrt(abs(median_before)) else 0 end,
+                {% endif %}{% if people %}case
+                    when {{ is_multiplicative }} then 1 / sqrt(greatest({{ people }}, 1))
+                    {% if counts %}when metric in ('{{ counts | join("', '") }}')
+                        then abs(median_before) / sqrt(greatest({{ people }}, 1))
+                    {% endif %}else abs(median_before) * {{ var('alert_anomaly_person_cv') }} / sqrt(greatest({{ people }}, 1))
+                end,
+                {% endif %}1e-9
+            ) as robust_sigma
         from with_history
         where history >= 4
     )
@@ -56,16 +88,19 @@
         segment_value,
         period_start,
         observed,
-        median_before as expected,
-        median_before - {{ var('alert_anomaly_z') }} * robust_sigma as band_low,
-        median_before + {{ var('alert_anomaly_z') }} * robust_sigma as band_high,
+        case when {{ is_multiplicative }} then exp(median_before) else median_before end as expected,
         case
-            when abs(observed - median_before) / robust_sigma >= 2 * {{ var('alert_anomaly_z') }} then 'critical'
-            else 'warning'
-        end as severity,
+            when {{ is_multiplicative }} then exp(median_before - {{ z }} * robust_sigma)
+            else median_before - {{ z }} * robust_sigma
+        end as band_low,
+        case
+            when {{ is_multiplicative }} then exp(median_before + {{ z }} * robust_sigma)
+            else median_before + {{ z }} * robust_sigma
+        end as band_high,
+        case when abs(value - median_before) / robust_sigma >= 2 * {{ z }} then 'critical' else 'warning' end as severity,
         drilldown
     from scored
-    where abs(observed - median_before) / robust_sigma >= {{ var('alert_anomaly_z') }}
+    where abs(value - median_before) / robust_sigma >= {{ z }}
 {%- endmacro %}
 
 
@@ -99,6 +134,141 @@
             when '>' then observations.observed > targets.threshold
             else observations.observed = targets.threshold
         end
+{%- endmacro %}
+
+
+{#-
+    Trend alerts over `rates` (metric, segment_type, segment_value, period_start, observed: the rate, its
+    numerator and denominator, drilldown; one row per `period_days`-long period): a rate with a
+    catalog target that moved the wrong way (down for a `>=` target, up for a `<=` one) in each of the last
+    three periods running, in all by at least `alert_trend_change` of where it started, and by more than
+    chance: a two-proportion z-test between the first and the last of the four periods reaches
+    `alert_trend_z`. A small team's wobble is not a trend. Critical at twice the share.
+-#}
+{% macro trend_alerts(rates, period_days) -%}
+    {%- set change = var('alert_trend_change') -%}
+    {%- set partition = 'metric, segment_type, segment_value' -%}
+    with
+
+    targeted as (
+        select
+            rates.*,
+            targets.operator,
+            -- Signed so that a fall is the wrong way: a ceiling's values are negated.
+            case when targets.operator = '>=' then 1 else -1 end as sign
+        from {{ rates }} as rates
+        inner join {{ ref('metric_targets') }} as targets on rates.metric = targets.metric
+        where rates.denominator > 0 and targets.operator in ('>=', '<=')
+    ),
+
+    windows as (
+        select
+            *,
+            lag(observed, 1) over (partition by {{ partition }} order by period_start) as observed_1,
+            lag(observed, 2) over (partition by {{ partition }} order by period_start) as observed_2,
+            lag(observed, 3) over (partition by {{ partition }} order by period_start) as observed_3,
+            lag(numerator, 3) over (partition by {{ partition }} order by period_start) as numerator_3,
+            lag(denominator, 3) over (partition by {{ partition }} order by period_start) as denominator_3,
+            lag(period_start, 3) over (partition by {{ partition }} order by period_start) as started_on
+        from targeted
+    ),
+
+    tested as (
+        select
+            *,
+            (numerator + numerator_3) * 1.0 / (denominator + denominator_3) as pooled
+        from windows
+        where observed_3 is not null
+    )
+
+    select
+        'trend' as kind,
+        metric,
+        segment_type,
+        segment_value,
+        period_start,
+        observed,
+        observed_3 as expected,
+        case when operator = '>=' then observed_3 * (1 - {{ change }}) end as band_low,
+        case when operator = '<=' then observed_3 * (1 + {{ change }}) end as band_high,
+        case
+            when sign * (observed_3 - observed) >= 2 * {{ change }} * abs(observed_3) then 'critical' else 'warning'
+        end as severity,
+        drilldown
+    from tested
+    where
+        {{ dbt.datediff('started_on', 'period_start', 'day') }} = 3 * {{ period_days }}
+        and sign * observed < sign * observed_1
+        and sign * observed_1 < sign * observed_2
+        and sign * observed_2 < sign * observed_3
+        and sign * (observed_3 - observed) >= {{ change }} * abs(observed_3)
+        and pooled > 0
+        and pooled < 1
+        and sign * (observed_3 - observed)
+        >= {{ var('alert_trend_z') }} * sqrt(pooled * (1 - pooled) * (1.0 / denominator + 1.0 / denominator_3))
+{%- endmacro %}
+
+
+{#-
+    Correlation alerts over `pairs` (metric, partner, segment_type, segment_value, period_start, observed,
+    partner_observed, drilldown): two metrics that normally move together moving apart. `metric` (an outcome,
+    such as accepted edits) fell by at least `alert_correlation_change` below its median of the previous
+    periods (up to `alert_anomaly_weeks`, at least 3) while `partner` (the effort, such as tokens) rose by as
+    much above its own. Critical at twice that.
+-#}
+{% macro correlation_alerts(pairs) -%}
+    {%- set weeks = var('alert_anomaly_weeks') -%}
+    {%- set change = var('alert_correlation_change') -%}
+    {%- set partition = 'metric, partner, segment_type, segment_value' -%}
+    with
+
+    with_history as (
+        select
+            *,
+            count(observed) over (
+                partition by {{ partition }} order by period_start rows between {{ weeks }} preceding and 1 preceding
+            ) as history,
+            {{ trailing_quantile('observed', 0.5, partition, 'period_start', weeks) }} as median_before,
+            {{ trailing_quantile('partner_observed', 0.5, partition, 'period_start', weeks) }} as partner_median_before
+        from {{ pairs }}
+        where observed is not null and partner_observed is not null
+    ),
+
+    moves as (
+        select
+            *,
+            observed / nullif(median_before, 0) - 1 as change,
+            partner_observed / nullif(partner_median_before, 0) - 1 as partner_change
+        from with_history
+        where history >= 3
+    )
+
+    select
+        'correlation' as kind,
+        metric,
+        segment_type,
+        segment_value,
+        period_start,
+        observed,
+        median_before as expected,
+        median_before * (1 - {{ change }}) as band_low,
+        cast(null as double) as band_high,
+        case
+            when change <= -2 * {{ change }} and partner_change >= 2 * {{ change }} then 'critical' else 'warning'
+        end as severity,
+        drilldown
+    from moves
+    where change <= -{{ change }} and partner_change >= {{ change }}
+{%- endmacro %}
+
+
+{#- The rows of `relation` whose week has ended by the last day with data: a week still under way is not
+    compared with whole ones. -#}
+{% macro whole_weeks(relation, week_column) -%}
+    select {{ relation }}.*
+    from {{ relation }}
+    cross join (select max(event_date) as last_day from {{ ref('fct_events') }}) as data_end
+    where {{ dbt.dateadd('day', 6, relation ~ '.' ~ week_column) }} <= data_end.last_day
 {%- endmacro %}
 
 

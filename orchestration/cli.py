@@ -23,6 +23,7 @@ def _generate(args: argparse.Namespace, paths: Paths) -> int:
         start=args.start or sample_start(args.end, args.days),
         canary=args.canary,
         workers=args.workers,
+        plant_alerts=args.plant_alerts,
     )
     summary = generate(cfg)
     print(f"generated into {out}: {summary.describe()}")
@@ -220,6 +221,11 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--start", type=date.fromisoformat, help="first day, YYYY-MM-DD (default: --days before --end)")
     gen.add_argument("--end", type=date.fromisoformat, help="last day, YYYY-MM-DD (default: today, UTC)")
     gen.add_argument("--canary", default="", help="a string planted in every prompt and payload (privacy tests)")
+    gen.add_argument(
+        "--plant-alerts",
+        action="store_true",
+        help="plant one incident per alert kind at known dates, then a quiet month (needs --days 98 or more)",
+    )
     gen.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     gen.set_defaults(func=_generate)
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import threading
 from collections.abc import Iterator
@@ -136,3 +137,46 @@ def test_alerts_of_the_suite_name_catalog_metrics_and_mart_rows(validated: Paths
         assert kind != "threshold" or observed != expected
     if mart != "platform_alerts_v1":  # the load's own figures: a clean, fresh load may raise none
         assert rows, f"the sample raised no {mart} alert: its rules would be untested on it"
+
+
+@pytest.mark.slow
+def test_each_planted_incident_raises_its_alert_and_the_quiet_month_nothing(tmp_path: Path) -> None:
+    """An organisation with one incident of each kind planted at known dates (generator/incidents.py): each
+    raises its alert on its date and segment; the last 28 days, with nothing planted, raise no change alert,
+    and every threshold alert there is a target the published row really misses."""
+    from orchestration.generator.incidents import ALERT_MARTS, CHANGE_KINDS, build_planted
+
+    home = tmp_path / "home"
+    plan = build_planted(home, developers=30, days=98, seed=7, end=date(2026, 11, 30))
+    warehouse = home / "warehouse.duckdb"
+
+    def alerts_of(mart: str) -> list[tuple]:
+        return query(
+            warehouse,
+            f"select kind, metric, segment_value, period_start, observed, severity, drilldown from marts.{mart}",
+        )
+
+    org, team = alerts_of("org_alerts_v1"), alerts_of("team_alerts_v1")
+    planted = {
+        ("anomaly", "cost_usd", "claude_code", plan.anomaly_day): org,
+        ("trend", "session_success_rate", plan.trend_team, plan.trend_weeks[2]): team,
+        ("correlation", "edits_accepted", plan.correlation_team, plan.correlation_week): team,
+    }
+    for key, raised in planted.items():
+        assert key in {a[:4] for a in raised}, (key, sorted(a[:4] for a in raised if a[0] == key[0]))
+    # The drill-down names the mart row behind the alert.
+    (correlation,) = [a for a in team if a[:4] == ("correlation", *list(planted)[2][1:])]
+    assert correlation[6] == (
+        f"team_weekly_v2:team={plan.correlation_team},week_start={plan.correlation_week.isoformat()}"
+    )
+    targets = {
+        metric: (operator, float(threshold))
+        for metric, operator, threshold, *_ in csv.reader((PROJECT_DIR / "seeds" / "metric_targets.csv").open())
+        if metric != "metric"
+    }
+    for mart in ALERT_MARTS:
+        quiet = [a for a in alerts_of(mart) if a[3] >= plan.quiet_from]
+        assert not [a for a in quiet if a[0] in CHANGE_KINDS], (mart, quiet)
+        for kind, metric, _segment, _day, observed, *_ in quiet:
+            operator, threshold = targets[metric]
+            assert kind == "threshold" and (observed < threshold if operator == ">=" else observed > threshold)

@@ -67,9 +67,10 @@ def sql(persona: str, query: str) -> str:
 ALERTS_PAGE = Page(
     "Alerts",
     "alerts",
-    (Table("alerts", "Targets missed and anomalies, newest first"),),
-    note="Thresholds check the metric catalog's targets; anomalies compare a value with the same weekday's "
-    "(or the previous weeks') values. Alerts never hold back a publish.",
+    (Table("alerts", "Targets missed, trends, anomalies and diverging metrics, newest first"),),
+    note="Thresholds check the metric catalog's targets; trends are three periods running the wrong way; "
+    "anomalies compare a value with the same weekday's (or the previous weeks') values; correlations are "
+    "accepted edits falling while tokens rise. Alerts never hold back a publish.",
 )
 
 PERSONAS: dict[str, Persona] = {

@@ -25,6 +25,7 @@ from orchestration.generator.claude_code import (
     pick_model,
     session_starts,
 )
+from orchestration.generator.incidents import RAMP_DAYS, USUAL, Plan, steady
 from orchestration.generator.org import Developer, build_org, stable_seed, write_directory
 
 DEFAULT_START = date(2026, 9, 1)
@@ -39,6 +40,7 @@ class GenerateConfig:
     start: date = DEFAULT_START
     canary: str = ""  # planted in prompts, assistant text and tool payloads for privacy tests
     workers: int = 0  # 0: one per core
+    plant_alerts: bool = False  # one incident per alert kind at known dates (generator/incidents.py)
 
 
 @dataclass
@@ -65,16 +67,16 @@ def _write_jsonl(path: Path, records: list[dict]) -> int:
     return len(records)
 
 
-def _active_today(rng: random.Random, dev: Developer, day: int, days: int, weekday: int) -> bool:
+def _active_today(rng: random.Random, dev: Developer, day: int, ramp_days: float, weekday: int) -> bool:
     """Adoption grows: a developer starts on their adoption day and uses the tools more each week."""
     if dev.seat_unused or day < dev.adoption_day:
         return False
-    ramp = min(1.0, 0.35 + 0.65 * (day - dev.adoption_day) / max(1.0, days * 0.5))
+    ramp = min(1.0, 0.35 + 0.65 * (day - dev.adoption_day) / max(1.0, ramp_days))
     return rng.random() < ramp * (0.12 if weekday >= 5 else 0.85)
 
 
-def _simulate_developer(args: tuple[Developer, GenerateConfig]) -> tuple[list[dict], Counter, Counter]:
-    dev, cfg = args
+def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> tuple[list[dict], Counter, Counter]:
+    dev, cfg, plan = args
     rng = random.Random(stable_seed(cfg.seed, "developer", dev.index))
     files: Counter = Counter()
     lines: Counter = Counter()
@@ -89,14 +91,20 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig]) -> tuple[list[di
     try:
         for day in range(cfg.days):
             day_start = datetime.combine(cfg.start + timedelta(days=day), datetime.min.time(), tzinfo=UTC)
-            if not _active_today(rng, dev, day, cfg.days, day_start.weekday()):
+            ramp_days = RAMP_DAYS if plan else cfg.days * 0.5
+            if not _active_today(rng, dev, day, ramp_days, day_start.weekday()):
                 continue
             if dev.uses_claude_code:
                 n_sessions = max(1, int(rng.expovariate(1 / (2.2 * dev.activity))))
+                today = plan.conditions(dev, day_start.date()) if plan else USUAL
+                simulator.conditions = today
                 for start in sorted(session_starts(rng, dev, day_start, n_sessions)):
                     version = client_version(dev, day, cfg.days)
                     model = pick_model(rng)
-                    session = simulator.run(start, version, model, rng.choice(projects), abandoned=rng.random() < 0.12)
+                    abandon = 0.12 if today.abandon_probability is None else today.abandon_probability
+                    session = simulator.run(
+                        start, version, today.model or model, rng.choice(projects), abandoned=rng.random() < abandon
+                    )
                     project_dir = root / encode_project_dir(simulator.base["cwd"])
                     lines["claude_code"] += _write_jsonl(
                         project_dir / f"{simulator.session_id}.jsonl", session.transcript
@@ -138,7 +146,10 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig]) -> tuple[list[di
                         lines["otel"] += 1
             if dev.uses_cursor:
                 intensity = dev.activity * (1.4 if dev.tools == "cursor" else 0.8)
-                cursor_rows.append(cursor.daily_usage_row(dev, day_start, intensity, rng))
+                row = cursor.daily_usage_row(dev, day_start, intensity, rng)
+                if plan and plan.conditions(dev, day_start.date()).reject_edits:
+                    row.update(totalAccepts=0, totalRejects=row["totalApplies"], acceptedLinesAdded=0)
+                cursor_rows.append(row)
                 if events_file is None:
                     path = cfg.out / "cursor" / "usage_events" / f"usage-events-{dev.handle}.csv"
                     path.parent.mkdir(parents=True, exist_ok=True)
@@ -163,7 +174,10 @@ def generate(cfg: GenerateConfig) -> GenerateSummary:
     files: Counter = Counter(org_directory=1)
     lines: Counter = Counter(org_directory=len(developers) + 1)
     cursor_rows: list[dict] = []
-    jobs = [(dev, cfg) for dev in developers]
+    plan = Plan.for_sample(cfg.start, cfg.days, developers) if cfg.plant_alerts else None
+    if plan:
+        developers = steady(developers, cfg.days)
+    jobs = [(dev, cfg, plan) for dev in developers]
     workers = cfg.workers or None
     if workers == 1:
         results = map(_simulate_developer, jobs)

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from orchestration.generator.incidents import USUAL
 from orchestration.generator.org import Developer, rng_uuid
 
 # Client releases, oldest first; a developer runs the newest minus their lag. 2.1+ writes subagents
@@ -75,6 +76,7 @@ class SessionSimulator:
         self.rng = rng
         self.dev = dev
         self.canary = canary
+        self.conditions = USUAL  # a planted incident's changes (generator/incidents.py)
 
     def _text(self, base: str) -> str:
         return f"{base} {self.canary}".strip() if self.canary else base
@@ -207,6 +209,10 @@ class SessionSimulator:
             "service_tier": "standard",
         }
         self.cache += creation
+        factor = self.conditions.token_multiplier
+        if factor != 1.0:  # a planted incident: the same turn, more tokens
+            for key in ("input_tokens", "cache_creation_input_tokens", "cache_read_input_tokens", "output_tokens"):
+                usage[key] = int(usage[key] * factor)
         return usage
 
     def _api_request(self, out: SessionOutput, events: list[dict], tool: str | None, *, final: bool) -> str | None:
@@ -296,6 +302,7 @@ class SessionSimulator:
         rng = self.rng
         failed = rng.random() < self.dev.error_rate
         rejected = tool in ("Edit", "MultiEdit", "Write") and not failed and rng.random() < 0.12
+        rejected = rejected or (tool in ("Edit", "MultiEdit", "Write") and not failed and self.conditions.reject_edits)
         self.now += timedelta(milliseconds=rng.randint(50, 9000))
         if rejected:
             content, result = REJECTED, "User rejected tool use"

@@ -23,6 +23,16 @@ licences as (
     select * from {{ ref('licence_utilisation', v=1) }}
 ),
 
+days as (
+    -- The org's sessions per day (every tool), and the developers they come from.
+    select
+        activity_date,
+        max(sessions_all_tools) as sessions_all_tools,
+        sum(active_developers) as active_developers
+    from daily
+    group by activity_date
+),
+
 daily_series as (
     select
         'cost_usd' as metric,
@@ -30,6 +40,7 @@ daily_series as (
         tool as segment_value,
         activity_date as period_start,
         cost_usd as observed,
+        active_developers as people,
         {{ daily_row }} as drilldown
     from daily
     union all
@@ -39,6 +50,7 @@ daily_series as (
         tool as segment_value,
         activity_date as period_start,
         cast(active_developers as double) as observed,
+        active_developers as people,
         {{ daily_row }} as drilldown
     from daily
     union all
@@ -48,17 +60,19 @@ daily_series as (
         tool as segment_value,
         activity_date as period_start,
         cost_per_output_usd as observed,
+        active_developers as people,
         {{ daily_row }} as drilldown
     from daily
     union all
-    select distinct
+    select
         'sessions' as metric,
         'org' as segment_type,
         'all' as segment_value,
         activity_date as period_start,
         cast(sessions_all_tools as double) as observed,
+        active_developers as people,
         {{ day_row }} as drilldown
-    from daily
+    from days
 ),
 
 observations as (
@@ -100,7 +114,12 @@ observations as (
 ),
 
 anomalies as (
-    {{ anomaly_alerts('daily_series') }}
+    {{ anomaly_alerts(
+        'daily_series',
+        counts=['active_developers', 'sessions'],
+        people='people',
+        multiplicative=['cost_per_output_usd'],
+    ) }}
 ),
 
 thresholds as (

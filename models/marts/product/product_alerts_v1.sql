@@ -12,8 +12,12 @@
 ]) %}
 with
 
-usage as (
+feature_usage_weekly as (
     select * from {{ ref('feature_usage_weekly', v=1) }}
+),
+
+usage as (
+    {{ whole_weeks('feature_usage_weekly', 'week_start') }}
 ),
 
 observations as (
@@ -37,6 +41,7 @@ weekly_series as (
         {{ dbt.concat(['tool', "' '", 'event_name', "' '", 'feature']) }} as segment_value,
         week_start as period_start,
         cast(uses as double) as observed,
+        developers as people,
         {{ usage_row }} as drilldown
     from usage
 ),
@@ -46,7 +51,7 @@ thresholds as (
 ),
 
 anomalies as (
-    {{ anomaly_alerts('weekly_series') }}
+    {{ anomaly_alerts('weekly_series', counts=['feature_uses'], people='people') }}
 ),
 
 alerts as (
