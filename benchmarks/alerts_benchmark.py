@@ -1,7 +1,8 @@
 """Alerts on generated organisations with one incident of each kind planted (generator/incidents.py), then a
 quiet month: per seed, whether each planted incident raised its alert on its date and segment (recall), and
-how many change alerts (anomaly, trend, correlation) the quiet month raised (false positives), with the
-number of values the detectors judged there, for a rate.
+how many change alerts (anomaly, trend, correlation) the quiet month raised and how many milestone alerts
+other than the planted one there were (false positives), with the number of values the detectors judged in
+the quiet month, for a rate.
 
     .venv/bin/python benchmarks/alerts_benchmark.py                 # 10 seeds, 30 developers, 98 days
     .venv/bin/python benchmarks/alerts_benchmark.py --seeds 101-105
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.generator.incidents import ALERT_MARTS, CHANGE_KINDS, Plan, build_planted
+from orchestration.generator.incidents import ALERT_MARTS, CHANGE_KINDS, Plan, build_planted, planted_alerts
 
 # Values each detector judges in the quiet month: (mart, the date column, detectors per row).
 JUDGED = (
@@ -29,35 +30,30 @@ JUDGED = (
 
 
 def planted_found(con: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, bool]:
-    def found(mart: str, kind: str, metric: str, segment: str, day: date) -> bool:
-        return (
-            con.execute(
-                f"select count(*) from marts.{mart} where kind = ? and metric = ? and segment_value = ? "  # noqa: S608
-                "and period_start = ?",
-                [kind, metric, segment, day],
-            ).fetchone()[0]
-            > 0
-        )
-
     return {
-        "anomaly": found("org_alerts_v1", "anomaly", "cost_usd", "claude_code", plan.anomaly_day),
-        "trend": found("team_alerts_v1", "trend", "session_success_rate", plan.trend_team, plan.trend_weeks[2]),
-        "correlation": found(
-            "team_alerts_v1", "correlation", "edits_accepted", plan.correlation_team, plan.correlation_week
-        ),
+        kind: con.execute(
+            f"select count(*) from marts.{mart} where kind = ? and metric = ? and segment_value = ? "  # noqa: S608
+            "and period_start = ?",
+            [kind, metric, segment, day],
+        ).fetchone()[0]
+        > 0
+        for kind, (mart, _, metric, segment, day) in planted_alerts(plan).items()
     }
 
 
-def quiet_alerts(con: duckdb.DuckDBPyConnection, plan: Plan) -> list[tuple]:
+def false_alerts(con: duckdb.DuckDBPyConnection, plan: Plan) -> list[tuple]:
+    """Change alerts in the quiet month, and milestone alerts (dated by their cohort) other than the planted."""
     kinds = ", ".join(f"'{k}'" for k in CHANGE_KINDS)
+    planted = {alert[1:] for alert in planted_alerts(plan).values()}
     return [
         (mart, *row)
         for mart in ALERT_MARTS
         for row in con.execute(
             f"select kind, metric, segment_value, period_start, observed, expected from marts.{mart} "  # noqa: S608
-            f"where kind in ({kinds}) and period_start >= ?",
+            f"where kind in ({kinds}) and (period_start >= ? or kind = 'milestone')",
             [plan.quiet_from],
         ).fetchall()
+        if tuple(row[:4]) not in planted
     ]
 
 
@@ -90,7 +86,7 @@ def main() -> None:
             con = duckdb.connect(str(home / "warehouse.duckdb"), read_only=True)
             try:
                 found = planted_found(con, plan)
-                false = quiet_alerts(con, plan)
+                false = false_alerts(con, plan)
                 values = judged(con, plan)
             finally:
                 con.close()

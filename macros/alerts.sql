@@ -198,9 +198,11 @@
     from tested
     where
         {{ dbt.datediff('started_on', 'period_start', 'day') }} = 3 * {{ period_days }}
-        and sign * observed < sign * observed_1
-        and sign * observed_1 < sign * observed_2
+        -- Three weeks below where the window started, the last the worst of them.
+        and sign * observed_1 < sign * observed_3
         and sign * observed_2 < sign * observed_3
+        and sign * observed < sign * observed_1
+        and sign * observed < sign * observed_2
         and sign * (observed_3 - observed) >= {{ change }} * abs(observed_3)
         and pooled > 0
         and pooled < 1
@@ -259,6 +261,58 @@
         drilldown
     from moves
     where change <= -{{ change }} and partner_change >= {{ change }}
+{%- endmacro %}
+
+
+{#-
+    Milestone alerts over `timings` (metric, segment_type, segment_value: the milestone, period_start: the
+    cohort's week, observed: the cohort's median days to the milestone, drilldown): a cohort that took far
+    longer than the other cohorts shown (at least one) took to the same milestone, at least
+    `alert_milestone_factor` times their median and `alert_milestone_days` more: the value stream slowed for
+    the developers who started then. Critical at twice the factor.
+-#}
+{% macro milestone_alerts(timings) -%}
+    {%- set factor = var('alert_milestone_factor') -%}
+    with
+
+    against_others as (
+        select
+            cohort.metric,
+            cohort.segment_type,
+            cohort.segment_value,
+            cohort.period_start,
+            cohort.observed,
+            cohort.drilldown,
+            median(others.observed) as others_median,
+            count(others.observed) as others
+        from {{ timings }} as cohort
+        inner join {{ timings }} as others
+            on
+                cohort.metric = others.metric
+                and cohort.segment_value = others.segment_value
+                and cohort.period_start <> others.period_start
+        where cohort.observed is not null and others.observed is not null
+        group by cohort.metric, cohort.segment_type, cohort.segment_value, cohort.period_start, cohort.observed,
+            cohort.drilldown
+    )
+
+    select
+        'milestone' as kind,
+        metric,
+        segment_type,
+        segment_value,
+        period_start,
+        observed,
+        others_median as expected,
+        cast(null as double) as band_low,
+        others_median * {{ factor }} as band_high,
+        case when observed >= 2 * {{ factor }} * others_median then 'critical' else 'warning' end as severity,
+        drilldown
+    from against_others
+    where
+        others >= 1
+        and observed >= {{ factor }} * others_median
+        and observed - others_median >= {{ var('alert_milestone_days') }}
 {%- endmacro %}
 
 

@@ -136,9 +136,9 @@ def _dashboards(args: argparse.Namespace, paths: Paths) -> int:
 def _report(args: argparse.Namespace, paths: Paths) -> int:
     """`report weekly` (a team's e-mail summary) and `report monthly` (the executive summary PDF)."""
     from orchestration.reports import make
+    from orchestration.reports.common import ReportError
     from orchestration.reports.delivery import DeliveryError
     from orchestration.reports.executive import report_period
-    from orchestration.reports.weekly import ReportError
 
     try:
         if args.kind == "weekly":

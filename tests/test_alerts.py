@@ -144,7 +144,7 @@ def test_each_planted_incident_raises_its_alert_and_the_quiet_month_nothing(tmp_
     """An organisation with one incident of each kind planted at known dates (generator/incidents.py): each
     raises its alert on its date and segment; the last 28 days, with nothing planted, raise no change alert,
     and every threshold alert there is a target the published row really misses."""
-    from orchestration.generator.incidents import ALERT_MARTS, CHANGE_KINDS, build_planted
+    from orchestration.generator.incidents import ALERT_MARTS, CHANGE_KINDS, build_planted, planted_alerts
 
     home = tmp_path / "home"
     plan = build_planted(home, developers=30, days=98, seed=7, end=date(2026, 11, 30))
@@ -156,26 +156,26 @@ def test_each_planted_incident_raises_its_alert_and_the_quiet_month_nothing(tmp_
             f"select kind, metric, segment_value, period_start, observed, severity, drilldown from marts.{mart}",
         )
 
-    org, team = alerts_of("org_alerts_v1"), alerts_of("team_alerts_v1")
-    planted = {
-        ("anomaly", "cost_usd", "claude_code", plan.anomaly_day): org,
-        ("trend", "session_success_rate", plan.trend_team, plan.trend_weeks[2]): team,
-        ("correlation", "edits_accepted", plan.correlation_team, plan.correlation_week): team,
-    }
-    for key, raised in planted.items():
-        assert key in {a[:4] for a in raised}, (key, sorted(a[:4] for a in raised if a[0] == key[0]))
+    raised = {mart: alerts_of(mart) for mart in ALERT_MARTS}
+    planted = planted_alerts(plan)
+    for mart, *key in planted.values():
+        assert tuple(key) in {a[:4] for a in raised[mart]}, (key, sorted(a[:4] for a in raised[mart] if a[0] == key[0]))
     # The drill-down names the mart row behind the alert.
-    (correlation,) = [a for a in team if a[:4] == ("correlation", *list(planted)[2][1:])]
+    _, *correlation_key = planted["correlation"]
+    (correlation,) = [a for a in raised["team_alerts_v1"] if a[:4] == tuple(correlation_key)]
     assert correlation[6] == (
         f"team_weekly_v2:team={plan.correlation_team},week_start={plan.correlation_week.isoformat()}"
     )
+    # No milestone alert but the planted cohort's.
+    milestones = {a[:4] for a in raised["product_alerts_v1"] if a[0] == "milestone"}
+    assert milestones == {tuple(planted["milestone"][1:])}
     targets = {
         metric: (operator, float(threshold))
         for metric, operator, threshold, *_ in csv.reader((PROJECT_DIR / "seeds" / "metric_targets.csv").open())
         if metric != "metric"
     }
-    for mart in ALERT_MARTS:
-        quiet = [a for a in alerts_of(mart) if a[3] >= plan.quiet_from]
+    for mart, rows in raised.items():
+        quiet = [a for a in rows if a[3] >= plan.quiet_from]
         assert not [a for a in quiet if a[0] in CHANGE_KINDS], (mart, quiet)
         for kind, metric, _segment, _day, observed, *_ in quiet:
             operator, threshold = targets[metric]

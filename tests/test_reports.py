@@ -20,9 +20,9 @@ from test_dagster_ui import CHROMIUM, CHROMIUM_ARGS, free_port
 
 from orchestration.cli import main
 from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.reports.common import shown
 from orchestration.reports.executive import report_period
 from orchestration.reports.make import last_complete_month, last_complete_quarter
-from orchestration.reports.weekly import shown
 
 SCREENSHOTS = PROJECT_DIR / "target" / "reports"
 

@@ -70,7 +70,8 @@ ALERTS_PAGE = Page(
     (Table("alerts", "Targets missed, trends, anomalies and diverging metrics, newest first"),),
     note="Thresholds check the metric catalog's targets; trends are three periods running the wrong way; "
     "anomalies compare a value with the same weekday's (or the previous weeks') values; correlations are "
-    "accepted edits falling while tokens rise. Alerts never hold back a publish.",
+    "accepted edits falling while tokens rise; milestones are a cohort far slower than the others to a step. "
+    "Alerts never hold back a publish.",
 )
 
 PERSONAS: dict[str, Persona] = {

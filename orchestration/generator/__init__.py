@@ -92,7 +92,9 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> 
         for day in range(cfg.days):
             day_start = datetime.combine(cfg.start + timedelta(days=day), datetime.min.time(), tzinfo=UTC)
             ramp_days = RAMP_DAYS if plan else cfg.days * 0.5
-            if not _active_today(rng, dev, day, ramp_days, day_start.weekday()):
+            active = _active_today(rng, dev, day, ramp_days, day_start.weekday())
+            # With planted incidents, the first session is on the adoption day: a cohort is who adopted then.
+            if not (active or (plan and day == dev.adoption_day and not dev.seat_unused)):
                 continue
             if dev.uses_claude_code:
                 n_sessions = max(1, int(rng.expovariate(1 / (2.2 * dev.activity))))
@@ -147,7 +149,8 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> 
             if dev.uses_cursor:
                 intensity = dev.activity * (1.4 if dev.tools == "cursor" else 0.8)
                 row = cursor.daily_usage_row(dev, day_start, intensity, rng)
-                if plan and plan.conditions(dev, day_start.date()).reject_edits:
+                today = plan.conditions(dev, day_start.date()) if plan else USUAL
+                if today.reject_edits:
                     row.update(totalAccepts=0, totalRejects=row["totalApplies"], acceptedLinesAdded=0)
                 cursor_rows.append(row)
                 if events_file is None:
@@ -159,7 +162,9 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> 
                     files["cursor_usage_events"] += 1
                     lines["cursor_usage_events"] += 1
                 n = max(1, int(rng.expovariate(1 / (12 * intensity))))
-                lines["cursor_usage_events"] += cursor.write_usage_events(events_writer, dev, day_start, n, rng)
+                lines["cursor_usage_events"] += cursor.write_usage_events(
+                    events_writer, dev, day_start, n, rng, today.token_multiplier
+                )
     finally:
         for handle in (logs_file, metrics_file, events_file):
             if handle is not None:

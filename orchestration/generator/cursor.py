@@ -65,14 +65,17 @@ def daily_usage_row(dev: Developer, day: datetime, intensity: float, rng: random
     }
 
 
-def write_usage_events(writer: csv.writer, dev: Developer, day: datetime, n: int, rng: random.Random) -> int:
+def write_usage_events(
+    writer: csv.writer, dev: Developer, day: datetime, n: int, rng: random.Random, token_multiplier: float = 1.0
+) -> int:
     for _ in range(n):
         ts = day + timedelta(hours=min(23, max(0, int(rng.gauss(dev.peak_hour, 2)))), minutes=rng.randint(0, 59))
         errored = rng.random() < dev.error_rate / 2
-        cache_write = rng.randint(0, 20000)
-        fresh = rng.randint(500, 30000)
-        cache_read = rng.randint(0, 200000)
-        output = rng.randint(50, 6000)
+        # A planted incident's factor scales the tokens only, so the random stream is the same either way.
+        cache_write = int(rng.randint(0, 20000) * token_multiplier)
+        fresh = int(rng.randint(500, 30000) * token_multiplier)
+        cache_read = int(rng.randint(0, 200000) * token_multiplier)
+        output = int(rng.randint(50, 6000) * token_multiplier)
         cost = 0.0 if errored else (fresh * 3 + cache_write * 3.75 + cache_read * 0.3 + output * 15) / 1e6
         writer.writerow(
             [

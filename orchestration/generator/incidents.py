@@ -6,7 +6,10 @@ fires on its date and segment, and that the weeks after them (the quiet month) r
 - trend: in the largest product team, sessions are abandoned more each week for three weeks, so its
   session success rate falls three weeks running (team file);
 - correlation: in the second largest product team, for one week, every edit is rejected (in Claude Code and
-  Cursor) while responses take three times the tokens: accepted edits fall as tokens rise (team file).
+  Cursor) while responses take three times the tokens: accepted edits fall as tokens rise (team file);
+- milestone: the developers who adopt in the second calendar week reject every edit for their first
+  `SLOW_DAYS` days, so their cohort takes far longer than the others to its first accepted edit (product
+  file). With a plan, everyone's first session is on their adoption day, so a cohort is who adopted that week.
 
 The plan needs at least `MIN_DAYS` days: each incident has four or more weeks of history before it, and the
 last 28 days are left quiet. With a plan, adoption is over by the fourth week (everyone starts in the first
@@ -26,6 +29,7 @@ MIN_DAYS = 98
 QUIET_DAYS = 28
 ADOPTION_DAYS = 21
 RAMP_DAYS = 14
+SLOW_DAYS = 14
 OPUS = "claude-opus-4-5-20251101"
 
 
@@ -54,6 +58,7 @@ def _monday_on_or_after(day: date) -> date:
 
 @dataclass(frozen=True)
 class Plan:
+    start: date
     anomaly_day: date
     trend_team: str
     trend_weeks: tuple[date, date, date]  # Mondays, abandonment rising
@@ -77,6 +82,7 @@ class Plan:
         anomaly = trend + timedelta(days=23)  # the Wednesday after the trend's three weeks
         correlation = trend + timedelta(days=28)
         return cls(
+            start=start,
             anomaly_day=anomaly,
             trend_team=teams[0],
             trend_weeks=(trend, trend + timedelta(days=7), trend + timedelta(days=14)),
@@ -85,13 +91,22 @@ class Plan:
             quiet_from=start + timedelta(days=days - QUIET_DAYS),
         )
 
+    @property
+    def slow_cohort_week(self) -> date:
+        """The Monday of the slow cohort's week: the second calendar week of the sample."""
+        return _monday_on_or_after(self.start + timedelta(days=1))
+
     def conditions(self, dev: Developer, day: date) -> Conditions:
+        adoption = self.start + timedelta(days=dev.adoption_day)
+        in_slow_cohort = self.slow_cohort_week <= adoption < self.slow_cohort_week + timedelta(days=7)
+        if in_slow_cohort and adoption <= day < adoption + timedelta(days=SLOW_DAYS):
+            return Conditions(reject_edits=True)
         if day == self.anomaly_day:
             return Conditions(model=OPUS, token_multiplier=8.0)
         if dev.team == self.trend_team:
             for step, monday in enumerate(self.trend_weeks):
                 if monday <= day < monday + timedelta(days=7):
-                    return Conditions(abandon_probability=(0.45, 0.7, 0.9)[step])
+                    return Conditions(abandon_probability=(0.55, 0.8, 0.97)[step])
         if dev.team == self.correlation_team and self.correlation_week <= day < self.correlation_week + timedelta(
             days=7
         ):
@@ -101,7 +116,29 @@ class Plan:
 
 # The alerts marts, the kinds that report a change (threshold alerts report a target missed, planted or not).
 ALERT_MARTS = ("org_alerts_v1", "team_alerts_v1", "product_alerts_v1")
-CHANGE_KINDS = ("anomaly", "trend", "correlation")
+CHANGE_KINDS = ("anomaly", "trend", "correlation", "milestone")
+
+
+def planted_alerts(plan: Plan) -> dict[str, tuple[str, str, str, str, date]]:
+    """Per kind, the alert each planted incident must raise: (mart, kind, metric, segment value, period)."""
+    return {
+        "anomaly": ("org_alerts_v1", "anomaly", "cost_usd", "claude_code", plan.anomaly_day),
+        "trend": ("team_alerts_v1", "trend", "session_success_rate", plan.trend_team, plan.trend_weeks[2]),
+        "correlation": (
+            "team_alerts_v1",
+            "correlation",
+            "edits_accepted",
+            plan.correlation_team,
+            plan.correlation_week,
+        ),
+        "milestone": (
+            "product_alerts_v1",
+            "milestone",
+            "days_to_milestone",
+            "first_accepted_edit",
+            plan.slow_cohort_week,
+        ),
+    }
 
 
 def build_planted(home: Path, developers: int, days: int, seed: int, end: date) -> Plan:

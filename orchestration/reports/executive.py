@@ -18,10 +18,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.dashboards.pages import sql
 from orchestration.paths import PROJECT_DIR
 from orchestration.reports.charts import bar_chart, line_chart
-from orchestration.reports.weekly import ReportError, shown
+from orchestration.reports.common import ReportError, day_of, rows, shown
 
 TARGETS = PROJECT_DIR / "seeds" / "metric_targets.csv"
 HISTORY_MONTHS = 5
@@ -90,16 +89,6 @@ def targets() -> dict[str, tuple[str, float]]:
         return {row["metric"]: (row["operator"], float(row["threshold"])) for row in csv.DictReader(handle)}
 
 
-def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:
-    cursor = con.execute(sql("org", query))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
-def _day(value: object) -> date:
-    return value.date() if hasattr(value, "date") else value
-
-
 def _outputs(row: dict) -> float:
     """Accepted edits, commits and PRs of a team-month: its cost over its cost per output (the mart's ratio)."""
     return row["cost_usd"] / row["cost_per_output_usd"] if row["cost_per_output_usd"] else 0.0
@@ -115,12 +104,12 @@ def executive_summary(org_file: Path, period: ReportPeriod) -> ExecutiveSummary:
     con = duckdb.connect(str(org_file), read_only=True)
     try:
         version = con.execute("select version from publish_info").fetchone()[0]
-        every_team_month = [r for r in _rows(con, "teams") if _day(r["month_start"]) <= period.end]
-        licences = [r for r in _rows(con, "licences") if period.start <= _day(r["month_start"]) <= period.end]
-        alerts = [r for r in _rows(con, "alerts") if period.start <= _day(r["period_start"]) <= period.end]
+        every_team_month = [r for r in rows(con, "org", "teams") if day_of(r["month_start"]) <= period.end]
+        licences = [r for r in rows(con, "org", "licences") if period.start <= day_of(r["month_start"]) <= period.end]
+        alerts = [r for r in rows(con, "org", "alerts") if period.start <= day_of(r["period_start"]) <= period.end]
     finally:
         con.close()
-    team_months = [r for r in every_team_month if _day(r["month_start"]) >= period.start]
+    team_months = [r for r in every_team_month if day_of(r["month_start"]) >= period.start]
     if not team_months and not licences:
         raise ReportError(f"the org file has no figures for {period.label}")
     for row in every_team_month:
@@ -129,13 +118,13 @@ def executive_summary(org_file: Path, period: ReportPeriod) -> ExecutiveSummary:
         row["outputs"] = _outputs(row)
     teams = []
     for team in sorted({r["team"] for r in team_months}):
-        rows = [r for r in team_months if r["team"] == team]
-        sessions, succeeded = sum(r["sessions"] for r in rows), sum(r["sessions_succeeded"] for r in rows)
-        cost, outputs = sum(r["cost_usd"] for r in rows), sum(r["outputs"] for r in rows)
+        group = [r for r in team_months if r["team"] == team]
+        sessions, succeeded = sum(r["sessions"] for r in group), sum(r["sessions_succeeded"] for r in group)
+        cost, outputs = sum(r["cost_usd"] for r in group), sum(r["outputs"] for r in group)
         teams.append(
             {
                 "team": team,
-                "active_developers": max(r["active_developers"] for r in rows),
+                "active_developers": max(r["active_developers"] for r in group),
                 "sessions": sessions,
                 "sessions_succeeded": succeeded,
                 "session_success_rate": _ratio(succeeded, sessions),
@@ -144,13 +133,13 @@ def executive_summary(org_file: Path, period: ReportPeriod) -> ExecutiveSummary:
             }
         )
     monthly = []  # the period's months and up to HISTORY_MONTHS before, for the trend
-    for month in sorted({_day(r["month_start"]) for r in every_team_month})[-HISTORY_MONTHS - len(period.months) :]:
-        rows = [r for r in every_team_month if _day(r["month_start"]) == month]
-        cost, outputs = sum(r["cost_usd"] for r in rows), sum(r["outputs"] for r in rows)
+    for month in sorted({day_of(r["month_start"]) for r in every_team_month})[-HISTORY_MONTHS - len(period.months) :]:
+        group = [r for r in every_team_month if day_of(r["month_start"]) == month]
+        cost, outputs = sum(r["cost_usd"] for r in group), sum(r["outputs"] for r in group)
         monthly.append(
             {
                 "month": month.strftime("%Y-%m"),
-                "sessions_succeeded": sum(r["sessions_succeeded"] for r in rows),
+                "sessions_succeeded": sum(r["sessions_succeeded"] for r in group),
                 "cost_per_output_usd": _ratio(cost, outputs),
             }
         )
@@ -194,6 +183,40 @@ def _target(result: KeyResult) -> str:
     return f"{'≥' if result.operator == '>=' else '≤'} {threshold}"
 
 
+# The PDF's tables: (header, field, kind), kind as `shown` takes it; "month" and "text" are written as they are.
+TEAM_COLUMNS = (
+    ("team", "team", "text"),
+    ("active developers", "active_developers", "int"),
+    ("sessions", "sessions", "int"),
+    ("succeeded", "sessions_succeeded", "int"),
+    ("success rate", "session_success_rate", "rate"),
+    ("cost", "cost_usd", "usd"),
+    ("cost per output", "cost_per_output_usd", "usd"),
+)
+LICENCE_COLUMNS = (
+    ("month", "month_start", "month"),
+    ("seat", "licence_seat", "text"),
+    ("seats", "seats", "int"),
+    ("used", "seats_used", "int"),
+    ("utilisation", "utilisation_rate", "rate"),
+    ("paid", "paid_usd", "usd"),
+    ("unused paid", "unused_paid_usd", "usd"),
+)
+
+
+def columns(spec: tuple[tuple[str, str, str], ...], records: list[dict]) -> list[list[str]]:
+    """A header row, then one row of written figures per record."""
+
+    def written(value: object, kind: str) -> str:
+        if kind == "text":
+            return str(value)
+        if kind == "month":
+            return day_of(value).strftime("%Y-%m")
+        return shown(value, kind)
+
+    return [[header for header, _, _ in spec]] + [[written(r[f], kind) for _, f, kind in spec] for r in records]
+
+
 def pdf(summary: ExecutiveSummary, out: Path) -> Path:
     """Writes the summary as a PDF (reportlab): key results, teams, licences, alerts, with charts."""
     from reportlab.lib import colors
@@ -212,8 +235,8 @@ def pdf(summary: ExecutiveSummary, out: Path) -> Path:
         ]
     )
 
-    def table(rows: list[list[str]]) -> Table:
-        return Table(rows, style=grid, hAlign="LEFT")
+    def table(cells: list[list[str]]) -> Table:
+        return Table(cells, style=grid, hAlign="LEFT")
 
     def chart(png: bytes) -> Image:
         return Image(io.BytesIO(png), width=16 * cm, height=6.5 * cm)
@@ -253,38 +276,10 @@ def pdf(summary: ExecutiveSummary, out: Path) -> Path:
                 target=targets().get("cost_per_output_usd", (None, None))[1],
             )
         ),
-        table(
-            [["team", "active developers", "sessions", "succeeded", "success rate", "cost", "cost per output"]]
-            + [
-                [
-                    t["team"],
-                    shown(t["active_developers"], "int"),
-                    shown(t["sessions"], "int"),
-                    shown(t["sessions_succeeded"], "int"),
-                    shown(t["session_success_rate"], "rate"),
-                    shown(t["cost_usd"], "usd"),
-                    shown(t["cost_per_output_usd"], "usd"),
-                ]
-                for t in summary.teams
-            ]
-        ),
+        table(columns(TEAM_COLUMNS, summary.teams)),
         Spacer(1, 0.4 * cm),
         Paragraph("Adoption and licence utilisation", styles["Heading2"]),
-        table(
-            [["month", "seat", "seats", "used", "utilisation", "paid", "unused paid"]]
-            + [
-                [
-                    _day(r["month_start"]).strftime("%Y-%m"),
-                    r["licence_seat"],
-                    shown(r["seats"], "int"),
-                    shown(r["seats_used"], "int"),
-                    shown(r["utilisation_rate"], "rate"),
-                    shown(r["paid_usd"], "usd"),
-                    shown(r["unused_paid_usd"], "usd"),
-                ]
-                for r in summary.licences
-            ]
-        ),
+        table(columns(LICENCE_COLUMNS, summary.licences)),
         Spacer(1, 0.4 * cm),
         Paragraph(f"Alerts in {p.label} ({len(summary.alerts)})", styles["Heading2"]),
     ]
@@ -294,7 +289,7 @@ def pdf(summary: ExecutiveSummary, out: Path) -> Path:
             a["kind"],
             a["metric"],
             f"{a['segment_type']} {a['segment_value']}",
-            str(_day(a["period_start"])),
+            str(day_of(a["period_start"])),
             f"{a['observed']:.3g}",
         ]
         for a in summary.alerts[:40]

@@ -8,10 +8,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from orchestration.paths import Paths
+from orchestration.reports.common import ReportError
 from orchestration.reports.delivery import CONFIG_FILE as CONFIG
 from orchestration.reports.delivery import DeliveryError, config, reports_folder, send
 from orchestration.reports.executive import ReportPeriod, executive_summary, pdf
-from orchestration.reports.weekly import ReportError, email, html_part, team_week, trend_chart
+from orchestration.reports.weekly import email, html_part, team_week, trend_chart
 
 SENDER = "ai-telemetry@localhost"
 

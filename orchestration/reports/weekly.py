@@ -17,8 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.dashboards.pages import sql
 from orchestration.reports.charts import line_chart
+from orchestration.reports.common import ReportError, day_of, rows, shown
 
 MIN_MEMBERS = 3  # seed 004: a weekly summary for each team with at least 3 members
 TREND_WEEKS = 8
@@ -37,10 +37,6 @@ FIGURES = (
 )
 
 
-class ReportError(Exception):
-    """A report that cannot be made (no such team or week, a team too small); the message says why."""
-
-
 @dataclass(frozen=True)
 class TeamWeek:
     team: str
@@ -53,12 +49,6 @@ class TeamWeek:
     version: str
 
 
-def _rows(con: duckdb.DuckDBPyConnection, query: str) -> list[dict]:
-    cursor = con.execute(sql("team", query))
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-
 def team_week(team_file: Path, week: date | None = None) -> TeamWeek:
     """The team's figures for the Monday-to-Sunday week containing `week` (default: its latest week)."""
     if not team_file.exists():
@@ -66,18 +56,18 @@ def team_week(team_file: Path, week: date | None = None) -> TeamWeek:
     con = duckdb.connect(str(team_file), read_only=True)
     try:
         team, version = con.execute("select subject, version from publish_info").fetchone()
-        weeks = _rows(con, "weekly")
-        members = _rows(con, "members")
-        alerts = _rows(con, "alerts")
+        weeks = rows(con, "team", "weekly")
+        members = rows(con, "team", "members")
+        alerts = rows(con, "team", "alerts")
     finally:
         con.close()
     if not weeks:
         raise ReportError(f"team {team!r} has no week with at least 3 active members published")
-    by_start = {_day(w["week_start"]): w for w in weeks}
+    by_start = {day_of(w["week_start"]): w for w in weeks}
     start = max(by_start) if week is None else week - timedelta(days=week.weekday())
     if start not in by_start:
-        shown = ", ".join(str(d) for d in sorted(by_start))
-        raise ReportError(f"team {team!r} has no published figures for the week of {start} (weeks: {shown})")
+        published = ", ".join(str(d) for d in sorted(by_start))
+        raise ReportError(f"team {team!r} has no published figures for the week of {start} (weeks: {published})")
     this_week = by_start[start]
     if this_week["members"] < MIN_MEMBERS:
         raise ReportError(f"team {team!r} has {this_week['members']} members: weekly summaries need {MIN_MEMBERS}")
@@ -88,27 +78,13 @@ def team_week(team_file: Path, week: date | None = None) -> TeamWeek:
         this_week=this_week,
         previous_week=by_start.get(start - timedelta(days=7)),
         trend=[by_start[d] for d in sorted(by_start) if start - timedelta(weeks=TREND_WEEKS) < d <= start],
-        alerts=[a for a in alerts if start <= _day(a["period_start"]) <= end],
+        alerts=[a for a in alerts if start <= day_of(a["period_start"]) <= end],
         highlights=sorted(
-            (m for m in members if _day(m["week_start"]) == start),
+            (m for m in members if day_of(m["week_start"]) == start),
             key=lambda m: (-m["sessions_succeeded"], m["developer_id"]),
         ),
         version=version,
     )
-
-
-def _day(value: object) -> date:
-    return value.date() if hasattr(value, "date") else value
-
-
-def shown(value: float | int | None, kind: str) -> str:
-    if value is None:
-        return "–"
-    if kind == "rate":
-        return f"{value:.1%}"
-    if kind == "usd":
-        return f"${value:,.2f}"
-    return f"{value:,.0f}"
 
 
 def change(now: float | int | None, before: float | int | None, kind: str) -> str:
@@ -141,7 +117,7 @@ def _alert_line(alert: dict) -> str:
     expected += ")" if expected else ""
     return (
         f"[{alert['severity']}] {alert['kind']}: {alert['metric']} for {alert['segment_type']} "
-        f"{alert['segment_value']} on {_day(alert['period_start'])} was {alert['observed']:.3g}{expected}"
+        f"{alert['segment_value']} on {day_of(alert['period_start'])} was {alert['observed']:.3g}{expected}"
     )
 
 
@@ -151,7 +127,7 @@ def plain_text(week: TeamWeek) -> str:
     lines.append(f"{'':{width}}  {'this week':>12}  {'previous':>12}  {'change':>12}")
     lines += [f"{label:{width}}  {a:>12}  {b:>12}  {c:>12}" for label, a, b, c in figure_rows(week)]
     lines += ["", f"Trend, last {len(week.trend)} weeks (sessions succeeded):"]
-    lines += [f"  {_day(w['week_start'])}  {w['sessions_succeeded']:>6,}" for w in week.trend]
+    lines += [f"  {day_of(w['week_start'])}  {w['sessions_succeeded']:>6,}" for w in week.trend]
     lines += ["", "Alerts this week:"]
     lines += [f"  {_alert_line(a)}" for a in week.alerts] or ["  none"]
     lines += ["", "Highlights of the members who share their numbers:"]
@@ -164,7 +140,7 @@ def plain_text(week: TeamWeek) -> str:
 
 
 def trend_chart(week: TeamWeek) -> bytes:
-    labels = [str(_day(w["week_start"])) for w in week.trend]
+    labels = [str(day_of(w["week_start"])) for w in week.trend]
     return line_chart(
         labels,
         {"sessions": [w["sessions"] for w in week.trend], "succeeded": [w["sessions_succeeded"] for w in week.trend]},

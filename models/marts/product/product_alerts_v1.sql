@@ -1,6 +1,7 @@
--- Alerts for product research, from feature_usage_weekly (anonymised groups of at least min_group_size): a
--- feature's week above the catalog's failure rate target, and a feature's weekly uses far from its previous
--- weeks (macros/alerts.sql).
+-- Alerts for product research, from feature_usage_weekly and milestone_timing (anonymised groups of at least
+-- min_group_size): a feature's week above the catalog's failure rate target (threshold), a feature's weekly
+-- uses far from its previous weeks (anomaly), a cohort far slower than the others to a milestone (milestone);
+-- macros/alerts.sql.
 {%- set text = dbt.type_string() %}
 {%- set usage_row = dbt.concat([
     "'feature_usage_weekly_v1:week_start='", 'cast(week_start as ' ~ text ~ ')', "',tool='", 'tool',
@@ -18,6 +19,25 @@ feature_usage_weekly as (
 
 usage as (
     {{ whole_weeks('feature_usage_weekly', 'week_start') }}
+),
+
+milestone_timing as (
+    select * from {{ ref('milestone_timing', v=1) }}
+),
+
+timings as (
+    -- Each cohort's median days from its first milestone to each later one.
+    select
+        'days_to_milestone' as metric,
+        'milestone' as segment_type,
+        milestone as segment_value,
+        cohort_week as period_start,
+        median_days_to_reach as observed,
+        {{ dbt.concat([
+            "'milestone_timing_v1:cohort_week='", 'cast(cohort_week as ' ~ text ~ ')', "',milestone='", 'milestone'
+        ]) }} as drilldown
+    from milestone_timing
+    where milestone_order > 1
 ),
 
 observations as (
@@ -50,6 +70,10 @@ thresholds as (
     {{ threshold_alerts('observations') }}
 ),
 
+milestones as (
+    {{ milestone_alerts('timings') }}
+),
+
 anomalies as (
     {{ anomaly_alerts('weekly_series', counts=['feature_uses'], people='people') }}
 ),
@@ -58,6 +82,8 @@ alerts as (
     select * from thresholds
     union all
     select * from anomalies
+    union all
+    select * from milestones
 ),
 
 final as (
