@@ -252,6 +252,12 @@ ACTIVE_PEOPLE = {
     "milestone_conversion_v1": """
         select m.segment_type, m.segment_value, m.milestone, min(m.developers_reached)
         from marts.milestone_conversion_v1 as m group by 1, 2, 3""",
+    "milestone_timing_v1": """
+        select m.cohort_week, m.milestone, count(distinct d.developer_id)
+        from marts.milestone_timing_v1 as m
+        left join value_streams.developer_milestones as d
+            on d.cohort_week = m.cohort_week and d.milestone = m.milestone
+        group by 1, 2""",
     "cohort_retention_v1": """
         select m.cohort_week, m.behavioural_cohort, m.weeks_since_start, least(min(m.active_developers),
                min(m.cohort_size))
