@@ -71,7 +71,12 @@ def chart(block: Chart, data: pd.DataFrame) -> None:
         marked = base.mark_bar().encode(x=ordered, y=y, tooltip=tooltip, **color)
     else:
         marked = base.mark_rect().encode(
-            x=alt.X(block.x, type="ordinal", title=_words(block.x)),
+            x=alt.X(
+                block.x,
+                type="ordinal",
+                title=_words(block.x),
+                sort=alt.EncodingSortField(field=block.order) if block.order else "ascending",
+            ),
             y=y,
             color=block.color,
             tooltip=tooltip,

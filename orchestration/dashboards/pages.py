@@ -32,7 +32,8 @@ class Chart:
     title: str
     color: str | None = None
     value: str | None = None
-    # The column a bar chart's x axis is ordered by (default: the bars' height, tallest first).
+    # The column a bar chart's or heat map's x axis is ordered by (default: a bar's height, tallest first; a
+    # heat map's x values ascending).
     order: str | None = None
 
 
@@ -366,6 +367,24 @@ PERSONAS: dict[str, Persona] = {
                         ),
                         Table("conversion", "Conversion by segment"),
                     ),
+                ),
+                Page(
+                    "Time to value",
+                    "timing",
+                    (
+                        Chart(
+                            "timing",
+                            "heat",
+                            "milestone",
+                            "cohort",
+                            "Median days from a cohort's first milestone to each later one",
+                            color="median_days_to_reach",
+                            order="milestone_order",
+                        ),
+                        Table("timing", "Median days to each milestone, by weekly adoption cohort"),
+                    ),
+                    note="A cohort is the developers whose first milestone fell in that week; a cell fewer than "
+                    "3 of them reached is not shown. A cohort far slower than the others raises a milestone alert.",
                 ),
                 Page(
                     "Session patterns",
