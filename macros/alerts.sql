@@ -24,9 +24,9 @@
     `alert_anomaly_z` is an alert, twice that is critical. Metrics named in `counts` are counts: their spread
     is at least sqrt(median). With `people` (a column: how many people the value sums over), the spread is at
     least median / sqrt(people) for a count and median * `alert_anomaly_person_cv` / sqrt(people) for an
-    amount: a weekend day's cost from five developers swings more than a weekday's from twenty. Metrics named in `multiplicative` (positive ratios that swing by factors, such as cost per
-    output: a day with few outputs doubles it) are judged on their logarithm. Series must hold complete
-    periods only.
+    amount: a weekend day's cost from five developers swings more than a weekday's from twenty. Metrics named
+    in `multiplicative` (positive ratios that swing by factors, such as cost per output: a day with few
+    outputs doubles it) are judged on their logarithm. Series must hold complete periods only.
 -#}
 {% macro anomaly_alerts(series, counts=[], people=none, multiplicative=[]) -%}
     {%- set weeks = var('alert_anomaly_weeks') -%}
@@ -34,6 +34,7 @@
     {%- set spread = var('alert_anomaly_min_spread') -%}
     {%- set partition = 'metric, segment_type, segment_value, ' ~ day_of_week('period_start') -%}
     {%- set is_multiplicative = "metric in ('" ~ (multiplicative | join("', '")) ~ "')" if multiplicative else 'false' -%}
+    {%- set is_count = "metric in ('" ~ (counts | join("', '")) ~ "')" if counts else 'false' -%}
     with
 
     scaled as (
@@ -68,14 +69,15 @@
             greatest(
                 (q3_before - q1_before) / 1.349,
                 case when {{ is_multiplicative }} then ln(1 + {{ spread }}) else abs(median_before) * {{ spread }} end,
-                {% if counts %}case when metric in ('{{ counts | join("', '") }}') then sqrt(abs(median_before)) else 0 end,
-                {% endif %}{% if people %}case
+                case when {{ is_count }} then sqrt(abs(median_before)) else 0 end,
+                {% if people -%}
+                case
                     when {{ is_multiplicative }} then 1 / sqrt(greatest({{ people }}, 1))
-                    {% if counts %}when metric in ('{{ counts | join("', '") }}')
-                        then abs(median_before) / sqrt(greatest({{ people }}, 1))
-                    {% endif %}else abs(median_before) * {{ var('alert_anomaly_person_cv') }} / sqrt(greatest({{ people }}, 1))
+                    when {{ is_count }} then abs(median_before) / sqrt(greatest({{ people }}, 1))
+                    else abs(median_before) * {{ var('alert_anomaly_person_cv') }} / sqrt(greatest({{ people }}, 1))
                 end,
-                {% endif %}1e-9
+                {% endif -%}
+                1e-9
             ) as robust_sigma
         from with_history
         where history >= 4

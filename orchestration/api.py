@@ -24,6 +24,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import duckdb
@@ -105,7 +106,14 @@ def _columns(con: duckdb.DuckDBPyConnection, view: str) -> list[tuple[str, str]]
 
 
 def product_metrics(product_file: Path) -> dict[str, Metric]:
-    """The metrics whose mart columns the product file publishes, read from the semantic layer's YAML."""
+    """The metrics whose mart columns the product file publishes, read from the semantic layer's YAML: worked
+    out once per published version (the stable path resolves to a new version folder at each publish), not
+    on every request."""
+    return _metrics_of(product_file.resolve())
+
+
+@lru_cache(maxsize=4)
+def _metrics_of(product_file: Path) -> dict[str, Metric]:
     marts = {name.rsplit("_v", 1)[0]: name for name in json.loads(AUDIENCES.read_text())[AUDIENCE]}
     definitions = [
         m for path in sorted(METRICS.glob("_metrics__*.yml")) for m in yaml.safe_load(path.read_text())["metrics"]
@@ -206,11 +214,10 @@ def answer(product_file: Path, metrics: dict[str, Metric], question: Question, m
     keys = [c for c in (source.time_dimension, *source.dimensions) if c]
     selected = [*keys, source.column, *(p for p in source.people if p != source.column)]
     # Identifiers come from the file's own schema (never from the request); values are bound parameters.
-    sql = (
-        f'select {", ".join(f"{chr(34)}{c}{chr(34)}" for c in selected)} from "{source.mart}"'  # noqa: S608
-        + (f" where {' and '.join(conditions)}" if conditions else "")
-        + f" order by {', '.join(f'{chr(34)}{c}{chr(34)}' for c in keys)}"
-    )
+    columns = ", ".join(f'"{c}"' for c in selected)
+    order = ", ".join(f'"{c}"' for c in keys)
+    where = f" where {' and '.join(conditions)}" if conditions else ""
+    sql = f'select {columns} from "{source.mart}"{where} order by {order}'  # noqa: S608
     con = duckdb.connect(str(product_file), read_only=True)
     try:
         cursor = con.execute(sql, params)

@@ -51,8 +51,7 @@ firsts as (
         session_id,
         transcript_owner,
         {{ first_by(
-            {'project': 'project', 'git_branch': 'git_branch', 'client_version': 'client_version'},
-            ['record_rank', 'sent_at', 'source_file', 'line_number'],
+            ['project', 'git_branch', 'client_version'], ['record_rank', 'sent_at', 'source_file', 'line_number']
         ) }} as first_record,
         min(sent_at) as first_record_at
     from records

@@ -88,17 +88,17 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> 
     logs_file = metrics_file = events_file = None
     events_writer = None
     sequence = 0
+    ramp_days = RAMP_DAYS if plan else cfg.days * 0.5
     try:
         for day in range(cfg.days):
             day_start = datetime.combine(cfg.start + timedelta(days=day), datetime.min.time(), tzinfo=UTC)
-            ramp_days = RAMP_DAYS if plan else cfg.days * 0.5
             active = _active_today(rng, dev, day, ramp_days, day_start.weekday())
             # With planted incidents, the first session is on the adoption day: a cohort is who adopted then.
             if not (active or (plan and day == dev.adoption_day and not dev.seat_unused)):
                 continue
+            today = plan.conditions(dev, day_start.date()) if plan else USUAL
             if dev.uses_claude_code:
                 n_sessions = max(1, int(rng.expovariate(1 / (2.2 * dev.activity))))
-                today = plan.conditions(dev, day_start.date()) if plan else USUAL
                 simulator.conditions = today
                 for start in sorted(session_starts(rng, dev, day_start, n_sessions)):
                     version = client_version(dev, day, cfg.days)
@@ -149,7 +149,6 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> 
             if dev.uses_cursor:
                 intensity = dev.activity * (1.4 if dev.tools == "cursor" else 0.8)
                 row = cursor.daily_usage_row(dev, day_start, intensity, rng)
-                today = plan.conditions(dev, day_start.date()) if plan else USUAL
                 if today.reject_edits:
                     row.update(totalAccepts=0, totalRejects=row["totalApplies"], acceptedLinesAdded=0)
                 cursor_rows.append(row)

@@ -301,8 +301,12 @@ class SessionSimulator:
     def _tool_result(self, out: SessionOutput, events: list[dict], tool: str, tool_id: str) -> str | None:
         rng = self.rng
         failed = rng.random() < self.dev.error_rate
-        rejected = tool in ("Edit", "MultiEdit", "Write") and not failed and rng.random() < 0.12
-        rejected = rejected or (tool in ("Edit", "MultiEdit", "Write") and not failed and self.conditions.reject_edits)
+        # The draw is made whatever the conditions, so a planted incident leaves the random stream as it was.
+        rejected = (
+            tool in ("Edit", "MultiEdit", "Write")
+            and not failed
+            and (rng.random() < 0.12 or self.conditions.reject_edits)
+        )
         self.now += timedelta(milliseconds=rng.randint(50, 9000))
         if rejected:
             content, result = REJECTED, "User rejected tool use"

@@ -83,6 +83,10 @@ class ExecutiveSummary:
     licences: list[dict]
     alerts: list[dict]
 
+    def threshold(self, metric: str) -> float | None:
+        """The catalog target of a key result (read once, with the key results)."""
+        return next((r.threshold for r in self.key_results if r.metric == metric), None)
+
 
 def targets() -> dict[str, tuple[str, float]]:
     with TARGETS.open() as handle:
@@ -273,7 +277,7 @@ def pdf(summary: ExecutiveSummary, out: Path) -> Path:
                 [t["team"] for t in summary.teams],
                 [t["cost_per_output_usd"] for t in summary.teams],
                 "Cost per accepted edit, commit or PR (USD)",
-                target=targets().get("cost_per_output_usd", (None, None))[1],
+                target=summary.threshold("cost_per_output_usd"),
             )
         ),
         table(columns(TEAM_COLUMNS, summary.teams)),

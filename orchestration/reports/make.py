@@ -43,13 +43,13 @@ def weekly(paths: Paths, team: str | None, week: date | None, send_mail: bool) -
             made.append(Made(path.stem, (), note=f"no report: {error}"))
             continue
         recipients = settings.team_recipients.get(summary.team, []) if settings else []
-        message = email(summary, settings.smtp.sender if settings and settings.smtp else SENDER, recipients)
+        chart = trend_chart(summary)  # drawn once: the e-mail and the page show the same image
+        message = email(summary, chart, settings.smtp.sender if settings and settings.smtp else SENDER, recipients)
         out = reports_folder(paths, "weekly") / f"{summary.team}-{summary.week_start}"
         out.with_suffix(".eml").write_bytes(bytes(message))
         # The same page with the chart embedded, for a browser (an .eml's cid: image needs a mail client).
-        chart = base64.b64encode(trend_chart(summary)).decode()
-        page = html_part(summary, "trend").replace('src="cid:trend"', f'src="data:image/png;base64,{chart}"')
-        out.with_suffix(".html").write_text(page)
+        embedded = f"data:image/png;base64,{base64.b64encode(chart).decode()}"
+        out.with_suffix(".html").write_text(html_part(summary, embedded))
         written = (out.with_suffix(".eml"), out.with_suffix(".html"))
         if send_mail and not recipients:
             made.append(Made(summary.team, written, note=f"not sent: no recipients for it in {CONFIG}"))

@@ -148,7 +148,8 @@ def trend_chart(week: TeamWeek) -> bytes:
     )
 
 
-def html_part(week: TeamWeek, chart_cid: str) -> str:
+def html_part(week: TeamWeek, chart_src: str) -> str:
+    """The summary as a page; `chart_src` is where the trend chart is (a cid: in an e-mail, a data: URI alone)."""
     escape = html.escape
     figures = "".join(
         f"<tr><td>{escape(label)}</td><td>{a}</td><td>{b}</td><td>{c}</td></tr>" for label, a, b, c in figure_rows(week)
@@ -173,7 +174,7 @@ td:first-child,th:first-child{{text-align:left}}</style></head>
 <h1>Team {escape(week.team)}: the week of {week.week_start}</h1>
 <table id="figures"><tr><th></th><th>this week</th><th>previous</th><th>change</th></tr>{figures}</table>
 <h2>Trend</h2>
-<img id="trend" src="cid:{chart_cid}" alt="sessions per week" width="640">
+<img id="trend" src="{chart_src}" alt="sessions per week" width="640">
 <h2>Alerts this week</h2>
 <ul id="alerts">{alerts}</ul>
 <h2>Highlights</h2>
@@ -184,15 +185,16 @@ opted in; team figures describe at least 3 active people.</p>
 """
 
 
-def email(week: TeamWeek, sender: str, recipients: list[str]) -> EmailMessage:
-    """The summary as one e-mail: text/plain, then text/html with the trend chart inline (multipart/related)."""
+def email(week: TeamWeek, chart: bytes, sender: str, recipients: list[str]) -> EmailMessage:
+    """The summary as one e-mail: text/plain, then text/html with the trend chart (PNG bytes) inline
+    (multipart/related)."""
     message = EmailMessage()
     message["Subject"] = f"AI-assisted development, team {week.team}: week of {week.week_start}"
     message["From"] = sender
     message["To"] = ", ".join(recipients)
     message.set_content(plain_text(week))
     cid = make_msgid(domain="ai-telemetry.local")
-    message.add_alternative(html_part(week, cid[1:-1]), subtype="html")
+    message.add_alternative(html_part(week, f"cid:{cid[1:-1]}"), subtype="html")
     html_payload = message.get_payload()[1]
-    html_payload.add_related(trend_chart(week), maintype="image", subtype="png", cid=cid, filename="trend.png")
+    html_payload.add_related(chart, maintype="image", subtype="png", cid=cid, filename="trend.png")
     return message

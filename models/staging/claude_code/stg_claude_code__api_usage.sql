@@ -30,32 +30,24 @@ largest as (
         transcript_owner,
         message_id,
         {{ first_by(
-            {
-                'request_id': 'request_id',
-                'session_id': 'session_id',
-                'is_subagent': 'is_subagent',
-                'model_name': 'model_name',
-                'responded_at': 'responded_at',
-                'input_tokens': 'input_tokens',
-                'output_tokens': 'output_tokens',
-                'cache_creation_tokens': 'cache_creation_tokens',
-                'cache_read_tokens': 'cache_read_tokens',
-                'source_file': 'source_file',
-                'line_number': 'line_number',
-            },
+            [
+                'request_id', 'session_id', 'is_subagent', 'model_name', 'responded_at', 'input_tokens',
+                'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'source_file', 'line_number',
+            ],
             ['-(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)', 'source_file', 'line_number'],
         ) }} as kept
     from usage_lines
     group by transcript_owner, message_id, coalesce(request_id, '')
 ),
 
-unpacked as (
-    -- A struct's fields by name (kept['x']): DuckDB and Spark read it alike.
+final as (
+    -- The kept line's fields by name (kept['x']): DuckDB and Spark read a struct alike.
     select
-        transcript_owner,
+        {{ row_key(['transcript_owner', 'message_id', "kept['request_id']"]) }} as api_request_key,
         message_id,
         kept['request_id'] as request_id,
         kept['session_id'] as session_id,
+        transcript_owner,
         kept['is_subagent'] as is_subagent,
         kept['model_name'] as model_name,
         kept['responded_at'] as responded_at,
@@ -66,25 +58,6 @@ unpacked as (
         kept['source_file'] as source_file,
         kept['line_number'] as line_number
     from largest
-),
-
-final as (
-    select
-        {{ row_key(['transcript_owner', 'message_id', 'request_id']) }} as api_request_key,
-        message_id,
-        request_id,
-        session_id,
-        transcript_owner,
-        is_subagent,
-        model_name,
-        responded_at,
-        input_tokens,
-        output_tokens,
-        cache_creation_tokens,
-        cache_read_tokens,
-        source_file,
-        line_number
-    from unpacked
 )
 
 select * from final
