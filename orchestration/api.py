@@ -128,7 +128,9 @@ def _metrics_of(product_file: Path) -> dict[str, Metric]:
     people_columns = group_size_columns()
     con = duckdb.connect(str(product_file), read_only=True)
     try:
-        shapes = {view: _columns(con, view) for view in marts}
+        # A file published before a mart existed has no such view: its metrics have no source there.
+        present = {name for (name,) in con.execute("select table_name from information_schema.tables").fetchall()}
+        shapes = {view: _columns(con, view) for view in marts if view in present}
     finally:
         con.close()
     metrics = {}
@@ -137,6 +139,8 @@ def _metrics_of(product_file: Path) -> dict[str, Metric]:
             continue
         sources = []
         for view, columns in sorted(claimed[definition["name"]].items()):
+            if view not in shapes:
+                continue
             shape = shapes[view]
             times = [n for n, kind in shape if kind == "DATE"]
             people = people_columns.get(view, ())
@@ -144,6 +148,8 @@ def _metrics_of(product_file: Path) -> dict[str, Metric]:
             for column in columns:
                 grain = "week" if times else "all"
                 sources.append(Source(view, column, times[0] if times else None, grain, dims, people))
+        if not sources:
+            continue
         meta = definition["config"]["meta"]
         metrics[definition["name"]] = Metric(
             definition["name"],

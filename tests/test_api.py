@@ -15,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+import duckdb
 import pytest
 from test_catalog import close, mf_query, number
 from test_dagster_ui import free_port, wait_for_server
@@ -153,3 +154,23 @@ def test_a_question_that_needs_a_finer_cut_is_refused(
     status, body = client.get("/metrics/feature_uses", **params)
     assert status == 403 and refusal in body["detail"], body
     assert client.get("/metrics/no_such_metric")[0] == 404
+
+
+def test_a_file_published_before_a_mart_answers_what_it_has(validated: Paths, tmp_path: Path) -> None:
+    """A product file from before milestone_timing existed: its metrics are listed without that mart, and a
+    metric only that mart carries is unknown there (not a server error)."""
+    older = tmp_path / "product.duckdb"
+    shutil.copy((validated.published / "product.duckdb").resolve(), older)
+    older.chmod(0o644)
+    con = duckdb.connect(str(older))
+    try:
+        con.execute("drop view milestone_timing")
+        con.execute("drop table milestone_timing_v1")
+    finally:
+        con.close()
+    metrics = api.product_metrics(older)
+    assert "feature_uses" in metrics and "days_to_milestone" not in metrics
+    assert "days_to_milestone" in api.product_metrics(validated.published / "product.duckdb")
+    with pytest.raises(api.ApiError) as refused:
+        api.answer(older, metrics, api.Question("days_to_milestone"), 3)
+    assert refused.value.status == 404
