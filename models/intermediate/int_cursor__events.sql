@@ -1,5 +1,6 @@
--- Cursor events in the event stream's shape: one per request from the usage-events export, and the daily
--- export's accepts, rejects and accepted tabs as one event each, weighted by their count (one unpivot).
+-- Cursor events in the event stream's shape: one per request from the usage-events export, and each count of
+-- the daily export (applies accepted and rejected, tabs accepted and shown, composer, chat, agent and cmd-k
+-- requests) as one event per day, weighted by that count, its feature in tool_name (one unpivot).
 {{ config(materialized='view') }}
 
 with
@@ -47,11 +48,38 @@ cursor_request_events as (
 ),
 
 daily_kinds as (
-    select 'cursor:daily_accepts' as source_kind
+    -- What the daily export counts, one kind each, with the feature it belongs to.
+    select
+        'cursor:daily_accepts' as source_kind,
+        'apply' as feature
     union all
-    select 'cursor:daily_rejects' as source_kind
+    select
+        'cursor:daily_rejects' as source_kind,
+        'apply' as feature
     union all
-    select 'cursor:daily_tabs' as source_kind
+    select
+        'cursor:daily_tabs' as source_kind,
+        'tab' as feature
+    union all
+    select
+        'cursor:daily_tabs_shown' as source_kind,
+        'tab' as feature
+    union all
+    select
+        'cursor:daily_composer' as source_kind,
+        'composer' as feature
+    union all
+    select
+        'cursor:daily_chat' as source_kind,
+        'chat' as feature
+    union all
+    select
+        'cursor:daily_agent' as source_kind,
+        'agent' as feature
+    union all
+    select
+        'cursor:daily_cmdk' as source_kind,
+        'cmd_k' as feature
 ),
 
 cursor_daily_kinds as (
@@ -63,10 +91,16 @@ cursor_daily_kinds as (
         cursor_daily.most_used_model,
         cursor_daily.client_version,
         daily_kinds.source_kind,
+        daily_kinds.feature,
         case daily_kinds.source_kind
             when 'cursor:daily_accepts' then cursor_daily.total_accepts
             when 'cursor:daily_rejects' then cursor_daily.total_rejects
-            else cursor_daily.total_tabs_accepted
+            when 'cursor:daily_tabs' then cursor_daily.total_tabs_accepted
+            when 'cursor:daily_tabs_shown' then cursor_daily.total_tabs_shown
+            when 'cursor:daily_composer' then cursor_daily.composer_requests
+            when 'cursor:daily_chat' then cursor_daily.chat_requests
+            when 'cursor:daily_agent' then cursor_daily.agent_requests
+            else cursor_daily.cmdk_usages
         end as quantity,
         case when daily_kinds.source_kind = 'cursor:daily_accepts' then cursor_daily.accepted_lines_added else 0 end
             as accepted_lines_added,
@@ -85,7 +119,7 @@ cursor_daily_events as (
         case when cursor_daily_kinds.source_kind = 'cursor:daily_rejects' then 'rejected' else 'ok' end
             as outcome,
         cursor_daily_kinds.most_used_model as model_name,
-        cast(null as {{ dbt.type_string() }}) as tool_name,
+        cursor_daily_kinds.feature as tool_name,
         cast(null as {{ dbt.type_string() }}) as session_id,
         coalesce(links.developer_id, 'unresolved:email:' || cursor_daily_kinds.user_email) as developer_id,
         cast(null as {{ dbt.type_string() }}) as project,

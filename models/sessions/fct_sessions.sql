@@ -6,7 +6,7 @@
     'client_version', 'started_at', 'ended_at', 'events', 'active_seconds', 'prompts', 'ai_requests',
     'tool_calls', 'tool_failures', 'retries', 'request_errors', 'input_tokens', 'output_tokens',
     'cache_creation_tokens', 'cache_read_tokens', 'cost_usd', 'lines_added', 'lines_removed', 'edits_accepted',
-    'edits_rejected', 'commits', 'pull_requests', 'last_outcome', 'successful_actions', 'edit_attempts',
+    'edits_rejected', 'tabs_accepted', 'commits', 'pull_requests', 'last_outcome', 'successful_actions', 'edit_attempts',
     'test_runs', 'exploration_calls', 'task_type', 'outcome',
 ] -%}
 {{
@@ -21,9 +21,16 @@
 
 with
 
-events as (
+all_events as (
     select * from {{ ref('fct_events') }}
     where event_name is not null
+),
+
+events as (
+    -- The session's own sequence of actions. Counts recorded apart from it (Cursor's daily totals, OTel
+    -- metric points) are added after, so they move no time, order or last outcome.
+    select * from all_events
+    where source_kind not like 'cursor:daily%' and source_kind not like 'otel:metric:%'
 ),
 
 tool_sessions as (
@@ -76,6 +83,126 @@ cursor_sessions as (
     inner join cursor_numbered on events.event_key = cursor_numbered.event_key
 ),
 
+cursor_session_days as (
+    select
+        'cursor:'
+        || cursor_numbered.developer_id
+        || ':'
+        || cast(cursor_numbered.session_number as {{ dbt.type_string() }}) as session_key,
+        cursor_numbered.developer_id,
+        cast(min(cursor_requests.occurred_at) as date) as session_date,
+        min(cursor_requests.occurred_at) as started_at,
+        count(*) as requests
+    from cursor_numbered
+    inner join cursor_requests on cursor_numbered.event_key = cursor_requests.event_key
+    group by cursor_numbered.developer_id, cursor_numbered.session_number
+),
+
+cursor_day_counts as (
+    -- Cursor records accepted applies, rejects and tabs per developer and day, not per session: a day's
+    -- counts are shared among the sessions that started that day in proportion to their requests, in whole
+    -- numbers that add up to the day's (largest remainder; ties to the earlier session). A day with counts
+    -- but no request has no session to share them: they stay in the daily marts only.
+    select
+        cursor_session_days.session_key,
+        cursor_session_days.started_at,
+        all_events.event_key,
+        all_events.event_name,
+        all_events.quantity * cursor_session_days.requests * 1.0 / sum(cursor_session_days.requests) over (
+            partition by all_events.event_key
+        ) as quantity_share,
+        all_events.lines_added * cursor_session_days.requests * 1.0 / sum(cursor_session_days.requests) over (
+            partition by all_events.event_key
+        ) as lines_added_share,
+        all_events.lines_removed * cursor_session_days.requests * 1.0 / sum(cursor_session_days.requests) over (
+            partition by all_events.event_key
+        ) as lines_removed_share,
+        all_events.quantity,
+        all_events.lines_added,
+        all_events.lines_removed
+    from all_events
+    inner join cursor_session_days
+        on
+            all_events.developer_id = cursor_session_days.developer_id
+            and all_events.event_date = cursor_session_days.session_date
+    where
+        all_events.tool = 'cursor'
+        and all_events.event_name in ('edit_accepted', 'edit_rejected', 'tab_completion_accepted')
+),
+
+cursor_day_ranked as (
+    select
+        *,
+        quantity - sum(floor(quantity_share)) over (partition by event_key) as quantity_left,
+        lines_added - sum(floor(lines_added_share)) over (partition by event_key) as lines_added_left,
+        lines_removed - sum(floor(lines_removed_share)) over (partition by event_key) as lines_removed_left,
+        row_number() over (
+            partition by event_key order by quantity_share - floor(quantity_share) desc, started_at, session_key
+        ) as quantity_rank,
+        row_number() over (
+            partition by event_key order by lines_added_share - floor(lines_added_share) desc, started_at, session_key
+        ) as lines_added_rank,
+        row_number() over (
+            partition by event_key
+            order by lines_removed_share - floor(lines_removed_share) desc, started_at, session_key
+        ) as lines_removed_rank
+    from cursor_day_counts
+),
+
+cursor_allocated as (
+    select
+        session_key,
+        event_name,
+        cast(floor(quantity_share) as bigint) + case when quantity_rank <= quantity_left then 1 else 0 end
+            as quantity,
+        cast(floor(lines_added_share) as bigint) + case when lines_added_rank <= lines_added_left then 1 else 0 end
+            as lines_added,
+        cast(floor(lines_removed_share) as bigint)
+        + case when lines_removed_rank <= lines_removed_left then 1 else 0 end as lines_removed
+    from cursor_day_ranked
+),
+
+otel_counted as (
+    select
+        'claude_code:' || developer_id || ':' || session_id as session_key,
+        event_name,
+        quantity,
+        lines_added,
+        lines_removed
+    from all_events
+    where source_kind like 'otel:metric:%' and session_id is not null and event_name != 'active_time_recorded'
+),
+
+counted_apart as (
+    select * from cursor_allocated
+    union all
+    select * from otel_counted
+),
+
+counted_by_session as (
+    select
+        session_key,
+        sum(case when event_name = 'edit_accepted' then quantity else 0 end) as edits_accepted,
+        sum(case when event_name = 'edit_rejected' then quantity else 0 end) as edits_rejected,
+        sum(case when event_name = 'tab_completion_accepted' then quantity else 0 end) as tabs_accepted,
+        sum(case when event_name = 'commit_created' then quantity else 0 end) as commits,
+        sum(case when event_name = 'pull_request_created' then quantity else 0 end) as pull_requests,
+        sum(lines_added) as lines_added,
+        sum(lines_removed) as lines_removed
+    from counted_apart
+    group by session_key
+),
+
+client_active_time as (
+    -- The client's own measure of active time (OTel active_time.total) replaces the gap-based estimate.
+    select
+        'claude_code:' || developer_id || ':' || session_id as session_key,
+        sum(duration_seconds) as active_seconds
+    from all_events
+    where event_name = 'active_time_recorded' and session_id is not null
+    group by developer_id, session_id
+),
+
 sessioned as (
     select * from tool_sessions
     union all
@@ -94,7 +221,7 @@ sequenced as (
     from sessioned
 ),
 
-aggregated as (
+sequence_aggregated as (
     select
         session_key,
         min(tool) as tool,
@@ -151,13 +278,58 @@ aggregated as (
     group by session_key
 ),
 
+aggregated as (
+    select
+        sequence_aggregated.session_key,
+        sequence_aggregated.tool,
+        sequence_aggregated.session_id,
+        sequence_aggregated.developer_id,
+        sequence_aggregated.team,
+        sequence_aggregated.persona,
+        sequence_aggregated.project,
+        sequence_aggregated.git_branch,
+        sequence_aggregated.client_version,
+        sequence_aggregated.started_at,
+        sequence_aggregated.ended_at,
+        sequence_aggregated.events,
+        cast(coalesce(client_active_time.active_seconds, sequence_aggregated.active_seconds) as decimal(18, 3))
+            as active_seconds,
+        sequence_aggregated.prompts,
+        sequence_aggregated.ai_requests,
+        sequence_aggregated.tool_calls,
+        sequence_aggregated.tool_failures,
+        sequence_aggregated.retries,
+        sequence_aggregated.request_errors,
+        sequence_aggregated.input_tokens,
+        sequence_aggregated.output_tokens,
+        sequence_aggregated.cache_creation_tokens,
+        sequence_aggregated.cache_read_tokens,
+        sequence_aggregated.cost_usd,
+        sequence_aggregated.lines_added + coalesce(counted_by_session.lines_added, 0) as lines_added,
+        sequence_aggregated.lines_removed + coalesce(counted_by_session.lines_removed, 0) as lines_removed,
+        sequence_aggregated.edits_accepted + coalesce(counted_by_session.edits_accepted, 0) as edits_accepted,
+        sequence_aggregated.edits_rejected + coalesce(counted_by_session.edits_rejected, 0) as edits_rejected,
+        coalesce(counted_by_session.tabs_accepted, 0) as tabs_accepted,
+        sequence_aggregated.commits + coalesce(counted_by_session.commits, 0) as commits,
+        sequence_aggregated.pull_requests + coalesce(counted_by_session.pull_requests, 0) as pull_requests,
+        sequence_aggregated.last_outcome,
+        sequence_aggregated.successful_actions,
+        sequence_aggregated.edit_attempts
+        + coalesce(counted_by_session.edits_accepted + counted_by_session.edits_rejected, 0) as edit_attempts,
+        sequence_aggregated.test_runs,
+        sequence_aggregated.exploration_calls
+    from sequence_aggregated
+    left join counted_by_session on sequence_aggregated.session_key = counted_by_session.session_key
+    left join client_active_time on sequence_aggregated.session_key = client_active_time.session_key
+),
+
 final as (
     select
         *,
         {{ seconds_between('started_at', 'ended_at') }} as duration_seconds,
         input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens as total_tokens,
         cast(started_at as date) as session_date,
-        -- Outcome, first rule that applies: code landed (an accepted edit, a commit or a PR) -> succeeded;
+        -- Outcome, first rule that applies: code landed (an accepted edit or tab, a commit or a PR) -> succeeded;
         -- the last action failed -> errored; at most one prompt and nothing done -> abandoned;
         -- otherwise the session talked without changing code -> completed.
         -- Task type, first rule that applies: shipping (a commit or PR), code_change (edits attempted),
@@ -171,7 +343,7 @@ final as (
             else 'conversation'
         end as task_type,
         case
-            when edits_accepted + commits + pull_requests > 0 then 'succeeded'
+            when edits_accepted + tabs_accepted + commits + pull_requests > 0 then 'succeeded'
             when last_outcome = 'error' then 'errored'
             when prompts <= 1 and successful_actions = 0 then 'abandoned'
             else 'completed'

@@ -3,7 +3,7 @@ with
 
 events as (
     select * from {{ ref('fct_events') }}
-    where is_tool_call or event_object in ('ai_request', 'slash_command', 'tab_completion')
+    where is_tool_call or event_object in ('ai_request', 'slash_command', 'tab_completion', 'feature')
 ),
 
 final as (
