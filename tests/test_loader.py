@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import duckdb
 import pytest
 from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, query
 
@@ -279,6 +280,21 @@ def test_otel_attribute_types_are_all_accepted(sample_landing: Path, tmp_path: P
     assert doubles[0][0] > 0
     prompts = query(warehouse, "select count(*) from raw.otel_log_records where redacted_attributes['prompt'] > 0")
     assert prompts[0][0] > 0, "developers who log prompts exist in the sample; their prompt is kept only as a size"
+
+
+def test_otel_metric_names_are_kept_and_older_hashed_ones_restored_once(sample_landing: Path, tmp_path: Path) -> None:
+    warehouse = tmp_path / "w.duckdb"
+    load(sample_landing, warehouse)
+    names = {n for (n,) in query(warehouse, "select distinct metric_name from raw.otel_metric_points")}
+    assert {"claude_code.commit.count", "claude_code.active_time.total", "claude_code.code_edit_tool.decision"} <= names
+    # A warehouse from before: the names stored as their opaque hash, the migration not yet run.
+    con = duckdb.connect(str(warehouse))
+    con.execute("update raw.otel_metric_points set metric_name = 'h:' || left(md5(metric_name), 20)")
+    con.execute("delete from raw.schema_migrations where name = 'migrate_otel_dotted_names'")
+    con.close()
+    assert query(warehouse, "select count(*) from raw.otel_metric_points where metric_name like 'claude_code.%'") == [(0,)]
+    load(sample_landing, warehouse)
+    assert {n for (n,) in query(warehouse, "select distinct metric_name from raw.otel_metric_points")} == names
 
 
 def otlp_attr(key: str, value: dict) -> dict:

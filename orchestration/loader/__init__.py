@@ -174,7 +174,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 # Schema changes for warehouses made before them, in order; each runs once (raw.schema_migrations).
-MIGRATIONS = ("migrate_claude_code_typed_columns",)
+MIGRATIONS = ("migrate_claude_code_typed_columns", "migrate_otel_dotted_names")
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> None:

@@ -50,6 +50,13 @@ create or replace temp macro safe_id(v) as
 create or replace temp macro safe_enum(v) as
     case when v is null or regexp_full_match(v, '[a-z][a-z0-9_-]{0,47}') then v else opaque(v) end;
 
+-- OpenTelemetry names (metrics, instrumentation scopes) are dotted lowercase words: claude_code.token.usage.
+create or replace temp macro safe_dotted_name(v) as
+    case
+        when v is null or regexp_full_match(v, '[a-z][a-z0-9_-]{0,47}(\.[a-z0-9_-]{1,47}){0,7}') then v
+        else opaque(v)
+    end;
+
 create or replace temp macro safe_version(v) as
     case when v is null or regexp_full_match(v, '[0-9]{1,4}(\.[0-9]{1,6}){1,3}([-+][a-z0-9.]{1,24})?') then v else opaque(v) end;
 
