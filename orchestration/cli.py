@@ -24,6 +24,7 @@ def _generate(args: argparse.Namespace, paths: Paths) -> int:
         canary=args.canary,
         workers=args.workers,
         plant_alerts=args.plant_alerts,
+        plant_experiments=args.plant_experiments,
     )
     summary = generate(cfg)
     print(f"generated into {out}: {summary.describe()}")
@@ -225,6 +226,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--plant-alerts",
         action="store_true",
         help="plant one incident per alert kind at known dates, then a quiet month (needs --days 98 or more)",
+    )
+    gen.add_argument(
+        "--plant-experiments",
+        action="store_true",
+        help="run the two experiments of seeds/experiments.csv over the last 28 days: one with a real effect "
+        "(cost per session -40%%), one with none, and write their assignments",
     )
     gen.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     gen.set_defaults(func=_generate)

@@ -136,11 +136,18 @@ def run_pipeline(
     rebuild: bool = False,
 ) -> int:
     from orchestration.generator import DEFAULT_START, GenerateConfig, generate
+    from orchestration.generator.experiments import WINDOW_DAYS
 
     os.environ[HOME_ENV_VAR] = str(paths.home)
     if landing_is_empty(paths):
+        # The sample runs the two experiments of seeds/experiments.csv, so their readout has data to show.
         config = GenerateConfig(
-            out=paths.landing, developers=developers, days=days, seed=seed, start=start or DEFAULT_START
+            out=paths.landing,
+            developers=developers,
+            days=days,
+            seed=seed,
+            start=start or DEFAULT_START,
+            plant_experiments=days >= WINDOW_DAYS,
         )
         summary = generate(config)
         print(f"landing folder was empty: generated a sample organisation\n  {summary.describe()}")

@@ -140,6 +140,7 @@ def accounted_lines(warehouse: Path) -> tuple[list[tuple[str, int]], list[tuple[
         union all select distinct _source_file, _line_number from raw.otel_metric_points
         union all select _source_file, _line_number from raw.cursor_usage_events
         union all select _source_file, _line_number from raw.org_directory
+        union all select _source_file, _line_number from raw.experiment_assignments
         """,
     )
     quarantined = query(

@@ -25,6 +25,7 @@ from orchestration.generator.claude_code import (
     pick_model,
     session_starts,
 )
+from orchestration.generator.experiments import ExperimentPlan
 from orchestration.generator.incidents import RAMP_DAYS, USUAL, Plan, steady
 from orchestration.generator.org import Developer, build_org, stable_seed, write_directory
 
@@ -41,6 +42,7 @@ class GenerateConfig:
     canary: str = ""  # planted in prompts, assistant text and tool payloads for privacy tests
     workers: int = 0  # 0: one per core
     plant_alerts: bool = False  # one incident per alert kind at known dates (generator/incidents.py)
+    plant_experiments: bool = False  # the seed's two experiments over the last 28 days (generator/experiments.py)
 
 
 @dataclass
@@ -75,8 +77,10 @@ def _active_today(rng: random.Random, dev: Developer, day: int, ramp_days: float
     return rng.random() < ramp * (0.12 if weekday >= 5 else 0.85)
 
 
-def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> tuple[list[dict], Counter, Counter]:
-    dev, cfg, plan = args
+def _simulate_developer(
+    args: tuple[Developer, GenerateConfig, Plan | None, ExperimentPlan | None],
+) -> tuple[list[dict], Counter, Counter]:
+    dev, cfg, plan, experiments = args
     rng = random.Random(stable_seed(cfg.seed, "developer", dev.index))
     files: Counter = Counter()
     lines: Counter = Counter()
@@ -97,6 +101,8 @@ def _simulate_developer(args: tuple[Developer, GenerateConfig, Plan | None]) -> 
             if not (active or (plan and day == dev.adoption_day and not dev.seat_unused)):
                 continue
             today = plan.conditions(dev, day_start.date()) if plan else USUAL
+            if experiments:
+                today = experiments.conditions(dev, day_start.date(), today)
             if dev.uses_claude_code:
                 n_sessions = max(1, int(rng.expovariate(1 / (2.2 * dev.activity))))
                 simulator.conditions = today
@@ -181,7 +187,15 @@ def generate(cfg: GenerateConfig) -> GenerateSummary:
     plan = Plan.for_sample(cfg.start, cfg.days, developers) if cfg.plant_alerts else None
     if plan:
         developers = steady(developers, cfg.days)
-    jobs = [(dev, cfg, plan) for dev in developers]
+    experiments = (
+        ExperimentPlan.for_sample(cfg.start, cfg.days, developers, cfg.seed) if cfg.plant_experiments else None
+    )
+    if experiments:
+        lines["experiment_assignments"] = experiments.write_assignments(
+            developers, cfg.out / "experiments" / "assignments.csv"
+        )
+        files["experiment_assignments"] = 1
+    jobs = [(dev, cfg, plan, experiments) for dev in developers]
     workers = cfg.workers or None
     if workers == 1:
         results = map(_simulate_developer, jobs)

@@ -232,8 +232,8 @@ class SessionSimulator:
         tool_id = self._ids("toolu_01")
         if tool:
             blocks.append({"type": "tool_use", "id": tool_id, "name": tool, "input": self._tool_input(tool)})
-        final_output = rng.randint(30, 1800)
-        usage = self._usage(final_output)
+        usage = self._usage(rng.randint(30, 1800))
+        final_output = usage["output_tokens"]  # with a planted factor applied
         # 2.1.x repeats usage on every line with output_tokens growing; older clients repeat the final value.
         for i, block in enumerate(blocks):
             grown = max(1, final_output * (i + 1) // len(blocks)) if self.version >= "2.1" else final_output

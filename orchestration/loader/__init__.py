@@ -91,6 +91,7 @@ SOURCES = (
     Source("cursor_daily_usage", "cursor/daily_usage", ("*.json",), "json_document", ("cursor_daily_usage",)),
     Source("cursor_usage_events", "cursor/usage_events", ("*.csv",), "csv", ("cursor_usage_events",)),
     Source("org_directory", "org", ("*.csv",), "csv", ("org_directory",)),
+    Source("experiment_assignments", "experiments", ("*.csv",), "csv", ("experiment_assignments",)),
 )
 # The loader's own tables beside the sources': the dead-letter table and its bookkeeping.
 BOOKKEEPING_TABLES = ("quarantine", "load_manifest", "load_batches", "table_storage")

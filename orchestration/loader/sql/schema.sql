@@ -173,6 +173,15 @@ create table if not exists raw.org_directory (
     record json not null
 );
 
+-- Experiment assignments as the experimentation tool exports them (one JSON record per CSV row).
+create table if not exists raw.experiment_assignments (
+    _source_file varchar not null,
+    _line_number bigint not null,
+    _batch_id varchar not null,
+    _loaded_at timestamptz not null,
+    record json not null
+);
+
 -- Written by the publish step (and by the quality gate when it holds a version back).
 create table if not exists raw.publish_log (
     version varchar not null,

@@ -1,0 +1,2 @@
+-- Experiments for engineering managers: each readout segment whose variants all have min_group_size units.
+{{ experiment_readout() }}
