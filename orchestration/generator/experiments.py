@@ -66,3 +66,20 @@ class ExperimentPlan:
             for (experiment, developer_id), variant in sorted(self.variants.items()):
                 writer.writerow([experiment, "developer", emails[developer_id], variant, assigned_at])
         return len(self.variants) + 1
+
+
+def build_planted_experiments(home: Path, developers: int, days: int, seed: int, end: date) -> None:
+    """A generated organisation running the planted experiments, loaded, and its experiment marts built (with
+    what they are built from, without data tests), under `home`."""
+    from orchestration.dbt import run_dbt
+    from orchestration.generator import GenerateConfig, generate
+    from orchestration.loader import load
+
+    start = end - timedelta(days=days - 1)
+    generate(GenerateConfig(out=home / "landing", developers=developers, days=days, seed=seed, start=start,
+                            plant_experiments=True))  # fmt: skip
+    load(home / "landing", home / "warehouse.duckdb", measure_storage=False)
+    selected = ("+experiment_results_v1", "+org_experiment_results_v1")
+    build = run_dbt("build", "--select", *selected, "--exclude", "test_type:data", home=home, capture=True)
+    if build.returncode != 0:
+        raise RuntimeError(f"dbt could not build the experiment marts:\n{build.stdout[-3000:]}")
