@@ -1,4 +1,5 @@
 -- When each developer first reached each milestone of the seed, time to value, and time between steps.
+-- Habitual use is reached on the first day a developer has been active on at least three days within seven.
 with
 
 events as (
@@ -17,12 +18,44 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
+active_days as (
+    select
+        developer_id,
+        session_date as activity_date,
+        min(started_at) as first_started_at
+    from sessions
+    group by developer_id, session_date
+),
+
+habitual_days as (
+    -- Days on which the developer had been active on at least three of the seven days ending there.
+    select
+        active_days.developer_id,
+        active_days.first_started_at
+    from active_days
+    inner join active_days as earlier
+        on
+            active_days.developer_id = earlier.developer_id
+            and earlier.activity_date <= active_days.activity_date
+            and earlier.activity_date > {{ dbt.dateadd('day', -7, 'active_days.activity_date') }}
+    group by active_days.developer_id, active_days.activity_date, active_days.first_started_at
+    having count(*) >= 3
+),
+
 occurrences as (
     select
         developer_id,
         event_name,
         occurred_at
     from events
+
+    union all
+
+    select
+        developer_id,
+        'habitual_use_reached' as event_name,
+        first_started_at as occurred_at
+    from habitual_days
 
     union all
 
