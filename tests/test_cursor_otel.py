@@ -111,7 +111,9 @@ def test_cursor_success_rate_and_tab_acceptance_equal_a_count_from_the_raw_files
     for week, accepted, shown, rate in rows:
         assert [accepted, shown] == weekly[week]
         assert rate == pytest.approx(accepted / shown)
-    features = {f for (f,) in query(validated.published / "product.duckdb", "select feature from cursor_features_weekly_v1")}
+    features = {
+        f for (f,) in query(validated.published / "product.duckdb", "select feature from cursor_features_weekly_v1")
+    }
     assert features == {"apply", "tab", "composer", "chat", "agent", "cmd_k"}
 
 
@@ -149,9 +151,7 @@ def raw_otel_session_counts(otel_dir: Path) -> dict[str, dict[str, float]]:
     return counts
 
 
-def test_otel_alone_gives_a_session_its_edits_commits_lines_and_active_time(
-    landing_copy: Path, tmp_path: Path
-) -> None:
+def test_otel_alone_gives_a_session_its_edits_commits_lines_and_active_time(landing_copy: Path, tmp_path: Path) -> None:
     """A developer who exports OpenTelemetry but whose transcripts never reach the warehouse."""
     exporters = sorted(p.name for p in (landing_copy / "otel").iterdir() if (p / "metrics.jsonl").exists())
     assert exporters

@@ -25,7 +25,7 @@ def test_the_welch_readout_equals_statsmodels(shift: float) -> None:
     result = compare(control, treatment, alpha=0.05, minimum_detectable_effect=0.2, power=0.8)
     assert result is not None
     means = CompareMeans(DescrStatsW(treatment), DescrStatsW(control))
-    t, p, dof = means.ttest_ind(usevar="unequal")
+    _, p, dof = means.ttest_ind(usevar="unequal")
     low, high = means.tconfint_diff(alpha=0.05, usevar="unequal")
     assert result.p_value == pytest.approx(p, rel=1e-9)
     assert result.degrees_of_freedom == pytest.approx(dof, rel=1e-9)

@@ -292,7 +292,9 @@ def test_otel_metric_names_are_kept_and_older_hashed_ones_restored_once(sample_l
     con.execute("update raw.otel_metric_points set metric_name = 'h:' || left(md5(metric_name), 20)")
     con.execute("delete from raw.schema_migrations where name = 'migrate_otel_dotted_names'")
     con.close()
-    assert query(warehouse, "select count(*) from raw.otel_metric_points where metric_name like 'claude_code.%'") == [(0,)]
+    assert query(warehouse, "select count(*) from raw.otel_metric_points where metric_name like 'claude_code.%'") == [
+        (0,)
+    ]
     load(sample_landing, warehouse)
     assert {n for (n,) in query(warehouse, "select distinct metric_name from raw.otel_metric_points")} == names
 

@@ -262,6 +262,40 @@ ACTIVE_PEOPLE = {
         select m.cohort_week, m.behavioural_cohort, m.weeks_since_start, least(min(m.active_developers),
                min(m.cohort_size))
         from marts.cohort_retention_v1 as m group by 1, 2, 3""",
+    "cursor_features_weekly_v1": """
+        select m.week_start, m.feature, count(distinct e.developer_id)
+        from marts.cursor_features_weekly_v1 as m
+        left join events.fct_events as e
+            on date_trunc('week', e.event_date) = m.week_start and e.tool = 'cursor' and e.tool_name = m.feature
+        group by 1, 2""",
+    "value_stream_stalls_v1": """
+        select m.segment_type, m.segment_value, m.stalled_after, count(distinct d.developer_id)
+        from marts.value_stream_stalls_v1 as m
+        left join value_streams.developer_stalls as d
+            on d.stalled_after = m.stalled_after
+            and (m.segment_type = 'overall' or (m.segment_type = 'persona' and d.persona = m.segment_value))
+        group by 1, 2, 3""",
+    "team_milestone_stalls_v1": """
+        select m.team, m.stalled_after, count(distinct d.developer_id)
+        from marts.team_milestone_stalls_v1 as m
+        left join value_streams.developer_stalls as d on d.team = m.team and d.stalled_after = m.stalled_after
+        group by 1, 2""",
+    "team_adoption_v1": """
+        select m.team, m.milestone, count(distinct s.developer_id)
+        from marts.team_adoption_v1 as m
+        left join sessions.fct_sessions as s on s.team = m.team and s.session_date <= m.reached_on + 6
+        group by 1, 2""",
+    "team_retention_v1": """
+        select m.team, m.weeks_since_start, least(min(m.members_started), min(m.members_active))
+        from marts.team_retention_v1 as m group by 1, 2""",
+    "org_roi_monthly_v1": """
+        select m.team, m.month_start, m.scenario, count(distinct s.developer_id)
+        from marts.org_roi_monthly_v1 as m
+        left join sessions.fct_sessions as s
+            on date_trunc('month', s.session_date) = m.month_start
+            and (s.team = m.team or (m.team = 'other teams' and s.team not in (
+                select team from marts.org_roi_monthly_v1 where team != 'other teams')))
+        group by 1, 2, 3""",
 }
 
 

@@ -67,13 +67,14 @@ units as (
     select
         assignments.experiment_id,
         assignments.unit_type,
-        coalesce(links.developer_id, assignments.unit_id) as unit_id,
         assignments.variant,
-        assignments.assigned_at
+        assignments.assigned_at,
+        coalesce(links.developer_id, assignments.unit_id) as unit_id
     from assignments
     left join links
-        on assignments.unit_type = 'developer' and links.identifier_type = 'email'
-        and assignments.unit_id = links.identifier_value
+        on
+            assignments.unit_type = 'developer' and links.identifier_type = 'email'
+            and assignments.unit_id = links.identifier_value
 ),
 
 unit_members as (
@@ -105,7 +106,7 @@ unit_sessions as (
     inner join sessions
         on
             unit_members.developer_id = sessions.developer_id
-            and sessions.tool = windows.tool
+            and windows.tool = sessions.tool
             and sessions.started_at >= greatest(unit_members.assigned_at, cast(windows.window_start as timestamp))
             and sessions.started_at < cast(windows.window_end as timestamp)
 ),
@@ -116,8 +117,9 @@ unit_totals as (
         unit_id,
         {%- for metric, parts in metrics.items() %}
             sum({{ parts[0] }}) as {{ metric }}__numerator,
-            sum({{ parts[1] }}) as {{ metric }}__denominator{{ ',' if not loop.last }}
+            sum({{ parts[1] }}) as {{ metric }}__denominator,
         {%- endfor %}
+        count(*) as sessions
     from unit_sessions
     group by experiment_id, unit_id
 ),

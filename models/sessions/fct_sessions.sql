@@ -108,6 +108,9 @@ cursor_day_counts as (
         cursor_session_days.started_at,
         all_events.event_key,
         all_events.event_name,
+        all_events.quantity,
+        all_events.lines_added,
+        all_events.lines_removed,
         all_events.quantity * cursor_session_days.requests * 1.0 / sum(cursor_session_days.requests) over (
             partition by all_events.event_key
         ) as quantity_share,
@@ -116,10 +119,7 @@ cursor_day_counts as (
         ) as lines_added_share,
         all_events.lines_removed * cursor_session_days.requests * 1.0 / sum(cursor_session_days.requests) over (
             partition by all_events.event_key
-        ) as lines_removed_share,
-        all_events.quantity,
-        all_events.lines_added,
-        all_events.lines_removed
+        ) as lines_removed_share
     from all_events
     inner join cursor_session_days
         on
@@ -137,14 +137,15 @@ cursor_day_ranked as (
         lines_added - sum(floor(lines_added_share)) over (partition by event_key) as lines_added_left,
         lines_removed - sum(floor(lines_removed_share)) over (partition by event_key) as lines_removed_left,
         row_number() over (
-            partition by event_key order by quantity_share - floor(quantity_share) desc, started_at, session_key
+            partition by event_key order by quantity_share - floor(quantity_share) desc, started_at asc, session_key asc
         ) as quantity_rank,
         row_number() over (
-            partition by event_key order by lines_added_share - floor(lines_added_share) desc, started_at, session_key
+            partition by event_key
+            order by lines_added_share - floor(lines_added_share) desc, started_at asc, session_key asc
         ) as lines_added_rank,
         row_number() over (
             partition by event_key
-            order by lines_removed_share - floor(lines_removed_share) desc, started_at, session_key
+            order by lines_removed_share - floor(lines_removed_share) desc, started_at asc, session_key asc
         ) as lines_removed_rank
     from cursor_day_counts
 ),
@@ -305,6 +306,10 @@ aggregated as (
         sequence_aggregated.cache_creation_tokens,
         sequence_aggregated.cache_read_tokens,
         sequence_aggregated.cost_usd,
+        sequence_aggregated.last_outcome,
+        sequence_aggregated.successful_actions,
+        sequence_aggregated.test_runs,
+        sequence_aggregated.exploration_calls,
         sequence_aggregated.lines_added + coalesce(counted_by_session.lines_added, 0) as lines_added,
         sequence_aggregated.lines_removed + coalesce(counted_by_session.lines_removed, 0) as lines_removed,
         sequence_aggregated.edits_accepted + coalesce(counted_by_session.edits_accepted, 0) as edits_accepted,
@@ -312,12 +317,8 @@ aggregated as (
         coalesce(counted_by_session.tabs_accepted, 0) as tabs_accepted,
         sequence_aggregated.commits + coalesce(counted_by_session.commits, 0) as commits,
         sequence_aggregated.pull_requests + coalesce(counted_by_session.pull_requests, 0) as pull_requests,
-        sequence_aggregated.last_outcome,
-        sequence_aggregated.successful_actions,
         sequence_aggregated.edit_attempts
-        + coalesce(counted_by_session.edits_accepted + counted_by_session.edits_rejected, 0) as edit_attempts,
-        sequence_aggregated.test_runs,
-        sequence_aggregated.exploration_calls
+        + coalesce(counted_by_session.edits_accepted + counted_by_session.edits_rejected, 0) as edit_attempts
     from sequence_aggregated
     left join counted_by_session on sequence_aggregated.session_key = counted_by_session.session_key
     left join client_active_time on sequence_aggregated.session_key = client_active_time.session_key

@@ -36,7 +36,7 @@ habitual_days as (
     inner join active_days as earlier
         on
             active_days.developer_id = earlier.developer_id
-            and earlier.activity_date <= active_days.activity_date
+            and active_days.activity_date >= earlier.activity_date
             and earlier.activity_date > {{ dbt.dateadd('day', -7, 'active_days.activity_date') }}
     group by active_days.developer_id, active_days.activity_date, active_days.first_started_at
     having count(*) >= 3

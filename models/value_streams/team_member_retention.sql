@@ -37,6 +37,10 @@ as_of as (
     select max(activity_week) as last_week from activity_weeks
 ),
 
+weeks as (
+    select distinct weeks_since_start from cohorts
+),
+
 eligible as (
     -- A member counts at N weeks once N weeks have passed since their start.
     select
@@ -46,7 +50,7 @@ eligible as (
         weeks.weeks_since_start
     from starts
     cross join as_of
-    inner join (select distinct weeks_since_start from cohorts) as weeks
+    inner join weeks
         on {{ dbt.dateadd('day', '7 * weeks.weeks_since_start', 'starts.start_week') }} <= as_of.last_week
 ),
 

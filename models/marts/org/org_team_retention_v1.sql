@@ -3,6 +3,16 @@ with
 
 team_rows as (
     select * from {{ ref('team_retention', v=1) }}
+),
+
+final as (
+    select
+        team,
+        weeks_since_start,
+        members_started,
+        members_active,
+        retention_rate
+    from team_rows
 )
 
-select * from team_rows
+select * from final
