@@ -75,6 +75,28 @@ ALERTS_PAGE = Page(
     "Alerts never hold back a publish.",
 )
 
+# Product research and engineering managers read the same readout, each from their own file.
+EXPERIMENTS_PAGE = Page(
+    "Experiments",
+    "experiments",
+    (
+        Chart(
+            "experiments", "bar", "experiment_metric", "relative_lift", "Relative lift over control", color="variant"
+        ),
+        Table("experiments", "Lift, 95% interval, p-value (Welch's t per unit), power for the MDE, sample checks"),
+    ),
+    note="Each experiment of seeds/experiments.csv, from its first assignment for its planned days. A lift is "
+    "significant when p < alpha; achieved power is the chance this sample had to detect the minimum detectable "
+    "effect; a sample-ratio mismatch means the assignment is broken. Segments whose variants are under 3 units "
+    "are not shown.",
+)
+
+ROI_NOTE = (
+    "ESTIMATES, by the stated method of docs/roi.md: succeeded sessions' active hours x (unassisted / assisted "
+    "time - 1) per task type, from published studies in three scenarios (low: slower with AI; central; high), "
+    "valued at the loaded cost per hour, against usage plus seats."
+)
+
 PERSONAS: dict[str, Persona] = {
     persona.name: persona
     for persona in (
@@ -191,6 +213,39 @@ PERSONAS: dict[str, Persona] = {
                     ),
                     note="A step fewer than 3 members reached is not shown.",
                 ),
+                Page(
+                    "Adoption and retention",
+                    "adoption",
+                    (
+                        Chart(
+                            "adoption",
+                            "bar",
+                            "milestone",
+                            "days_since_first_active_week",
+                            "Days from the team's first active week to each adoption milestone",
+                            order="milestone_order",
+                        ),
+                        Chart("retention", "line", "weeks_since_start", "retention_rate", "Members active N weeks on"),
+                        Table("stalls", "Where members stall (at least 3 members per row)"),
+                    ),
+                    note="Each adoption milestone is reached by at least 3 members at once.",
+                ),
+                Page(
+                    "ROI (estimate)",
+                    "roi",
+                    (
+                        Chart(
+                            "roi",
+                            "line",
+                            "month",
+                            "estimated_value_usd",
+                            "Estimated value of time saved (USD)",
+                            color="scenario",
+                        ),
+                        Table("roi", "Estimated hours saved, value and ROI by scenario"),
+                    ),
+                    note=ROI_NOTE,
+                ),
                 ALERTS_PAGE,
             ),
         ),
@@ -237,8 +292,46 @@ PERSONAS: dict[str, Persona] = {
                 Page(
                     "Adoption",
                     "adoption",
-                    (Chart("daily", "line", "activity_date", "active_developers", "Active developers", color="tool"),),
+                    (
+                        Chart("daily", "line", "activity_date", "active_developers", "Active developers", color="tool"),
+                        Chart(
+                            "adoption",
+                            "heat",
+                            "milestone",
+                            "team",
+                            "Days from each team's first active week to its adoption milestones",
+                            color="days_since_first_active_week",
+                            order="milestone_order",
+                        ),
+                        Chart(
+                            "retention",
+                            "line",
+                            "weeks_since_start",
+                            "retention_rate",
+                            "Retention by team",
+                            color="team",
+                        ),
+                    ),
+                    note="Team milestones are each reached by at least 3 members at once; teams under 3 members "
+                    "are not shown.",
                 ),
+                Page(
+                    "ROI (estimate)",
+                    "roi",
+                    (
+                        Chart(
+                            "roi",
+                            "bar",
+                            "team",
+                            "estimated_roi",
+                            "Estimated ROI by team and scenario",
+                            color="scenario",
+                        ),
+                        Table("roi", "Estimated hours saved, value, tool cost and ROI by team, month and scenario"),
+                    ),
+                    note=ROI_NOTE,
+                ),
+                EXPERIMENTS_PAGE,
                 ALERTS_PAGE,
                 Page(
                     "Licences",
@@ -368,6 +461,41 @@ PERSONAS: dict[str, Persona] = {
                         Table("conversion", "Conversion by segment"),
                     ),
                 ),
+                Page(
+                    "Stalls",
+                    "stalls",
+                    (
+                        Chart(
+                            "stalls",
+                            "bar",
+                            "waiting_for",
+                            "developers",
+                            "Developers waiting for each milestone",
+                            color="segment_value",
+                            order="waiting_for_order",
+                        ),
+                        Table("stalls", "Where developers stall, and the median wait"),
+                    ),
+                    note="A developer waits for the first milestone in the stream's order they have not reached. "
+                    "Rows of fewer than 3 developers are not shown.",
+                ),
+                Page(
+                    "Cursor features",
+                    "cursor",
+                    (
+                        Chart("cursor_features", "bar", "feature", "uses", "Uses per feature", color="week_start"),
+                        Chart(
+                            "cursor_features",
+                            "line",
+                            "week_start",
+                            "acceptance_rate",
+                            "Acceptance: tabs accepted / shown, applies accepted / decided",
+                            color="feature",
+                        ),
+                        Table("cursor_features", "Requests, tabs and applies per week"),
+                    ),
+                ),
+                EXPERIMENTS_PAGE,
                 Page(
                     "Time to value",
                     "timing",

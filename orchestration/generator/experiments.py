@@ -79,7 +79,7 @@ def build_planted_experiments(home: Path, developers: int, days: int, seed: int,
     generate(GenerateConfig(out=home / "landing", developers=developers, days=days, seed=seed, start=start,
                             plant_experiments=True))  # fmt: skip
     load(home / "landing", home / "warehouse.duckdb", measure_storage=False)
-    selected = ("+experiment_results_v1", "+org_experiment_results_v1")
+    selected = ("+experiment_results_v1", "+org_experiment_results_v1", "+rollout_effects_v1")
     build = run_dbt("build", "--select", *selected, "--exclude", "test_type:data", home=home, capture=True)
     if build.returncode != 0:
         raise RuntimeError(f"dbt could not build the experiment marts:\n{build.stdout[-3000:]}")

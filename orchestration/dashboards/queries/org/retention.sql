@@ -1,0 +1,8 @@
+select
+    team,
+    weeks_since_start,
+    members_started,
+    members_active,
+    retention_rate
+from org_team_retention
+order by team, weeks_since_start

@@ -1,0 +1,9 @@
+select
+    team,
+    milestone,
+    milestone_order,
+    reached_on,
+    members,
+    days_since_first_active_week
+from team_adoption
+order by team, milestone_order
