@@ -17,7 +17,7 @@
                 || ' (docs/roi.md), '
                 || cast({{ var('roi_loaded_cost_per_hour_usd') }} as {{ dbt.type_string() }})
                 || ' USD per loaded hour' as {{ dbt.type_string() }}
-            ) as method,
+            ) as estimation_method,
             cast(active_developers as bigint) as active_developers,
             cast(sessions_succeeded as bigint) as sessions_succeeded,
             cast(assisted_hours as double) as assisted_hours,

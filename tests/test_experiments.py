@@ -97,3 +97,20 @@ def test_the_planted_effect_is_found_and_the_null_is_not(tmp_path: Path) -> None
     assert not significant and low <= 0 <= high and not mismatch
     # The guardrail of the real experiment did not move: its tokens changed, not its outcomes.
     assert not rows[("prompt_caching_guide", "session_success_rate")][4]
+    # Published rows: every variant of every segment shown has at least 3 units assigned and measured.
+    smallest = query(
+        home / "warehouse.duckdb",
+        "select min(least(units_assigned, units_measured)), count(*) from marts.org_experiment_results_v1",
+    )[0]
+    assert smallest[0] >= 3 and smallest[1] > 0
+    # Client versions reach developers in waves here: each gets its difference in differences, both groups of
+    # at least 3 developers, and no version has an effect planted.
+    rollouts = query(
+        home / "warehouse.duckdb",
+        """select rollout, treated_units, comparison_units, ci_low, ci_high, assumptions
+        from marts.rollout_effects_v1 where metric = 'cost_per_session_usd'""",
+    )
+    assert rollouts
+    for rollout, treated, comparison, low, high, assumptions in rollouts:
+        assert treated >= 3 and comparison >= 3, rollout
+        assert low < high and "parallel trends" in assumptions

@@ -23,7 +23,7 @@ final as (
         cast(pre_trend_difference as double) as pre_trend_difference,
         cast(pre_trend_p_value as double) as pre_trend_p_value,
         cast(parallel_trends_plausible as boolean) as parallel_trends_plausible,
-        cast(method as {{ dbt.type_string() }}) as method,
+        cast(method as {{ dbt.type_string() }}) as estimation_method,
         cast(assumptions as {{ dbt.type_string() }}) as assumptions
     from effects
     where

@@ -8,6 +8,6 @@ select
     estimated_value_usd,
     tool_cost_usd,
     estimated_roi,
-    method
+    estimation_method
 from org_roi_monthly
 order by month, team, scenario
