@@ -53,8 +53,8 @@ def test_roi_estimate_recounted_from_sessions_directory_and_method(validated: Pa
                 cell[scenario] += hours * (ratio - 1)
     published = query(
         validated.published / "org.duckdb",
-        """select team, month_start, scenario, estimation_method, active_developers, assisted_hours, estimated_hours_saved,
-            estimated_value_usd, usage_cost_usd, seat_cost_usd, tool_cost_usd, estimated_roi
+        """select team, month_start, scenario, estimation_method, active_developers, assisted_hours,
+            estimated_hours_saved, estimated_value_usd, usage_cost_usd, seat_cost_usd, tool_cost_usd, estimated_roi
         from org_roi_monthly_v1""",
     )
     assert len(published) >= 6
