@@ -1,5 +1,6 @@
--- Retention per team, time-based: of the members who started (their first active week), how many were
--- active N weeks later, all start weeks pooled (a team's weekly cohorts are too small to show alone).
+-- Retention per team: of the members who started (their first active week), how many were active N weeks
+-- later, all start weeks pooled (a team's weekly cohorts are too small to show alone); for all members
+-- (time-based) and split by a behavioural cohort: an accepted AI edit in the first week or not.
 with
 
 cohorts as (
@@ -33,6 +34,33 @@ starts as (
     group by developer_id, team
 ),
 
+first_week_edits as (
+    select distinct events.developer_id
+    from events
+    inner join starts
+        on
+            events.developer_id = starts.developer_id
+            and cast({{ dbt.date_trunc('week', 'events.event_date') }} as date) = starts.start_week
+    where events.event_name = 'edit_accepted'
+),
+
+cohorts_of as (
+    -- Every member is in 'all' and in one behavioural cohort.
+    select
+        developer_id,
+        'all' as behavioural_cohort
+    from starts
+    union all
+    select
+        starts.developer_id,
+        case
+            when first_week_edits.developer_id is not null then 'accepted_edit_in_first_week'
+            else 'no_accepted_edit_in_first_week'
+        end as behavioural_cohort
+    from starts
+    left join first_week_edits on starts.developer_id = first_week_edits.developer_id
+),
+
 as_of as (
     select max(activity_week) as last_week from activity_weeks
 ),
@@ -47,8 +75,10 @@ eligible as (
         starts.developer_id,
         starts.team,
         starts.start_week,
+        cohorts_of.behavioural_cohort,
         weeks.weeks_since_start
     from starts
+    inner join cohorts_of on starts.developer_id = cohorts_of.developer_id
     cross join as_of
     inner join weeks
         on {{ dbt.dateadd('day', '7 * weeks.weeks_since_start', 'starts.start_week') }} <= as_of.last_week
@@ -57,6 +87,7 @@ eligible as (
 final as (
     select
         eligible.team,
+        eligible.behavioural_cohort,
         eligible.weeks_since_start,
         count(distinct eligible.developer_id) as members_started,
         count(distinct activity_weeks.developer_id) as members_active,
@@ -67,7 +98,7 @@ final as (
             eligible.developer_id = activity_weeks.developer_id
             and activity_weeks.activity_week
             = {{ dbt.dateadd('day', '7 * eligible.weeks_since_start', 'eligible.start_week') }}
-    group by eligible.team, eligible.weeks_since_start
+    group by eligible.team, eligible.behavioural_cohort, eligible.weeks_since_start
 )
 
 select * from final

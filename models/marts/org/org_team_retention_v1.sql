@@ -8,6 +8,7 @@ team_rows as (
 final as (
     select
         team,
+        behavioural_cohort,
         weeks_since_start,
         members_started,
         members_active,

@@ -5,4 +5,5 @@ select
     members_active,
     retention_rate
 from org_team_retention
+where behavioural_cohort = 'all'
 order by team, weeks_since_start

@@ -1,8 +1,8 @@
 select
-    team,
+    behavioural_cohort,
     weeks_since_start,
     members_started,
     members_active,
     retention_rate
 from team_retention
-order by team, weeks_since_start
+order by behavioural_cohort, weeks_since_start
