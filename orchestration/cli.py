@@ -71,6 +71,14 @@ def _catalog(args: argparse.Namespace, paths: Paths) -> int:
     return run_catalog(check=args.check)
 
 
+def _bench(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.bench import run_bench
+
+    keep = Path(args.keep) if args.keep else None
+    return run_bench(args.sizes, Path(args.json) if args.json else None, Path(args.markdown) if args.markdown else None,
+                     keep)  # fmt: skip
+
+
 def _review(args: argparse.Namespace, paths: Paths) -> int:
     from orchestration.review import ReviewConfig, run_review
 
@@ -230,8 +238,8 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument(
         "--plant-experiments",
         action="store_true",
-        help="run the two experiments of seeds/experiments.csv over the last 28 days: one with a real effect "
-        "(cost per session -40%%), one with none, and write their assignments",
+        help="run the two experiments of seeds/experiments.csv over the last 28 days (all days, when fewer): one "
+        "with a real effect (cost per session -40%%), one with none, and write their assignments",
     )
     gen.add_argument("--workers", type=int, default=0, help="worker processes (default: one per core)")
     gen.set_defaults(func=_generate)
@@ -281,6 +289,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cat.add_argument("--check", action="store_true", help="write nothing; fail when a generated file is stale (CI)")
     cat.set_defaults(func=_catalog)
+
+    bench = sub.add_parser(
+        "bench",
+        help="measure the whole pipeline on generated organisations of given sizes (ratios to in-run baselines)",
+        description=(
+            "Per size (transcript lines; other sources in proportion): generation; per source the bare scan, the "
+            "unparsed-store floor and the load; the load of every source; the full dbt build; 1%% more sessions "
+            "loaded and built incrementally; the gate; the publish; peak RSS; warehouse and published sizes. "
+            "Prints a markdown table with the targets met or missed; exits 1 when one is missed."
+        ),
+    )
+    bench.add_argument("--sizes", default="1M", help="comma-separated transcript lines, e.g. 1M,5M,10M (default 1M)")
+    bench.add_argument("--json", help="write the figures as JSON here")
+    bench.add_argument("--markdown", help="write the table as markdown here")
+    bench.add_argument("--keep", help="keep each size's files under this folder (default: a temporary folder)")
+    bench.set_defaults(func=_bench)
 
     rev = sub.add_parser(
         "review",

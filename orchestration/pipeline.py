@@ -136,7 +136,6 @@ def run_pipeline(
     rebuild: bool = False,
 ) -> int:
     from orchestration.generator import DEFAULT_START, GenerateConfig, generate
-    from orchestration.generator.experiments import WINDOW_DAYS
 
     os.environ[HOME_ENV_VAR] = str(paths.home)
     if landing_is_empty(paths):
@@ -147,7 +146,7 @@ def run_pipeline(
             days=days,
             seed=seed,
             start=start or DEFAULT_START,
-            plant_experiments=days >= WINDOW_DAYS,
+            plant_experiments=True,
         )
         summary = generate(config)
         print(f"landing folder was empty: generated a sample organisation\n  {summary.describe()}")

@@ -92,7 +92,8 @@ def validated(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Paths
 
 
 def build_world(paths: Paths) -> Paths:
-    generate(GenerateConfig(out=paths.landing, developers=20, days=14, seed=5, canary=CANARY))
+    # With the seed's two experiments running, so their readout and marts have rows to check.
+    generate(GenerateConfig(out=paths.landing, developers=20, days=14, seed=5, canary=CANARY, plant_experiments=True))
     load(paths.landing, paths.warehouse)
     assert dbt_build(paths), "dbt build (models and all their tests) failed on the generated organisation"
     gate = run_gate(paths)

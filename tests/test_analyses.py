@@ -124,4 +124,4 @@ def test_team_adoption_milestones_recounted_from_sessions(validated: Paths) -> N
         )
     )
     assert published
-    assert published == {team: week for team, week in first.items() if size[team] >= K}
+    assert published == {team: week.date() for team, week in first.items() if size[team] >= K}

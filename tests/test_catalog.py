@@ -95,7 +95,9 @@ def project_copy(tmp_path: Path) -> Path:
     """The dbt project and its generated catalog files, without data or build output."""
     root = tmp_path / "project"
     for name in ("models", "macros", "seeds", "profiles", "docs", ".github", "tests", "expectations"):
-        shutil.copytree(PROJECT_DIR / name, root / name, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+        # Python files are left behind, but for the dbt Python models.
+        skipped = ("__pycache__",) if name == "models" else ("*.py", "__pycache__")
+        shutil.copytree(PROJECT_DIR / name, root / name, ignore=shutil.ignore_patterns(*skipped))
     shutil.copy(PROJECT_DIR / "dbt_project.yml", root / "dbt_project.yml")
     (root / "orchestration").mkdir()
     shutil.copy(PROJECT_DIR / "orchestration" / "audiences.json", root / "orchestration" / "audiences.json")

@@ -105,7 +105,7 @@ def test_cursor_success_rate_and_tab_acceptance_equal_a_count_from_the_raw_files
             weekly[week][1] += row["totalTabsShown"]
     rows = query(
         validated.published / "product.duckdb",
-        "select week_start, accepted, uses, acceptance_rate from cursor_features_weekly_v1 where feature = 'tab'",
+        "select week_start, accepted, offered, acceptance_rate from cursor_features_weekly_v1 where feature = 'tab'",
     )
     assert len(rows) >= 2
     for week, accepted, shown, rate in rows:

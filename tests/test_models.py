@@ -62,8 +62,11 @@ def columns(warehouse: Path, table: str) -> set[str]:
 def test_a_rerun_with_no_new_data_changes_no_mart(home_copy: Paths) -> None:
     first = mart_snapshot(home_copy.warehouse)
     empty = {table for table, rows in first.items() if not rows}
-    # Nothing was quarantined in this sample; the publish log is filled by the publish after the build.
-    assert len(first) >= 14 and empty <= {"quarantine_reasons_v1", "publish_history_v1"}, f"marts without rows: {empty}"
+    # Nothing was quarantined in this sample; the publish log is filled by the publish after the build; its teams
+    # meet their targets and two weeks hold no trend (test_alerts plants them); no client version reached a
+    # wave of 3 developers with a week on each side.
+    allowed = {"quarantine_reasons_v1", "publish_history_v1", "team_alerts_v1", "rollout_effects_v1"}
+    assert len(first) >= 14 and empty <= allowed, f"marts without rows: {empty}"
     assert dbt_build(home_copy)
     again = mart_snapshot(home_copy.warehouse)
     # The rerun's publish history now holds the publication of the first build: it describes the runs.

@@ -127,7 +127,8 @@ def readout(units: pd.DataFrame, design: pd.Series, as_of: object, min_group_siz
 def model(dbt, session):
     dbt.config(materialized="table")
     min_group_size = int(dbt.config.get("min_group_size"))
-    units = dbt.ref("int_experiment_units_measured").df()
+    # In a fixed order: a mean or a deviation summed in another order can differ in its last bit.
+    units = dbt.ref("int_experiment_units_measured").df().sort_values(["experiment_id", "metric", "unit_id"])
     designs = dbt.ref("experiments").df().set_index("experiment_id", drop=False)
     as_of = dbt.ref("fct_sessions").aggregate("max(session_date)").fetchall()[0][0]
     rows: list[dict] = []

@@ -33,11 +33,12 @@ session_savings as (
         sessions.cost_usd,
         cast({{ dbt.date_trunc('month', 'sessions.session_date') }} as date) as month_start,
         case when sessions.outcome = 'succeeded' then 1 else 0 end as succeeded,
-        case when sessions.outcome = 'succeeded' then sessions.active_seconds / 3600.0 else 0 end as assisted_hours,
+        -- Seconds and ratios as exact decimals, so every sum is the same whatever order rows are added in.
+        case when sessions.outcome = 'succeeded' then sessions.active_seconds else 0 end as assisted_seconds,
         -- A task type the method does not list saves nothing.
-        coalesce(method.ratio_low, 1) as ratio_low,
-        coalesce(method.ratio_central, 1) as ratio_central,
-        coalesce(method.ratio_high, 1) as ratio_high,
+        cast(coalesce(method.ratio_low, 1) as decimal(9, 4)) as ratio_low,
+        cast(coalesce(method.ratio_central, 1) as decimal(9, 4)) as ratio_central,
+        cast(coalesce(method.ratio_high, 1) as decimal(9, 4)) as ratio_high,
         method.method_version
     from sessions
     inner join developers on sessions.developer_id = developers.developer_id
@@ -47,9 +48,9 @@ session_savings as (
 scenario_hours as (
     select
         *,
-        assisted_hours * (ratio_low - 1) as hours_saved_low,
-        assisted_hours * (ratio_central - 1) as hours_saved_central,
-        assisted_hours * (ratio_high - 1) as hours_saved_high
+        assisted_seconds * (ratio_low - 1) as seconds_saved_low,
+        assisted_seconds * (ratio_central - 1) as seconds_saved_central,
+        assisted_seconds * (ratio_high - 1) as seconds_saved_high
     from session_savings
 ),
 
@@ -59,10 +60,10 @@ usage_months as (
         month_start,
         count(distinct developer_id) as active_developers,
         sum(succeeded) as sessions_succeeded,
-        sum(assisted_hours) as assisted_hours,
-        sum(hours_saved_low) as hours_saved_low,
-        sum(hours_saved_central) as hours_saved_central,
-        sum(hours_saved_high) as hours_saved_high,
+        sum(assisted_seconds) as assisted_seconds,
+        sum(seconds_saved_low) as seconds_saved_low,
+        sum(seconds_saved_central) as seconds_saved_central,
+        sum(seconds_saved_high) as seconds_saved_high,
         sum({{ money('cost_usd') }}) as usage_cost_usd,
         max(method_version) as method_version
     from scenario_hours
@@ -73,7 +74,7 @@ seat_months as (
     select
         developers.team,
         months.month_start,
-        sum(coalesce(developers.seat_monthly_cost_usd, 0)) as seat_cost_usd
+        sum({{ money('coalesce(developers.seat_monthly_cost_usd, 0)') }}) as seat_cost_usd
     from developers
     cross join months
     group by developers.team, months.month_start
@@ -85,10 +86,10 @@ folded as (
         usage_months.month_start,
         sum(usage_months.active_developers) as active_developers,
         sum(usage_months.sessions_succeeded) as sessions_succeeded,
-        sum(usage_months.assisted_hours) as assisted_hours,
-        sum(usage_months.hours_saved_low) as hours_saved_low,
-        sum(usage_months.hours_saved_central) as hours_saved_central,
-        sum(usage_months.hours_saved_high) as hours_saved_high,
+        sum(usage_months.assisted_seconds) as assisted_seconds,
+        sum(usage_months.seconds_saved_low) as seconds_saved_low,
+        sum(usage_months.seconds_saved_central) as seconds_saved_central,
+        sum(usage_months.seconds_saved_high) as seconds_saved_high,
         sum(usage_months.usage_cost_usd) as usage_cost_usd,
         sum(seat_months.seat_cost_usd) as seat_cost_usd,
         max(usage_months.method_version) as method_version
@@ -115,14 +116,14 @@ by_scenario as (
         folded.method_version,
         folded.active_developers,
         folded.sessions_succeeded,
-        folded.assisted_hours,
         folded.usage_cost_usd,
         folded.seat_cost_usd,
+        folded.assisted_seconds / 3600.0 as assisted_hours,
         case scenarios.scenario
-            when 'low' then folded.hours_saved_low
-            when 'central' then folded.hours_saved_central
-            else folded.hours_saved_high
-        end as hours_saved,
+            when 'low' then folded.seconds_saved_low
+            when 'central' then folded.seconds_saved_central
+            else folded.seconds_saved_high
+        end / 3600.0 as hours_saved,
         folded.usage_cost_usd + folded.seat_cost_usd as tool_cost_usd
     from folded
     cross join scenarios

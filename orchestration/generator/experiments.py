@@ -6,6 +6,8 @@
   planted relative lift is CACHING_FACTOR - 1.
 - onboarding_checklist (no effect): developers are assigned, and nothing about their sessions changes.
 
+A sample shorter than `WINDOW_DAYS` runs them over all its days.
+
 Units are the developers who use Claude Code and hold a used seat, each assigned to either variant of each
 experiment independently (a fair coin per developer and experiment, from the seed), on the window's first
 day. The assignments are written as the experimentation tool would export them: experiments/assignments.csv.
@@ -39,15 +41,14 @@ class ExperimentPlan:
 
     @classmethod
     def for_sample(cls, start: date, days: int, developers: list[Developer], seed: int) -> ExperimentPlan:
-        if days < WINDOW_DAYS:
-            raise ValueError(f"planting experiments needs at least {WINDOW_DAYS} days")
         variants = {}
         for experiment, (control, treatment, _) in PLANTED.items():
             for dev in developers:
                 if dev.uses_claude_code and not dev.seat_unused:
                     coin = random.Random(stable_seed(seed, "experiment", experiment, dev.index)).random()
                     variants[(experiment, dev.developer_id)] = treatment if coin < 0.5 else control
-        return cls(start=start + timedelta(days=days - WINDOW_DAYS), variants=variants)
+        # The last WINDOW_DAYS days, or the whole sample when it is shorter.
+        return cls(start=start + timedelta(days=max(0, days - WINDOW_DAYS)), variants=variants)
 
     def conditions(self, dev: Developer, day: date, today: Conditions) -> Conditions:
         """Today's conditions with the developer's treatments applied."""

@@ -47,8 +47,8 @@ final as (
     select
         cast(week_start as date) as week_start,
         cast(feature as {{ dbt.type_string() }}) as feature,
-        -- A request feature's uses are its requests; an offering feature's, what it offered.
-        cast(case when feature in ('tab', 'apply') then offered else requests end as bigint) as uses,
+        cast(case when feature not in ('tab', 'apply') then requests end as bigint) as requests,
+        cast(offered as bigint) as offered,
         -- Every developer shown a tab is in the shown row; an apply's, at least the larger of its two rows.
         cast(
             case

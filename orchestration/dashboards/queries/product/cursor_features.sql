@@ -1,7 +1,9 @@
 select
     week_start,
     feature,
-    uses,
+    coalesce(requests, offered) as uses,
+    requests,
+    offered,
     developers,
     accepted,
     acceptance_rate

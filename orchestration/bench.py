@@ -1,0 +1,215 @@
+"""`ai-telemetry bench`: the whole pipeline measured on generated organisations of given sizes, every figure
+beside a baseline measured in the same run (shared machines are noisy: read the ratios).
+
+Per size: generation; per source, DuckDB's bare scan of its files, the floor (its lines stored unparsed in a
+DuckDB file) and the loader alone on it, as ratios and MB/s; the load of every source; the full dbt build;
+about 1% more transcript lines (new people's sessions) loaded and built incrementally; the gate; the
+publish; peak RSS (this process and dbt's); the warehouse's and the published files' sizes. Targets (issue 15)
+are checked and printed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from orchestration.paths import Paths
+
+LINES_PER_DEVELOPER = 2_500  # transcript lines a generated developer writes in 120 days (measured)
+DAYS = 120
+SOURCE_SCANS = {
+    # source folder: (file pattern, the DuckDB reader that scans it without parsing more than it must)
+    "claude_code": ("**/*.jsonl", "select count(*), sum(strlen(json::varchar)) from read_ndjson_objects(?)"),
+    "otel": ("**/*.jsonl", "select count(*), sum(strlen(json::varchar)) from read_ndjson_objects(?)"),
+    "cursor/usage_events": ("*.csv", "select count(*), 0 from read_csv(?, all_varchar = true)"),
+}
+
+
+@dataclass
+class SizeResult:
+    target_lines: int
+    developers: int
+    figures: dict[str, float] = field(default_factory=dict)
+    sources: dict[str, dict[str, float]] = field(default_factory=dict)
+    targets: dict[str, bool] = field(default_factory=dict)
+
+
+def timed(action: Callable[[], object]) -> tuple[float, object]:
+    started = time.perf_counter()
+    result = action()
+    return time.perf_counter() - started, result
+
+
+def folder_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def scan_and_floor(landing: Path, source: str, work: Path) -> dict[str, float]:
+    """The bare scan (best of 3) and the unparsed-store floor of one source's files."""
+    pattern, scan_sql = SOURCE_SCANS[source]
+    files = str(landing / source / pattern)
+    con = duckdb.connect()
+    scans = [timed(lambda: con.execute(scan_sql, [files]).fetchone()) for _ in range(3)]
+    con.close()
+    scan_seconds, (lines, _) = min(scans, key=lambda s: s[0])
+    database = work / f"floor-{source.replace('/', '_')}.duckdb"
+    reader = "read_ndjson_objects(?, filename = true)" if pattern.endswith("jsonl") else None
+
+    def store() -> None:
+        floor = duckdb.connect(str(database), config={"preserve_insertion_order": False})
+        if reader:
+            floor.execute("create table lines (filename varchar, line varchar using compression zstd)")
+            floor.execute(f"insert into lines select filename, json from {reader}", [files])  # noqa: S608
+        else:
+            floor.execute("create table lines as select * from read_csv(?, all_varchar = true)", [files])
+        floor.close()
+
+    floor_seconds, _ = timed(store)
+    return {"lines": float(lines), "mb": folder_bytes(landing / source) / 1e6, "bare_scan_s": scan_seconds,
+            "floor_s": floor_seconds}  # fmt: skip
+
+
+def load_alone(landing: Path, source: str, work: Path) -> float:
+    from orchestration.loader import load
+
+    alone = work / f"alone-{source.replace('/', '_')}"
+    (alone / source).parent.mkdir(parents=True, exist_ok=True)
+    (alone / source).symlink_to(landing / source)
+    seconds, _ = timed(lambda: load(alone, work / f"alone-{source.replace('/', '_')}.duckdb", measure_storage=False))
+    return seconds
+
+
+def add_new_developers(landing: Path, developers: int, start: object, work: Path) -> int:
+    """About 1% new transcript data: the ~/.claude folders of `developers` more people (a generated slice of
+    the same period, another seed), landed beside the others. Returns their transcript lines."""
+    from orchestration.generator import GenerateConfig, generate
+
+    extra = work / "extra"
+    summary = generate(GenerateConfig(out=extra, developers=developers, days=DAYS, seed=8, start=start))
+    for owner in (extra / "claude_code").iterdir():
+        shutil.copytree(owner, landing / "claude_code" / f"{owner.name}-new")
+    return summary.lines["claude_code"]
+
+
+def peak_rss_mib() -> tuple[float, float]:
+    """Peak resident memory of this process and of its largest finished child (dbt), in MiB (Linux: KiB)."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return own, children
+
+
+def bench_size(target_lines: int, work: Path) -> SizeResult:
+    from orchestration.generator import GenerateConfig, generate
+    from orchestration.loader import load
+    from orchestration.pipeline import dbt_build
+    from orchestration.publish import publish
+    from orchestration.quality import run_gate
+
+    developers = max(3, round(target_lines / LINES_PER_DEVELOPER))
+    result = SizeResult(target_lines=target_lines, developers=developers)
+    paths = Paths(work / "home")
+    figures = result.figures
+    config = GenerateConfig(out=paths.landing, developers=developers, days=DAYS)
+    figures["generate_s"], summary = timed(lambda: generate(config))
+    figures["transcript_lines"] = float(summary.lines["claude_code"])
+    for source in SOURCE_SCANS:
+        stats = scan_and_floor(paths.landing, source, work)
+        stats["load_s"] = load_alone(paths.landing, source, work)
+        stats["load_over_bare_scan"] = stats["load_s"] / stats["bare_scan_s"]
+        stats["load_over_floor"] = stats["load_s"] / stats["floor_s"]
+        stats["load_mb_per_s"] = stats["mb"] / stats["load_s"]
+        result.sources[source] = stats
+    figures["load_all_s"], _ = timed(lambda: load(paths.landing, paths.warehouse))
+    figures["build_full_s"], built = timed(lambda: dbt_build(paths))
+    if not built:
+        raise RuntimeError("the full dbt build failed: see logs/dbt-last-run.log under the bench home")
+    extra = max(1, round(developers / 100))
+    figures["new_lines"] = float(add_new_developers(paths.landing, extra, config.start, work))
+    figures["load_incremental_s"], _ = timed(lambda: load(paths.landing, paths.warehouse))
+    figures["build_incremental_s"], built = timed(lambda: dbt_build(paths))
+    if not built:
+        raise RuntimeError("the incremental dbt build failed")
+    figures["gate_s"], gate = timed(lambda: run_gate(paths))
+    figures["gate_passed"] = float(gate.passed)
+    figures["publish_s"], _ = timed(lambda: publish(paths))
+    figures["peak_rss_mib"] = max(peak_rss_mib())
+    figures["warehouse_mb"] = paths.warehouse.stat().st_size / 1e6
+    figures["published_mb"] = folder_bytes(paths.published) / 1e6
+    transcripts = result.sources["claude_code"]
+    result.targets = {
+        "transcripts load <= 2.5x the unparsed-store floor": transcripts["load_over_floor"] <= 2.5,
+        "every other source at least as fast per MB as transcripts": all(
+            s["load_mb_per_s"] >= transcripts["load_mb_per_s"] for k, s in result.sources.items() if k != "claude_code"
+        ),
+        "incremental build after 1% new data <= 10% of the full build": figures["build_incremental_s"]
+        <= 0.1 * figures["build_full_s"],
+        "peak RSS <= 6 GiB": figures["peak_rss_mib"] <= 6 * 1024,
+        "gate <= 15% of the build": figures["gate_s"] <= 0.15 * figures["build_full_s"],
+    }
+    return result
+
+
+def markdown(results: list[SizeResult], machine: str) -> str:
+    lines = [f"Machine: {machine}", "", "| figure | " + " | ".join(f"{r.target_lines:,} lines" for r in results) + " |"]
+    lines.append("|---|" + "---|" * len(results))
+    keys = list(results[0].figures)
+    for key in keys:
+        lines.append(f"| {key} | " + " | ".join(f"{r.figures[key]:,.2f}" for r in results) + " |")
+    for source in results[0].sources:
+        for key in ("load_over_bare_scan", "load_over_floor", "load_mb_per_s"):
+            lines.append(f"| {source} {key} | " + " | ".join(f"{r.sources[source][key]:,.2f}" for r in results) + " |")
+    for target in results[0].targets:
+        lines.append(
+            f"| target: {target} | " + " | ".join("met" if r.targets[target] else "MISSED" for r in results) + " |"
+        )
+    if len(results) > 1:
+        for smaller, larger in itertools.pairwise(results):
+            ratio = larger.figures["build_full_s"] / smaller.figures["build_full_s"]
+            scale = larger.target_lines / smaller.target_lines
+            lines.append(
+                f"| full build {larger.target_lines:,} / {smaller.target_lines:,} (x{scale:g} lines) | {ratio:.2f}x |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def parse_sizes(text: str) -> list[int]:
+    units = {"k": 1_000, "m": 1_000_000}
+    return [int(float(s[:-1]) * units[s[-1].lower()]) if s[-1].lower() in units else int(s) for s in text.split(",")]
+
+
+def run_bench(sizes: str, json_out: Path | None, markdown_out: Path | None, keep: Path | None) -> int:
+    import os
+    import platform
+
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
+    results = []
+    for lines in parse_sizes(sizes):
+        work = Path(tempfile.mkdtemp(prefix=f"bench-{lines}-", dir=keep))
+        try:
+            print(f"bench: {lines:,} transcript lines in {work}", flush=True)
+            results.append(bench_size(lines, work))
+        finally:
+            if keep is None:
+                shutil.rmtree(work, ignore_errors=True)
+    table = markdown(results, machine)
+    print(table)
+    payload = {"machine": machine, "sizes": [r.__dict__ for r in results]}
+    if json_out:
+        json_out.write_text(json.dumps(payload, indent=2) + "\n")
+    if markdown_out:
+        markdown_out.write_text(table)
+    return 0 if all(all(r.targets.values()) for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(run_bench(sys.argv[1] if len(sys.argv) > 1 else "1M", None, None, None))
