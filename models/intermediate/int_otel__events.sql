@@ -39,16 +39,9 @@ otel_only as (
     -- OpenTelemetry repeats what transcripts record: it counts only for sessions with no transcript.
     select
         otel_events.*,
-        coalesce(by_email.developer_id, by_account.developer_id, by_anonymous.developer_id) as linked_developer_id
+        {{ otel_linked_developer() }} as linked_developer_id
     from otel_events
-    left join links as by_email
-        on by_email.identifier_type = 'email' and otel_events.user_email = by_email.identifier_value
-    left join links as by_account
-        on by_account.identifier_type = 'account_uuid' and otel_events.account_uuid = by_account.identifier_value
-    left join links as by_anonymous
-        on
-            by_anonymous.identifier_type = 'anonymous_id'
-            and otel_events.anonymous_user_id = by_anonymous.identifier_value
+    {{ otel_identity_joins('otel_events') }}
     where
         (
             otel_events.otel_event_name in ('user_prompt', 'api_request', 'api_error', 'tool_result')
@@ -101,11 +94,7 @@ otel_enriched as (
         model_name,
         tool_name,
         session_id,
-        coalesce(
-            linked_developer_id,
-            'unresolved:email:' || user_email,
-            'unresolved:anonymous_id:' || anonymous_user_id
-        ) as developer_id,
+        {{ otel_developer_id() }} as developer_id,
         cast(null as {{ dbt.type_string() }}) as project,
         cast(null as {{ dbt.type_string() }}) as git_branch,
         client_version,
@@ -127,7 +116,7 @@ otel_enriched as (
 points_linked as (
     select
         metric_points.*,
-        coalesce(by_email.developer_id, by_account.developer_id, by_anonymous.developer_id) as linked_developer_id,
+        {{ otel_linked_developer() }} as linked_developer_id,
         -- A cumulative series restates its running total: each point's increase is what it adds.
         case
             when metric_points.aggregation_temporality = 2
@@ -144,14 +133,7 @@ points_linked as (
             else metric_points.point_value
         end as point_increase
     from metric_points
-    left join links as by_email
-        on by_email.identifier_type = 'email' and metric_points.user_email = by_email.identifier_value
-    left join links as by_account
-        on by_account.identifier_type = 'account_uuid' and metric_points.account_uuid = by_account.identifier_value
-    left join links as by_anonymous
-        on
-            by_anonymous.identifier_type = 'anonymous_id'
-            and metric_points.anonymous_user_id = by_anonymous.identifier_value
+    {{ otel_identity_joins('metric_points') }}
     where not exists (
         select 1 from session_context
         where session_context.session_id = metric_points.session_id
@@ -193,11 +175,7 @@ metric_enriched as (
         model_name,
         tool_name,
         session_id,
-        coalesce(
-            linked_developer_id,
-            'unresolved:email:' || user_email,
-            'unresolved:anonymous_id:' || anonymous_user_id
-        ) as developer_id,
+        {{ otel_developer_id() }} as developer_id,
         cast(null as {{ dbt.type_string() }}) as project,
         cast(null as {{ dbt.type_string() }}) as git_branch,
         client_version,
