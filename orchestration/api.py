@@ -175,6 +175,7 @@ class Question:
 
 def _source(metric: Metric, question: Question) -> Source:
     """The published cut that answers the question as asked, or why none does."""
+    filtered = {dimension for dimension, _ in question.where}
     fits = [
         s
         for s in metric.sources
@@ -182,6 +183,8 @@ def _source(metric: Metric, question: Question) -> Source:
         and (question.grain is None or s.grain == question.grain)
         and (question.group_by is None or set(question.group_by) == set(s.dimensions))
     ]
+    # Several marts may publish a metric: one that can apply the filters asked for, then the most detailed.
+    fits = sorted(fits, key=lambda s: (not filtered <= set(s.dimensions), -len(s.dimensions), s.mart))
     if not fits:
         offered = "; ".join(f"{s.mart}: grain {s.grain}, by {', '.join(s.dimensions)}" for s in metric.sources)
         raise ApiError(

@@ -30,7 +30,8 @@ def test_roi_estimate_recounted_from_sessions_directory_and_method(validated: Pa
         seats[row["team"]] += Decimal(row["seat_monthly_cost_usd"] or "0")
     sessions = query(
         validated.warehouse,
-        """select developer_id, date_trunc('month', session_date), task_type, outcome, active_seconds, cost_usd
+        """select developer_id, cast(date_trunc('month', session_date) as date), task_type, outcome, active_seconds,
+            cost_usd
         from sessions.fct_sessions""",
     )
     cells: dict[tuple, dict] = defaultdict(lambda: defaultdict(float))
