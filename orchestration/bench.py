@@ -89,16 +89,22 @@ def load_alone(landing: Path, source: str, work: Path) -> float:
     return seconds
 
 
-def add_new_developers(landing: Path, developers: int, start: object, work: Path) -> int:
-    """About 1% new transcript data: the ~/.claude folders of `developers` more people (a generated slice of
-    the same period, another seed), landed beside the others. Returns their transcript lines."""
+def add_new_developers(landing: Path, target_lines: int, start: object, work: Path) -> int:
+    """About `target_lines` new transcript lines: the ~/.claude folders of more people (a generated slice of the
+    same period, another seed), landed beside the others, folder by folder until the lines are reached.
+    Returns the lines added."""
     from orchestration.generator import GenerateConfig, generate
 
     extra = work / "extra"
-    summary = generate(GenerateConfig(out=extra, developers=developers, days=DAYS, seed=8, start=start))
-    for owner in (extra / "claude_code").iterdir():
+    generate(GenerateConfig(out=extra, developers=max(6, target_lines // LINES_PER_DEVELOPER + 6), days=DAYS,
+                            seed=8, start=start))  # fmt: skip
+    added = 0
+    for owner in sorted((extra / "claude_code").iterdir()):
+        if added >= target_lines:
+            break
         shutil.copytree(owner, landing / "claude_code" / f"{owner.name}-new")
-    return summary.lines["claude_code"]
+        added += sum(f.read_bytes().count(b"\n") for f in owner.rglob("*.jsonl"))
+    return added
 
 
 def peak_rss_mib() -> tuple[float, float]:
@@ -108,7 +114,16 @@ def peak_rss_mib() -> tuple[float, float]:
     return own, children
 
 
+class Figures(dict):
+    """The figures of one size, each printed as it is measured (a long run shows its progress)."""
+
+    def __setitem__(self, key: str, value: float) -> None:
+        print(f"bench:   {key} = {value:,.2f}", flush=True)
+        super().__setitem__(key, value)
+
+
 def bench_size(target_lines: int, work: Path) -> SizeResult:
+    from orchestration.cli import sample_start
     from orchestration.generator import GenerateConfig, generate
     from orchestration.loader import load
     from orchestration.pipeline import dbt_build
@@ -116,10 +131,11 @@ def bench_size(target_lines: int, work: Path) -> SizeResult:
     from orchestration.quality import run_gate
 
     developers = max(3, round(target_lines / LINES_PER_DEVELOPER))
-    result = SizeResult(target_lines=target_lines, developers=developers)
+    result = SizeResult(target_lines=target_lines, developers=developers, figures=Figures())
     paths = Paths(work / "home")
     figures = result.figures
-    config = GenerateConfig(out=paths.landing, developers=developers, days=DAYS)
+    # Ending today: the gate's plausibility suite refuses days after tomorrow.
+    config = GenerateConfig(out=paths.landing, developers=developers, days=DAYS, start=sample_start(None, DAYS))
     figures["generate_s"], summary = timed(lambda: generate(config))
     figures["transcript_lines"] = float(summary.lines["claude_code"])
     for source in SOURCE_SCANS:
@@ -129,12 +145,13 @@ def bench_size(target_lines: int, work: Path) -> SizeResult:
         stats["load_over_floor"] = stats["load_s"] / stats["floor_s"]
         stats["load_mb_per_s"] = stats["mb"] / stats["load_s"]
         result.sources[source] = stats
+        print(f"bench:   {source}: " + ", ".join(f"{k} {v:,.2f}" for k, v in stats.items()), flush=True)
     figures["load_all_s"], _ = timed(lambda: load(paths.landing, paths.warehouse))
     figures["build_full_s"], built = timed(lambda: dbt_build(paths))
     if not built:
         raise RuntimeError("the full dbt build failed: see logs/dbt-last-run.log under the bench home")
-    extra = max(1, round(developers / 100))
-    figures["new_lines"] = float(add_new_developers(paths.landing, extra, config.start, work))
+    figures["new_lines"] = float(add_new_developers(paths.landing, round(0.01 * summary.lines["claude_code"]),
+                                                    config.start, work))  # fmt: skip
     figures["load_incremental_s"], _ = timed(lambda: load(paths.landing, paths.warehouse))
     figures["build_incremental_s"], built = timed(lambda: dbt_build(paths))
     if not built:
