@@ -13,13 +13,10 @@ import resource
 import shutil
 import subprocess
 import time
-from pathlib import Path
 
 from common import size_arguments, timed_generate, work_folder
 
-
-def folder_bytes(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+from orchestration.bench import folder_bytes
 
 
 def main() -> None:
