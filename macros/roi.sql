@@ -26,7 +26,7 @@
             cast(usage_cost_usd as double) as usage_cost_usd,
             cast(seat_cost_usd as double) as seat_cost_usd,
             cast(tool_cost_usd as double) as tool_cost_usd,
-            cast(case when tool_cost_usd > 0 then value_usd / tool_cost_usd end as double) as estimated_roi
+            case when tool_cost_usd > 0 then cast(value_usd as double) / cast(tool_cost_usd as double) end as estimated_roi
         from estimates
         where
             active_developers >= {{ var('min_group_size') }}

@@ -79,6 +79,12 @@ def _bench(args: argparse.Namespace, paths: Paths) -> int:
                      keep)  # fmt: skip
 
 
+def _spark(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.spark import run_spark
+
+    return run_spark(paths, developers=args.developers, days=args.days, seed=args.seed, tests=not args.no_tests)
+
+
 def _review(args: argparse.Namespace, paths: Paths) -> int:
     from orchestration.review import ReviewConfig, run_review
 
@@ -305,6 +311,22 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--markdown", help="write the table as markdown here")
     bench.add_argument("--keep", help="keep each size's files under this folder (default: a temporary folder)")
     bench.set_defaults(func=_bench)
+
+    sp = sub.add_parser(
+        "spark",
+        help="build the same dbt project on Spark and compare every mart with the DuckDB build",
+        description=(
+            "Load the landing folder (a generated sample when it is empty) and build the project on DuckDB; export "
+            "the raw tables to Parquet under $AI_TELEMETRY_HOME/spark, register them in a local Spark session's "
+            "metastore, build the whole project there with dbt-spark (profile target `spark`), and compare every "
+            "mart: the same rows, numbers to 1e-9 relative. Exits 1 when a mart differs."
+        ),
+    )
+    sp.add_argument("--developers", type=int, default=12, help="sample size if one is generated (default 12)")
+    sp.add_argument("--days", type=int, default=21, help="sample days if one is generated (default 21)")
+    sp.add_argument("--seed", type=int, default=7, help="sample seed if one is generated (default 7)")
+    sp.add_argument("--no-tests", action="store_true", help="dbt run instead of dbt build (no data tests) on both")
+    sp.set_defaults(func=_spark)
 
     rev = sub.add_parser(
         "review",

@@ -36,13 +36,16 @@ def run_dbt(
     project_dir: Path = PROJECT_DIR,
     target: Path | None = None,
     capture: bool = False,
+    spark: bool = False,
 ) -> subprocess.CompletedProcess:
-    """`dbt <args>` on the project in `project_dir` for the data home `home`; the caller judges the exit code."""
-    dbt = Path(sys.executable).with_name("dbt")
+    """`dbt <args>` on the project in `project_dir` for the data home `home`; the caller judges the exit code.
+    `spark` runs it on the profile's Spark target, through the launcher that runs Python models in its session."""
+    dbt = [sys.executable, "-m", "orchestration.spark_dbt"] if spark else [str(Path(sys.executable).with_name("dbt"))]
     profiles = project_dir / "profiles"
     command = [
-        str(dbt),
+        *dbt,
         *args,
+        *(["--target", "spark"] if spark else []),
         "--project-dir",
         str(project_dir),
         "--profiles-dir",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from orchestration.experiments import SRM_ALPHA, compare, sample_ratio_p_value
+from orchestration.model_io import column_max, to_engine, to_pandas
 
 COLUMNS = [
     "experiment_id",
@@ -128,15 +129,15 @@ def model(dbt, session):
     dbt.config(materialized="table")
     min_group_size = int(dbt.config.get("min_group_size"))
     # In a fixed order: a mean or a deviation summed in another order can differ in its last bit.
-    units = dbt.ref("int_experiment_units_measured").df().sort_values(["experiment_id", "metric", "unit_id"])
-    designs = dbt.ref("experiments").df().set_index("experiment_id", drop=False)
-    as_of = dbt.ref("fct_sessions").aggregate("max(session_date)").fetchall()[0][0]
+    units = to_pandas(dbt.ref("int_experiment_units_measured")).sort_values(["experiment_id", "metric", "unit_id"])
+    designs = to_pandas(dbt.ref("experiments")).set_index("experiment_id", drop=False)
+    as_of = column_max(dbt.ref("fct_sessions"), "session_date")
     rows: list[dict] = []
     for (experiment_id, _metric), group in units.groupby(["experiment_id", "metric"], sort=True):
         rows += readout(group, designs.loc[experiment_id], as_of, min_group_size)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     # Typed even when empty, so the marts' contracts hold on a warehouse with no experiment yet.
-    return frame.astype(
+    typed = frame.astype(
         {
             "units_assigned": "Int64",
             "units_measured": "Int64",
@@ -156,3 +157,4 @@ def model(dbt, session):
             "test_name": "string",
         }
     )
+    return to_engine(session, typed)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from orchestration.experiments import difference_in_differences
+from orchestration.model_io import to_engine, to_pandas
 
 ALPHA = 0.05
 ASSUMPTIONS = (
@@ -124,11 +125,11 @@ def rollouts(weeks: pd.DataFrame, min_group_size: int) -> list[dict]:
 def model(dbt, session):
     dbt.config(materialized="table")
     min_group_size = int(dbt.config.get("min_group_size"))
-    weeks = dbt.ref("int_developer_client_weeks").df()
+    weeks = to_pandas(dbt.ref("int_developer_client_weeks"))
     weeks["week_start"] = pd.to_datetime(weeks["week_start"])
     weeks["cost_usd"] = weeks["cost_usd"].astype(float)
     frame = pd.DataFrame(rollouts(weeks, min_group_size), columns=COLUMNS)
-    return frame.astype(
+    typed = frame.astype(
         {
             "rollout": "string",
             "metric": "string",
@@ -154,3 +155,4 @@ def model(dbt, session):
             "assumptions": "string",
         }
     )
+    return to_engine(session, typed)

@@ -166,7 +166,8 @@ measured as (
 final as (
     select
         *,
-        case when denominator > 0 then numerator * 1.0 / denominator end as metric_value
+        -- A double: Spark's decimal division would keep only 6 decimal places.
+        case when denominator > 0 then cast(numerator as double) / cast(denominator as double) end as metric_value
     from measured
 )
 

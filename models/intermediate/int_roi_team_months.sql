@@ -118,12 +118,13 @@ by_scenario as (
         folded.sessions_succeeded,
         folded.usage_cost_usd,
         folded.seat_cost_usd,
-        folded.assisted_seconds / 3600.0 as assisted_hours,
-        case scenarios.scenario
+        -- Ratios as doubles from the exact sums: Spark's decimal division keeps only 6 decimal places.
+        cast(folded.assisted_seconds as double) / 3600.0 as assisted_hours,
+        cast(case scenarios.scenario
             when 'low' then folded.seconds_saved_low
             when 'central' then folded.seconds_saved_central
             else folded.seconds_saved_high
-        end / 3600.0 as hours_saved,
+        end as double) / 3600.0 as hours_saved,
         folded.usage_cost_usd + folded.seat_cost_usd as tool_cost_usd
     from folded
     cross join scenarios

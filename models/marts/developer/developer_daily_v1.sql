@@ -43,7 +43,7 @@ session_days as (
         count(*) as sessions,
         sum(case when outcome = 'succeeded' then 1 else 0 end) as sessions_succeeded,
         sum(retries) as retries,
-        sum(active_seconds) / 60.0 as active_minutes,
+        cast(sum(active_seconds) as double) / 60.0 as active_minutes,
         -- Time to resolution: how long sessions that landed code took, the median of the day.
         median(case when outcome = 'succeeded' then duration_seconds end) / 60.0 as median_minutes_to_resolution
     from sessions

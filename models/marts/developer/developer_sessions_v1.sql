@@ -15,7 +15,7 @@ final as (
         cast(task_type as {{ dbt.type_string() }}) as task_type,
         cast(outcome as {{ dbt.type_string() }}) as outcome,
         cast(duration_seconds / 60.0 as double) as duration_minutes,
-        cast(active_seconds / 60.0 as double) as active_minutes,
+        cast(active_seconds as double) / 60.0 as active_minutes,
         cast(prompts as bigint) as prompts,
         cast(tool_calls as bigint) as tool_calls,
         cast(tool_failures as bigint) as tool_failures,
