@@ -1,0 +1,88 @@
+"""The same dbt project on Spark: `ai-telemetry spark` on a generated organisation builds every model and runs
+every data test on a local Spark session, and every mart equals the DuckDB build of the same raw rows. The
+comparison itself is shown to catch a changed number and a missing row."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.paths import Paths
+from orchestration.spark import NOT_COMPARED, compare_mart, run_spark, spark_home
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def spark_home_built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch) -> Paths:
+    if not shutil.which("java"):
+        if os.environ.get("REQUIRE_JAVA"):
+            pytest.fail("REQUIRE_JAVA is set but no java is installed")
+        pytest.skip("Spark needs Java 17 on the PATH")
+    paths = Paths(tmp_path_factory.mktemp("spark"))
+    monkeypatch_module.setenv("AI_TELEMETRY_HOME", str(paths.home))
+    assert run_spark(paths, developers=12, days=21, seed=7, tests=True) == 0
+    return paths
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
+
+
+def test_every_mart_equal_on_spark(spark_home_built: Paths) -> None:
+    report = json.loads((spark_home(spark_home_built) / "comparison.json").read_text())
+    marts = {m["mart"]: m for m in report["marts"]}
+    manifest = json.loads((spark_home_built.home / "dbt_target" / "manifest.json").read_text())
+    expected = {
+        n["alias"]
+        for n in manifest["nodes"].values()
+        if n["resource_type"] == "model" and n["original_file_path"].startswith("models/marts/")
+    } - set(NOT_COMPARED)
+    assert set(marts) == expected
+    assert all(m["equal"] for m in marts.values()), [m for m in marts.values() if not m["equal"]]
+    # Not a comparison of empty tables: the marts people read most have rows on both engines.
+    for mart in ("developer_daily_v1", "developer_sessions_v1", "team_weekly_v2", "org_daily_v1", "experiment_results_v1"):
+        assert marts[mart]["duckdb_rows"] == marts[mart]["spark_rows"] > 0
+
+
+def test_spark_ran_every_model_and_test(spark_home_built: Paths) -> None:
+    results = json.loads((spark_home(spark_home_built) / "dbt_target" / "run_results.json").read_text())["results"]
+    by_kind: dict[str, list[str]] = {}
+    for result in results:
+        by_kind.setdefault(result["unique_id"].split(".")[0], []).append(result["status"])
+    duck = json.loads((spark_home_built.home / "dbt_target" / "run_results.json").read_text())["results"]
+    assert len(results) == len(duck)
+    assert len(by_kind["model"]) > 80 and set(by_kind["model"]) == {"success"}
+    assert len(by_kind["test"]) > 300 and set(by_kind["test"]) <= {"pass", "warn"}
+    # The Python models (the experiment readouts) ran in the Spark session too.
+    python_models = [r for r in results if r["unique_id"].endswith(("experiment_readouts", "rollout_readouts"))]
+    assert len(python_models) == 2 and {r["status"] for r in python_models} == {"success"}
+
+
+def test_comparison_catches_a_changed_number_and_a_missing_row(spark_home_built: Paths, tmp_path: Path) -> None:
+    source = spark_home(spark_home_built) / "warehouse" / "marts.db" / "developer_daily_v1"
+    with duckdb.connect() as con:
+        con.execute("attach ? as duck (read_only)", [str(spark_home_built.warehouse)])
+        assert compare_mart(con, "developer_daily_v1", source).equal
+        files = str(source / "**" / "*.parquet")
+        for name, change in {
+            "changed": "select * replace (cost_usd * (1 + 1e-6) as cost_usd) from read_parquet(?)",
+            "missing": "select * from read_parquet(?) limit (select count(*) - 1 from read_parquet(?))",
+        }.items():
+            folder = tmp_path / name
+            folder.mkdir()
+            parameters = [files] * change.count("?")
+            con.execute(f"copy ({change}) to '{folder / 'part.parquet'}' (format parquet)", parameters)  # noqa: S608
+            compared = compare_mart(con, "developer_daily_v1", folder)
+            assert not compared.equal, name
+            if name == "changed":
+                assert all("cost_usd" in d for d in compared.differences)
+            else:
+                assert compared.spark_rows == compared.duckdb_rows - 1
