@@ -51,7 +51,12 @@ def dbt_command(paths: Paths, *args: str, target: Path | None = None) -> bool:
 
 def dbt_build(paths: Paths, *extra: str) -> bool:
     """`dbt build` on the warehouse; True when every node passed."""
-    return dbt_command(paths, "build", *extra)
+    from orchestration.fresh import remember_full_build
+
+    built = dbt_command(paths, "build", *extra)
+    if built and not extra:
+        remember_full_build(paths)
+    return built
 
 
 def dagster_home(paths: Paths) -> Path:

@@ -133,6 +133,8 @@ class _Writer:
         self.version, self.commit = version, commit
         self.comments = mart_comments(tuple(m for marts in AUDIENCES.values() for m in marts), warehouse.parent)
         self.published_at = datetime.now(UTC)
+        # Per subject file written: its rows' fingerprint (subject_fingerprints gives the warehouse's).
+        self.fingerprints: dict[Path, str] = {}
 
     def subjects(self, audience: str) -> list[str]:
         column, _ = PER_SUBJECT[audience]
@@ -144,6 +146,23 @@ class _Writer:
             ).fetchall()
             seen.update(r[0] for r in rows)
         return sorted(seen)
+
+    def subject_fingerprints(self, audience: str) -> dict[str, str]:
+        """Per subject, the fingerprint `write` records for the subject's file, from the warehouse: equal
+        fingerprints mean the file would be written with the same rows."""
+        column, _ = PER_SUBJECT[audience]
+        per_mart: list[tuple[str, dict[str, tuple[int, int]]]] = []
+        for mart in AUDIENCES[audience]:
+            rows = self.con.execute(
+                f'select cast("{column}" as varchar), count(*), bit_xor(hash(t)) from wh.{MART_SCHEMA}."{mart}" t '  # noqa: S608
+                f'where "{column}" is not null group by 1'
+            ).fetchall()
+            per_mart.append((mart, {subject: (n, xor) for subject, n, xor in rows}))
+        subjects = set().union(*(found for _, found in per_mart))
+        return {
+            subject: ";".join("{}:{}:{}".format(mart, *found.get(subject, (0, None))) for mart, found in per_mart)
+            for subject in subjects
+        }
 
     def write(self, target: Path, audience: str, subject: str | None) -> dict[str, int]:
         """One file: the audience's marts (only the subject's rows when it has one), as tables under their
@@ -178,11 +197,18 @@ class _Writer:
                 "insert into out.publish_info values (?, ?, ?, ?, ?, ?)",
                 [self.version, self.published_at, self.commit, audience, subject, STORAGE_VERSION],
             )
-            con.execute("comment on table out.publish_info is 'The published version this file belongs to.'")
+            con.execute("comment on table out.publish_info is 'The published version that wrote this file.'")
+            if subject is not None:
+                self.fingerprints[target] = ";".join(self._fingerprint(mart) for mart in AUDIENCES[audience])
         finally:
             con.execute("detach out")
         target.chmod(0o444)
         return counts
+
+    def _fingerprint(self, mart: str) -> str:
+        """The written file's rows of one mart: their count and the XOR of their hashes."""
+        n, xor = self.con.execute(f'select count(*), bit_xor(hash(t)) from out."{mart}" t').fetchone()  # noqa: S608
+        return f"{mart}:{n}:{xor}"
 
     def _log_this_publication(self, mart: str) -> None:
         """The history a publish ships includes itself: the mart was built before this version existed."""
@@ -229,6 +255,8 @@ def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> Pub
                     counts[mart] += n
                 files[audience].append(target)
                 entry = {"audience": audience, "subject": subject, **written}
+                if target in writer.fingerprints:
+                    entry["fingerprint"] = writer.fingerprints[target]
                 manifest["files"][str(target.relative_to(folder))] = entry
     finally:
         writer.close()
@@ -358,3 +386,64 @@ def publish(paths: Paths, version: str | None = None) -> PublishResult:
     clean_leftovers(published)
     files = {a: [final / p.relative_to(staging) for p in ps] for a, ps in result.files.items()}
     return PublishResult(version=version, git_commit=commit, folder=final, files=files, row_counts=result.row_counts)
+
+
+def publish_subjects(paths: Paths, audience: str = "developer", version: str | None = None) -> PublishResult | None:
+    """A new version in which only the files of the audience's subjects whose rows changed are rewritten (a
+    subject no longer in the marts loses its file); every other file is the current version's, hard-linked
+    (published files are read-only, so two versions can share one). The fresh path's publish: a new line
+    reaches its developer's file without rewriting anyone else's. None when nothing changed, or before the
+    first full publish."""
+    live = current_version(paths.published)
+    if live is None:
+        return None
+    current = paths.published / "versions" / live
+    base = json.loads((current / "manifest.json").read_text())
+    version = version or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
+    commit = git_commit()
+    folder_name = PER_SUBJECT[audience][1]
+    writer = _Writer(paths.warehouse, version, commit)
+    staging = paths.published / "versions" / f".{version}.tmp"
+    try:
+        wanted = writer.subject_fingerprints(audience)
+        have = {e["subject"]: e for e in base["files"].values() if e["audience"] == audience}
+        changed = sorted(s for s, fp in wanted.items() if have.get(s, {}).get("fingerprint") != fp)
+        removed = sorted(set(have) - set(wanted))
+        if not changed and not removed:
+            return None
+        clean_leftovers(paths.published)
+        staging.mkdir(parents=True)
+        (staging / folder_name).mkdir()
+        manifest: dict[str, object] = {
+            "version": version,
+            "git_commit": commit,
+            "files": {},
+            "refreshed": {"audience": audience, "subjects": changed, "removed": removed, "base_version": live},
+        }
+        for relative, entry in base["files"].items():
+            if entry["audience"] == audience and entry["subject"] in {*changed, *removed}:
+                continue
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            os.link(current / relative, staging / relative)
+            manifest["files"][relative] = entry
+        for subject in changed:
+            target = staging / folder_name / f"{file_name(subject)}.duckdb"
+            written = writer.write(target, audience, subject)
+            with target.open("rb") as handle:
+                os.fsync(handle.fileno())
+            entry = {"audience": audience, "subject": subject, **written, "fingerprint": writer.fingerprints[target]}
+            manifest["files"][str(target.relative_to(staging))] = entry
+    finally:
+        writer.close()
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=1, sort_keys=True))
+    final = paths.published / "versions" / version
+    staging.rename(final)
+    _switch(paths.published, version)
+    clean_leftovers(paths.published)
+    files: dict[str, list[Path]] = {}
+    counts: dict[str, int] = {}
+    for relative, entry in manifest["files"].items():
+        files.setdefault(entry["audience"], []).append(final / relative)
+        for mart in AUDIENCES[entry["audience"]]:
+            counts[mart] = counts.get(mart, 0) + entry.get(mart, 0)
+    return PublishResult(version=version, git_commit=commit, folder=final, files=files, row_counts=counts)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -183,8 +184,9 @@ def fetch_frames(warehouse: Path, suites: dict[str, dict]) -> dict[str, pd.DataF
         con.close()
 
 
-def run_gate(paths: Paths) -> GateResult:
-    """Validates the candidate marts; nothing is published unless the result passed."""
+def run_gate(paths: Paths, marts: Collection[str] | None = None) -> GateResult:
+    """Validates the candidate marts (only the suites of `marts` when given: the fresh path gates the
+    developer marts it rebuilt); nothing is published unless the result passed."""
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -193,6 +195,8 @@ def run_gate(paths: Paths) -> GateResult:
     logging.getLogger("great_expectations").setLevel(logging.ERROR)
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
     suites = {**load_suites(), **computed_suites()}
+    if marts is not None:
+        suites = {name: spec for name, spec in suites.items() if name in marts}
     frames = fetch_frames(paths.warehouse, suites)
     context = gx.get_context(mode="file", project_root_dir=str(paths.home))
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no bar per suite in the run's log

@@ -9,6 +9,7 @@ from dagster_dbt import DbtCliResource, dbt_assets
 from orchestration.build_state import build_guard
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
+from orchestration.fresh import remember_full_build
 from orchestration.loader import RAW_TABLES, SOURCES
 from orchestration.publish import AUDIENCES, MART_SCHEMA, record_outcome
 
@@ -66,6 +67,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
             failed = failed or ["dbt build failed: see the run's dbt logs"]
             record_outcome(paths.warehouse, f"held-{context.run.run_id[:8]}", "failed", failed, {})
             raise Failure(description="dbt build failed; nothing published", metadata={"failed": "\n".join(failed)})
+    remember_full_build(paths)  # the fresh path may leave views and seeds alone while the project stays so
 
 
 def mart_key(mart: str) -> AssetKey:

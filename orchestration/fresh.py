@@ -1,0 +1,136 @@
+"""The fresh path: a new transcript line in its developer's published file within seconds.
+
+The full run (load, `dbt build` of everything with its tests, the whole gate, every file published) takes
+minutes. A developer's numbers need only a part of it, so between full runs the `fresh_developer_files`
+sensor runs this:
+
+1. the incremental load (only new lines);
+2. `dbt build` of the developer marts and what they are built from, tables only (views read the raw tables
+   live and seeds are as they were; the same project as the last full build, or this step includes them);
+   data tests are the full run's;
+3. the gate on what changed: the Great Expectations suites of the developer marts and the two that check
+   them against the staged rows (token reconciliation, plausibility);
+4. a publish of a new version in which only the developers whose rows changed get a new file; every other
+   file is the current version's, hard-linked.
+
+Team, org, product and platform files move at the next full run: aggregates over people are not worth a
+minute-by-minute rewrite, and their gates (suppression, reconciliation across marts) need the whole build.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from orchestration.dbt import run_dbt
+from orchestration.listing import project_state
+from orchestration.paths import PROJECT_DIR, Paths
+
+DEVELOPER_MARTS = "+path:models/marts/developer"
+# The computed suites that check the developer marts against staged rows.
+FRESH_COMPUTED_SUITES = ("reconciliation_tokens", "plausibility")
+STATE_FILE = "fresh_state.json"
+
+
+class FreshError(Exception):
+    """A step of the fresh path failed; nothing was published. The message says which and why."""
+
+
+@dataclass
+class FreshResult:
+    rows_loaded: int = 0
+    version: str | None = None  # the published version, when one was published
+    developers: list[str] = field(default_factory=list)  # whose files it rewrote
+    seconds: dict[str, float] = field(default_factory=dict)  # per step
+    skipped: str | None = None  # why nothing was published
+
+    def describe(self) -> str:
+        steps = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
+        if self.skipped:
+            return f"fresh path: {self.skipped} ({steps})"
+        return (
+            f"fresh path: {self.rows_loaded:,} new rows, {len(self.developers)} developer file(s) published as "
+            f"version {self.version} ({steps})"
+        )
+
+
+def _project_fingerprint() -> str:
+    return "\n".join(project_state(PROJECT_DIR))
+
+
+def _state(paths: Paths) -> dict:
+    path = paths.home / STATE_FILE
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def remember_full_build(paths: Paths) -> None:
+    """Called after a full build: the project as it was built, so the fresh path knows views and seeds are
+    current while the project stays the same."""
+    (paths.home / STATE_FILE).write_text(json.dumps({"project": _project_fingerprint()}))
+
+
+def refresh_developer_files(paths: Paths) -> FreshResult:
+    """Load what is new, build and gate the developer marts, publish the developers whose rows changed."""
+    from orchestration.loader import load
+    from orchestration.publish import AUDIENCES, publish_subjects, record_outcome
+    from orchestration.quality import run_gate
+
+    result = FreshResult()
+
+    def timed(step: str, started: float) -> None:
+        result.seconds[step] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    summary = load(paths.landing, paths.warehouse, measure_storage=False)
+    timed("load", started)
+    result.rows_loaded = summary.rows_loaded
+    if summary.rows_loaded == 0 and sum(s.rows_retracted for s in summary.sources.values()) == 0:
+        result.skipped = "no new rows"
+        return result
+    started = time.perf_counter()
+    same_project = _state(paths).get("project") == _project_fingerprint()
+    unchanged = ["resource_type:seed", "config.materialized:view"] if same_project else []
+    build = run_dbt(
+        "build",
+        "--select",
+        DEVELOPER_MARTS,
+        "--exclude",
+        "test_type:data",
+        "test_type:unit",
+        *unchanged,
+        "--no-populate-cache",
+        "--no-write-json",
+        home=paths.home,
+        target=paths.home / "dbt_target_fresh",
+        capture=True,
+    )
+    timed("build", started)
+    if build.returncode != 0:
+        raise FreshError(f"dbt could not build the developer marts; nothing published:\n{build.stdout[-3000:]}")
+    started = time.perf_counter()
+    gate = run_gate(paths, marts={*AUDIENCES["developer"], *FRESH_COMPUTED_SUITES})
+    timed("gate", started)
+    if not gate.passed:
+        failed = [f"{f.suite}: {f.expectation} on {f.column}" for f in gate.failures]
+        record_outcome(paths.warehouse, f"held-fresh-{int(time.time())}", "failed", failed, {})
+        raise FreshError("the developer marts failed the gate; nothing published: " + "; ".join(failed))
+    started = time.perf_counter()
+    published = publish_subjects(paths, "developer")
+    timed("publish", started)
+    if published is None:
+        result.skipped = "no developer's rows changed (or nothing was published yet: the full run publishes first)"
+        return result
+    refreshed = json.loads((published.folder / "manifest.json").read_text())["refreshed"]
+    result.version, result.developers = published.version, refreshed["subjects"]
+    counts = {"developer": {"files": len(published.files["developer"])}}
+    counts["developer"].update({m: published.row_counts.get(m, 0) for m in AUDIENCES["developer"]})
+    record_outcome(paths.warehouse, published.version, "passed", [], counts, commit=published.git_commit)
+    return result
+
+
+def published_file_of(paths: Paths, developer_id: str) -> Path:
+    from orchestration.publish import PER_SUBJECT, file_name
+
+    return paths.published / PER_SUBJECT["developer"][1] / f"{file_name(developer_id)}.duckdb"
