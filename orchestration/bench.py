@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
+import os
 import resource
 import shutil
 import sys
@@ -27,6 +29,8 @@ from orchestration.paths import Paths
 
 LINES_PER_DEVELOPER = 2_500  # transcript lines a generated developer writes in 120 days (measured)
 DAYS = 120
+FRESHNESS_APPENDS = 20  # new sessions written at random moments
+FRESHNESS_TARGET_S = 30  # p95 from a line written to its developer's published file (issue 15)
 SOURCE_SCANS = {
     # source folder: (file pattern, the DuckDB reader that scans it without parsing more than it must)
     "claude_code": ("**/*.jsonl", "select count(*), sum(strlen(json::varchar)) from read_ndjson_objects(?)"),
@@ -176,7 +180,106 @@ def bench_size(target_lines: int, work: Path) -> SizeResult:
     return result
 
 
+def freshness(developers: int, appends: int, work: Path, interval: float = 5.0) -> dict[str, float]:
+    """End-to-end freshness at an organisation of `developers`: after a full run, the fresh path's watcher
+    (the fresh_lines sensor's loop, every `interval` s) runs while new sessions are written into random
+    developers' folders at random moments; each latency is from the write to the moment the developer's
+    published file (its stable path) holds the session. Returns p50, p95, max and the refresh's steps."""
+    import random
+    import statistics
+    import subprocess
+    import threading
+
+    from orchestration.cli import sample_start
+    from orchestration.generator import GenerateConfig, generate
+    from orchestration.loader import load
+    from orchestration.pipeline import dbt_build
+    from orchestration.publish import file_name, publish
+    from orchestration.quality import run_gate
+    from orchestration.transcript_append import append_new_session
+
+    paths = Paths(work / "fresh-home")
+    generate(GenerateConfig(out=paths.landing, developers=developers, days=DAYS, start=sample_start(None, DAYS)))
+    load(paths.landing, paths.warehouse)
+    if not dbt_build(paths) or not run_gate(paths).passed:
+        raise RuntimeError("the freshness organisation's full run failed")
+    publish(paths)
+    with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+        owners = dict(
+            con.execute(
+                "select distinct transcript_owner, developer_id from intermediate.int_claude_code_sessions_context"
+            ).fetchall()
+        )
+    log = (work / "fresh-watch.log").open("w")
+    watcher = subprocess.Popen(
+        [str(Path(sys.executable).with_name("ai-telemetry")), "fresh", "--watch", str(interval)],
+        env={**os.environ, "AI_TELEMETRY_HOME": str(paths.home)}, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    latencies: list[float] = []
+    pending: dict[str, tuple[Path, float]] = {}
+    lock = threading.Lock()
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.is_set() or pending:
+            with lock:
+                waiting = list(pending.items())
+            for session_id, (file, written) in waiting:
+                try:
+                    with duckdb.connect(str(file), read_only=True) as con:
+                        found = con.execute(
+                            "select count(*) from developer_sessions_v1 where session_key like ?", [f"%:{session_id}"]
+                        ).fetchall()[0][0]
+                except duckdb.Error:
+                    found = 0  # the file is being switched: read it again next round
+                if found:
+                    with lock:
+                        latencies.append(time.monotonic() - written)
+                        del pending[session_id]
+            time.sleep(0.25)
+
+    chooser = random.Random(15)
+    try:
+        time.sleep(3 * interval)  # the watcher's first pass (nothing new) is done
+        poller = threading.Thread(target=poll)
+        poller.start()
+        for _ in range(appends):
+            time.sleep(chooser.uniform(1, 3 * interval))
+            owner = chooser.choice(sorted(owners))
+            projects = sorted((paths.landing / "claude_code" / owner / "projects").iterdir())
+            written = time.monotonic()
+            session_id = append_new_session(chooser.choice(projects))
+            with lock:
+                file = paths.published / "developers" / f"{file_name(owners[owner])}.duckdb"
+                pending[session_id] = (file, written)
+        deadline = time.monotonic() + 300
+        while pending and time.monotonic() < deadline:
+            time.sleep(1)
+        done.set()
+        if pending:
+            raise RuntimeError(f"{len(pending)} new sessions never reached their published file (see {log.name})")
+        poller.join()
+    finally:
+        done.set()
+        watcher.terminate()
+        watcher.wait(timeout=30)
+        log.close()
+    ordered = sorted(latencies)
+    steps = [line for line in (work / "fresh-watch.log").read_text().splitlines() if "developer file(s)" in line]
+    print("bench:   " + "\nbench:   ".join(steps[-3:]), flush=True)
+    return {
+        "freshness_developers": float(developers),
+        "freshness_appends": float(len(ordered)),
+        "freshness_p50_s": statistics.median(ordered),
+        "freshness_p95_s": ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)],
+        "freshness_max_s": ordered[-1],
+        "freshness_refreshes": float(len(steps)),
+    }
+
+
 def markdown(results: list[SizeResult], machine: str) -> str:
+    if not results:
+        return f"Machine: {machine}\n"
     lines = [f"Machine: {machine}", "", "| figure | " + " | ".join(f"{r.target_lines:,} lines" for r in results) + " |"]
     lines.append("|---|" + "---|" * len(results))
     keys = list(results[0].figures)
@@ -201,10 +304,13 @@ def markdown(results: list[SizeResult], machine: str) -> str:
 
 def parse_sizes(text: str) -> list[int]:
     units = {"k": 1_000, "m": 1_000_000}
-    return [int(float(s[:-1]) * units[s[-1].lower()]) if s[-1].lower() in units else int(s) for s in text.split(",")]
+    sizes = [int(float(s[:-1]) * units[s[-1].lower()]) if s[-1].lower() in units else int(s) for s in text.split(",")]
+    return [size for size in sizes if size > 0]
 
 
-def run_bench(sizes: str, json_out: Path | None, markdown_out: Path | None, keep: Path | None) -> int:
+def run_bench(
+    sizes: str, json_out: Path | None, markdown_out: Path | None, keep: Path | None, freshness_developers: int = 100
+) -> int:
     import os
     import platform
 
@@ -218,14 +324,32 @@ def run_bench(sizes: str, json_out: Path | None, markdown_out: Path | None, keep
         finally:
             if keep is None:
                 shutil.rmtree(work, ignore_errors=True)
+    fresh: dict[str, float] = {}
+    if freshness_developers:
+        work = Path(tempfile.mkdtemp(prefix="bench-fresh-", dir=keep))
+        try:
+            print(f"bench: freshness at {freshness_developers} developers in {work}", flush=True)
+            fresh = freshness(freshness_developers, FRESHNESS_APPENDS, work)
+        finally:
+            if keep is None:
+                shutil.rmtree(work, ignore_errors=True)
     table = markdown(results, machine)
+    if fresh:
+        met = fresh["freshness_p95_s"] <= FRESHNESS_TARGET_S
+        table += (
+            f"\nFreshness at {fresh['freshness_developers']:.0f} developers ({fresh['freshness_appends']:.0f} new "
+            f"sessions at random moments, through the fresh path's watcher every 5 s): p50 "
+            f"{fresh['freshness_p50_s']:.1f} s, p95 {fresh['freshness_p95_s']:.1f} s, max "
+            f"{fresh['freshness_max_s']:.1f} s; target p95 <= {FRESHNESS_TARGET_S} s: {'met' if met else 'MISSED'}\n"
+        )
     print(table)
-    payload = {"machine": machine, "sizes": [r.__dict__ for r in results]}
+    payload = {"machine": machine, "sizes": [r.__dict__ for r in results], "freshness": fresh}
     if json_out:
         json_out.write_text(json.dumps(payload, indent=2) + "\n")
     if markdown_out:
         markdown_out.write_text(table)
-    return 0 if all(all(r.targets.values()) for r in results) else 1
+    fresh_met = not fresh or fresh["freshness_p95_s"] <= FRESHNESS_TARGET_S
+    return 0 if fresh_met and all(all(r.targets.values()) for r in results) else 1
 
 
 if __name__ == "__main__":

@@ -76,7 +76,21 @@ def _bench(args: argparse.Namespace, paths: Paths) -> int:
 
     keep = Path(args.keep) if args.keep else None
     return run_bench(args.sizes, Path(args.json) if args.json else None, Path(args.markdown) if args.markdown else None,
-                     keep)  # fmt: skip
+                     keep, args.freshness_developers)  # fmt: skip
+
+
+def _fresh(args: argparse.Namespace, paths: Paths) -> int:
+    from orchestration.fresh import FreshError, refresh_developer_files, watch
+
+    if args.watch:
+        watch(paths, args.watch)
+        return 0
+    try:
+        print(refresh_developer_files(paths).describe())
+    except FreshError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def _spark(args: argparse.Namespace, paths: Paths) -> int:
@@ -306,11 +320,31 @@ def build_parser() -> argparse.ArgumentParser:
             "Prints a markdown table with the targets met or missed; exits 1 when one is missed."
         ),
     )
-    bench.add_argument("--sizes", default="1M", help="comma-separated transcript lines, e.g. 1M,5M,10M (default 1M)")
+    bench.add_argument(
+        "--sizes", default="1M", help="comma-separated transcript lines, e.g. 1M,5M,10M (default 1M; 0 for none)"
+    )
     bench.add_argument("--json", help="write the figures as JSON here")
     bench.add_argument("--markdown", help="write the table as markdown here")
     bench.add_argument("--keep", help="keep each size's files under this folder (default: a temporary folder)")
+    bench.add_argument(
+        "--freshness-developers",
+        type=int,
+        default=100,
+        help="measure end-to-end freshness (p50/p95 over 20 new sessions) at this many developers; 0 skips it",
+    )
     bench.set_defaults(func=_bench)
+
+    fr = sub.add_parser(
+        "fresh",
+        help="publish new lines to their developers' files in seconds (what the fresh_lines sensor runs)",
+        description=(
+            "Load what is new, build the developer marts and what they are built from (tables only), run their "
+            "Great Expectations suites, and publish a new version in which only the developers whose rows "
+            "changed get a new file. Needs one full run first (ai-telemetry run)."
+        ),
+    )
+    fr.add_argument("--watch", type=float, metavar="SECONDS", help="keep going: check the landing folder this often")
+    fr.set_defaults(func=_fresh)
 
     sp = sub.add_parser(
         "spark",

@@ -22,7 +22,6 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from orchestration.dbt import run_dbt
 from orchestration.listing import project_state
@@ -110,7 +109,7 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
     if build.returncode != 0:
         raise FreshError(f"dbt could not build the developer marts; nothing published:\n{build.stdout[-3000:]}")
     started = time.perf_counter()
-    gate = run_gate(paths, marts={*AUDIENCES["developer"], *FRESH_COMPUTED_SUITES})
+    gate = run_gate(paths, marts={*AUDIENCES["developer"], *FRESH_COMPUTED_SUITES}, data_docs=False)
     timed("gate", started)
     if not gate.passed:
         failed = [f"{f.suite}: {f.expectation} on {f.column}" for f in gate.failures]
@@ -130,7 +129,19 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
     return result
 
 
-def published_file_of(paths: Paths, developer_id: str) -> Path:
-    from orchestration.publish import PER_SUBJECT, file_name
+def watch(paths: Paths, interval: float, stop_after: float | None = None) -> None:
+    """The sensor's loop without Dagster: every `interval` seconds, when the landing folder changed, the fresh
+    path (a failed step is printed, and the next change tries again)."""
+    from orchestration.landing import landing_files, landing_fingerprint
 
-    return paths.published / PER_SUBJECT["developer"][1] / f"{file_name(developer_id)}.duckdb"
+    seen = None
+    started = time.monotonic()
+    while stop_after is None or time.monotonic() - started < stop_after:
+        fingerprint = landing_fingerprint(landing_files(paths))
+        if fingerprint != seen:
+            seen = fingerprint
+            try:
+                print(refresh_developer_files(paths).describe(), flush=True)
+            except FreshError as error:
+                print(f"fresh path failed: {error}", flush=True)
+        time.sleep(interval)
