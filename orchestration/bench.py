@@ -25,7 +25,7 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.paths import Paths
+from orchestration.paths import PROJECT_DIR, Paths
 
 LINES_PER_DEVELOPER = 2_500  # transcript lines a generated developer writes in 120 days (measured)
 DAYS = 120
@@ -212,7 +212,7 @@ def freshness(developers: int, appends: int, work: Path, interval: float = 5.0) 
         )
     log = (work / "fresh-watch.log").open("w")
     watcher = subprocess.Popen(
-        [str(Path(sys.executable).with_name("ai-telemetry")), "fresh", "--watch", str(interval)],
+        [sys.executable, "-m", "orchestration.cli", "fresh", "--watch", str(interval)], cwd=PROJECT_DIR,
         env={**os.environ, "AI_TELEMETRY_HOME": str(paths.home)}, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     latencies: list[float] = []
