@@ -14,7 +14,7 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
-def append_new_session(project_folder: Path, model: str = "claude-sonnet-4-5-20250929") -> str:
+def append_new_session(project_folder: Path, model: str = "claude-sonnet-4-5-20250929", output_tokens: int = 60) -> str:
     """Writes a new session file into a developer's project folder; returns its session id."""
     session_id = str(uuid.uuid4())
     now = datetime.now(UTC)
@@ -23,7 +23,7 @@ def append_new_session(project_folder: Path, model: str = "claude-sonnet-4-5-202
     prompt_uuid, thinking_uuid = str(uuid.uuid4()), str(uuid.uuid4())
     message_id, request_id = f"msg_{uuid.uuid4().hex[:24]}", f"req_{uuid.uuid4().hex[:24]}"
     usage = {"input_tokens": 12, "cache_creation_input_tokens": 800, "cache_read_input_tokens": 14000,
-             "output_tokens": 60}  # fmt: skip
+             "output_tokens": output_tokens}  # fmt: skip
     lines = [
         {**base, "parentUuid": None, "type": "user", "uuid": prompt_uuid, "timestamp": _stamp(now),
          "message": {"role": "user", "content": "Why does the build fail?"}},

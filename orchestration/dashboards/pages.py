@@ -382,6 +382,15 @@ PERSONAS: dict[str, Persona] = {
                     "Freshness and quarantine",
                     "freshness",
                     (
+                        Chart(
+                            "latency",
+                            "line",
+                            "loaded_at",
+                            "seconds",
+                            "Seconds from a new transcript line to its load and to its developer's file",
+                            color="step",
+                        ),
+                        Table("latency_runs", "Latency per load run (the fresh path publishes every few seconds)"),
                         Chart("freshness", "bar", "landing_source", "hours_behind_at_load", "Hours behind at load"),
                         Table("freshness", "Sources"),
                         Table("quarantine", "Quarantine by reason"),
