@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import sys
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,10 +185,25 @@ def fetch_frames(warehouse: Path, suites: dict[str, dict]) -> dict[str, pd.DataF
         con.close()
 
 
+def _import_great_expectations() -> None:
+    """Imports GX with pyspark hidden from it. GX probes pyspark's Connect DataFrame at import, and with
+    pyspark 4 installed (for `ai-telemetry spark`) but not Connect's gRPC packages, pyspark takes any process
+    whose __main__ has no file (`python -c`, a pytest-xdist worker) for its own doctest run and exits it, with
+    status 0, in the middle of the gate. The gate validates pandas frames and needs no Spark."""
+    if "great_expectations" in sys.modules or "pyspark" in sys.modules:
+        return  # imported already, or this process uses Spark itself
+    sys.modules["pyspark"] = None  # type: ignore[assignment]  # an import of it raises ImportError
+    try:
+        import great_expectations  # noqa: F401
+    finally:
+        del sys.modules["pyspark"]
+
+
 def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool = True) -> GateResult:
     """Validates the candidate marts (only the suites of `marts` when given: the fresh path gates the
     developer marts it rebuilt); nothing is published unless the result passed. `data_docs=False` leaves
     the Data Docs site as the last full gate wrote it (rendering it is a third of a small gate's time)."""
+    _import_great_expectations()
     import great_expectations as gx
     from great_expectations.core.expectation_suite import ExpectationSuite
     from great_expectations.data_context.types.base import ProgressBarsConfig

@@ -8,13 +8,13 @@ import json
 
 import duckdb
 import pytest
+from conftest import query
 from dagster import DagsterInstance, RunRequest, SkipReason, build_sensor_context
 
 from orchestration.fresh import FreshError, refresh_developer_files
 from orchestration.paths import Paths
 from orchestration.publish import current_version, file_name
 from orchestration.transcript_append import append_new_session
-from tests.conftest import query
 
 pytestmark = pytest.mark.slow
 
