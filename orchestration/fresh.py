@@ -113,7 +113,9 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
     timed("gate", started)
     if not gate.passed:
         failed = [f"{f.suite}: {f.expectation} on {f.column}" for f in gate.failures]
-        record_outcome(paths.warehouse, f"held-fresh-{int(time.time())}", "failed", failed, {})
+        record_outcome(
+            paths.warehouse, f"held-fresh-{int(time.time())}", "failed", failed, {}, audiences=("developer",)
+        )
         raise FreshError("the developer marts failed the gate; nothing published: " + "; ".join(failed))
     started = time.perf_counter()
     published = publish_subjects(paths, "developer")
@@ -125,7 +127,9 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
     result.version, result.developers = published.version, refreshed["subjects"]
     counts = {"developer": {"files": len(published.files["developer"])}}
     counts["developer"].update({m: published.row_counts.get(m, 0) for m in AUDIENCES["developer"]})
-    record_outcome(paths.warehouse, published.version, "passed", [], counts, commit=published.git_commit)
+    record_outcome(
+        paths.warehouse, published.version, "passed", [], counts, commit=published.git_commit, audiences=("developer",)
+    )
     return result
 
 

@@ -72,14 +72,16 @@ def record_outcome(
     failed: list[str],
     row_counts: dict[str, dict[str, int]],
     commit: str | None = None,
+    audiences: tuple[str, ...] | None = None,
 ) -> None:
-    """Appends one publish-log row per audience (published or held back) to the warehouse."""
+    """Appends one publish-log row per audience (published or held back) to the warehouse: every audience,
+    or those given (the fresh path publishes and holds back developer files only)."""
     con = duckdb.connect(str(warehouse))
     try:
         run_script(con, "schema.sql")
         now = datetime.now(UTC)
         commit = commit or git_commit()
-        for audience in AUDIENCES:
+        for audience in audiences or tuple(AUDIENCES):
             con.execute(
                 "insert into raw.publish_log values (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
