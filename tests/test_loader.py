@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path
 
@@ -45,6 +46,22 @@ def test_second_load_changes_nothing(landing_copy: Path, tmp_path: Path) -> None
     again = load(landing_copy, warehouse)
     assert again.rows_loaded == 0 and again.rows_quarantined == 0
     assert counts(warehouse) == before
+
+
+def test_files_rewritten_with_the_same_bytes_load_nothing(landing_copy: Path, tmp_path: Path) -> None:
+    """A sync or a restore that rewrites every file with its own bytes (a new mtime) adds no row: the files
+    are recorded as touched. (Every JSONL line was loaded a second time before this was fixed.)"""
+    warehouse = tmp_path / "w.duckdb"
+    load(landing_copy, warehouse)
+    before = counts(warehouse)
+    files = [p for p in landing_copy.rglob("*") if p.is_file()]
+    for path in files:
+        path.write_bytes(path.read_bytes())
+        os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    again = load(landing_copy, warehouse)
+    assert again.rows_loaded == 0 and again.rows_quarantined == 0, again.describe()
+    assert counts(warehouse) == before
+    assert sum(s.actions["unchanged"] for s in again.sources.values()) == len(files)
 
 
 def test_every_table_is_measured_on_disk_and_the_shares_add_up_to_the_file(landing_copy: Path, tmp_path: Path) -> None:

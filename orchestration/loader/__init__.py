@@ -293,7 +293,9 @@ class Loader:
         whole: list[FilePlan] = []
         tails: list[FilePlan] = []
         for plan in plans:
-            in_duckdb = source.kind == "jsonl" and plan.read_from == 0 and plan.size_bytes > 0
+            # A touched file (same bytes, new mtime) has nothing to load: its manifest row is renewed below.
+            whole_file = plan.read_from == 0 and plan.size_bytes > 0 and plan.action != "touched"
+            in_duckdb = source.kind == "jsonl" and whole_file
             (whole if in_duckdb else tails).append(plan)
         group: list[FilePlan] = []
         size = 0
