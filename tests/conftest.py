@@ -33,6 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
 # The longest tests, longest first: `make test`'s `--dist load` hands the first tests out to its two
 # processes in turn, so both start on long ones and neither is left with one at the end.
 LONGEST_FIRST = (
+    "test_every_mart_equal_on_spark",  # the whole project built on Spark first (about 5 minutes)
     "test_sigkill_at_random_moments_then_recovery",
     "test_run_generates_loads_builds_and_tests",
     "test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh",
