@@ -18,25 +18,21 @@ from orchestration.spark import NOT_COMPARED, compare_mart, run_spark, spark_hom
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def spark_home_built(tmp_path_factory: pytest.TempPathFactory, monkeypatch_module: pytest.MonkeyPatch) -> Paths:
+def test_every_mart_equal_on_spark(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One test, one Spark build (about 5 minutes): test processes do not share module fixtures."""
     if not shutil.which("java"):
         if os.environ.get("REQUIRE_JAVA"):
             pytest.fail("REQUIRE_JAVA is set but no java is installed")
         pytest.skip("Spark needs Java 17 on the PATH")
-    paths = Paths(tmp_path_factory.mktemp("spark"))
-    monkeypatch_module.setenv("AI_TELEMETRY_HOME", str(paths.home))
+    paths = Paths(tmp_path / "home")
+    monkeypatch.setenv("AI_TELEMETRY_HOME", str(paths.home))
     assert run_spark(paths, developers=12, days=21, seed=7, tests=True) == 0
-    return paths
+    every_mart_equal(paths)
+    every_model_and_test_ran(paths)
+    comparison_catches_a_changed_number_and_a_missing_row(paths, tmp_path)
 
 
-@pytest.fixture(scope="module")
-def monkeypatch_module():
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
-
-
-def test_every_mart_equal_on_spark(spark_home_built: Paths) -> None:
+def every_mart_equal(spark_home_built: Paths) -> None:
     report = json.loads((spark_home(spark_home_built) / "comparison.json").read_text())
     marts = {m["mart"]: m for m in report["marts"]}
     manifest = json.loads((spark_home_built.home / "dbt_target" / "manifest.json").read_text())
@@ -54,7 +50,7 @@ def test_every_mart_equal_on_spark(spark_home_built: Paths) -> None:
         assert marts[mart]["duckdb_rows"] == marts[mart]["spark_rows"] > 0
 
 
-def test_spark_ran_every_model_and_test(spark_home_built: Paths) -> None:
+def every_model_and_test_ran(spark_home_built: Paths) -> None:
     results = json.loads((spark_home(spark_home_built) / "dbt_target" / "run_results.json").read_text())["results"]
     by_kind: dict[str, list[str]] = {}
     for result in results:
@@ -68,7 +64,7 @@ def test_spark_ran_every_model_and_test(spark_home_built: Paths) -> None:
     assert len(python_models) == 2 and {r["status"] for r in python_models} == {"success"}
 
 
-def test_comparison_catches_a_changed_number_and_a_missing_row(spark_home_built: Paths, tmp_path: Path) -> None:
+def comparison_catches_a_changed_number_and_a_missing_row(spark_home_built: Paths, tmp_path: Path) -> None:
     source = spark_home(spark_home_built) / "warehouse" / "marts.db" / "developer_daily_v1"
     with duckdb.connect() as con:
         con.execute("attach ? as duck (read_only)", [str(spark_home_built.warehouse)])
