@@ -128,6 +128,7 @@ class Figures(dict):
 
 def bench_size(target_lines: int, work: Path) -> SizeResult:
     from orchestration.cli import sample_start
+    from orchestration.fresh import build_developer_marts
     from orchestration.generator import GenerateConfig, generate
     from orchestration.loader import load
     from orchestration.pipeline import dbt_build
@@ -157,6 +158,11 @@ def bench_size(target_lines: int, work: Path) -> SizeResult:
     figures["new_lines"] = float(add_new_developers(paths.landing, round(0.01 * summary.lines["claude_code"]),
                                                     config.start, work))  # fmt: skip
     figures["load_incremental_s"], _ = timed(lambda: load(paths.landing, paths.warehouse))
+    # What the fresh path builds for the new lines (the developer marts, tables only), then the whole project.
+    figures["build_fresh_s"], fresh = timed(lambda: build_developer_marts(paths))
+    if fresh.returncode != 0:
+        raise RuntimeError(f"the fresh path's build failed:\n{fresh.stdout[-2000:]}")
+    figures["build_fresh_over_full"] = figures["build_fresh_s"] / figures["build_full_s"]
     figures["build_incremental_s"], built = timed(lambda: dbt_build(paths))
     if not built:
         raise RuntimeError("the incremental dbt build failed")

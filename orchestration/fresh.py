@@ -20,8 +20,10 @@ minute-by-minute rewrite, and their gates (suppression, reconciliation across ma
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from orchestration.dbt import run_dbt
 from orchestration.listing import project_state
@@ -70,6 +72,34 @@ def remember_full_build(paths: Paths) -> None:
     (paths.home / STATE_FILE).write_text(json.dumps({"project": _project_fingerprint()}))
 
 
+def developer_marts_build(home: Path, tables_only: bool, target: Path | None = None) -> subprocess.CompletedProcess:
+    """`dbt build` of the developer marts and what they are built from, in a data home: no data or unit tests
+    (those gate publishing, in the full run and `make test`), no relation cache up front (filling it lists
+    every table of the warehouse) and no JSON artefacts. `tables_only` when the project is the one last built
+    in full: views read the raw tables live and seeds are as they were, so only the tables are rebuilt. The
+    fresh path and the local mode both build this way."""
+    return run_dbt(
+        "build",
+        "--select",
+        DEVELOPER_MARTS,
+        "--exclude",
+        "test_type:data",
+        "test_type:unit",
+        *(["resource_type:seed", "config.materialized:view"] if tables_only else []),
+        "--no-populate-cache",
+        "--no-write-json",
+        home=home,
+        target=target,
+        capture=True,
+    )
+
+
+def build_developer_marts(paths: Paths) -> subprocess.CompletedProcess:
+    """The fresh path's build (its own dbt target folder, beside the full run's)."""
+    same_project = _state(paths).get("project") == _project_fingerprint()
+    return developer_marts_build(paths.home, tables_only=same_project, target=paths.home / "dbt_target_fresh")
+
+
 def refresh_developer_files(paths: Paths) -> FreshResult:
     """Load what is new, build and gate the developer marts, publish the developers whose rows changed."""
     from orchestration.loader import load
@@ -89,22 +119,7 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
         result.skipped = "no new rows"
         return result
     started = time.perf_counter()
-    same_project = _state(paths).get("project") == _project_fingerprint()
-    unchanged = ["resource_type:seed", "config.materialized:view"] if same_project else []
-    build = run_dbt(
-        "build",
-        "--select",
-        DEVELOPER_MARTS,
-        "--exclude",
-        "test_type:data",
-        "test_type:unit",
-        *unchanged,
-        "--no-populate-cache",
-        "--no-write-json",
-        home=paths.home,
-        target=paths.home / "dbt_target_fresh",
-        capture=True,
-    )
+    build = build_developer_marts(paths)
     timed("build", started)
     if build.returncode != 0:
         raise FreshError(f"dbt could not build the developer marts; nothing published:\n{build.stdout[-3000:]}")

@@ -26,7 +26,6 @@ from orchestration.listing import file_states, project_state
 from orchestration.paths import PROJECT_DIR, Paths
 
 STATE_FILE = "local_state.json"
-DEVELOPER_MARTS = "+path:models/marts/developer"
 
 
 class LocalModeError(Exception):
@@ -74,7 +73,7 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     if same_project and state.get("data") == data:
         return Refresh(refreshed=False, seconds=time.perf_counter() - started)
     # Only now the loader and dbt: a question about unchanged files never imports them.
-    from orchestration.dbt import run_dbt
+    from orchestration.fresh import developer_marts_build
     from orchestration.loader import ClaudeDir, load
 
     (home / "landing").mkdir(parents=True, exist_ok=True)
@@ -82,23 +81,7 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     # blocks) would only slow the answer.
     owned = ClaudeDir(claude_dir.resolve(), owner)
     summary = load(home / "landing", home / "warehouse.duckdb", claude_dir=owned, measure_storage=False)
-    # Only new data, the same project: views read the raw tables live and seeds are as they were, so only
-    # the tables are rebuilt. No relation cache up front (filling it lists every table of the warehouse:
-    # 1.7 s of a 13 s build at 1.3 million lines) and no JSON artefacts (nothing here reads them).
-    unchanged = ["resource_type:seed", "config.materialized:view"] if same_project else []
-    build = run_dbt(
-        "build",
-        "--select",
-        DEVELOPER_MARTS,
-        "--exclude",
-        "test_type:data",
-        "test_type:unit",
-        *unchanged,
-        "--no-populate-cache",
-        "--no-write-json",
-        home=home,
-        capture=True,
-    )
+    build = developer_marts_build(home, tables_only=same_project)
     if build.returncode != 0:
         raise LocalModeError(f"dbt could not build the developer marts:\n{build.stdout[-3000:]}")
     state = {"data": data, "project": project, "owner": owner, "claude_dir": str(claude_dir)}
