@@ -426,7 +426,10 @@ def publish_subjects(paths: Paths, audience: str = "developer", version: str | N
             if entry["audience"] == audience and entry["subject"] in {*changed, *removed}:
                 continue
             (staging / relative).parent.mkdir(parents=True, exist_ok=True)
-            os.link(current / relative, staging / relative)
+            try:
+                os.link(current / relative, staging / relative)
+            except OSError:  # a file system without hard links: a copy, read-only as well
+                shutil.copy2(current / relative, staging / relative)
             manifest["files"][relative] = entry
         for subject in changed:
             target = staging / folder_name / f"{file_name(subject)}.duckdb"
