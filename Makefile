@@ -46,7 +46,7 @@ lint: install
 dev: install
 	@# The instance's dagster.yaml (telemetry off, run monitoring on) is written by the project, as `run` does.
 	DAGSTER_HOME=$$($(BIN)/python -c "from orchestration.pipeline import dagster_home; from orchestration.paths import Paths; print(dagster_home(Paths.from_env()))") \
-		$(BIN)/dagster dev -m orchestration.definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
+		$(BIN)/dagster dev -m orchestration.definitions -m orchestration.fresh_definitions -h 127.0.0.1 -p $(DAGSTER_PORT)
 
 clean:
 	rm -rf $(VENV) target logs

@@ -6,7 +6,6 @@ from dagster import AssetKey, AssetSpec, Definitions, default_loggers
 
 from orchestration.defs.assets import dbt_models, published_files, raw_load
 from orchestration.defs.checks import great_expectations_gate
-from orchestration.defs.fresh import fresh_developer_files
 from orchestration.defs.jobs import full_run, validate_and_publish
 from orchestration.defs.progress import step_progress
 from orchestration.defs.reports import executive_summary, weekly_team_reports
@@ -17,7 +16,7 @@ from orchestration.defs.schedules import (
     quarterly_executive_summary,
     weekly_team_reports_schedule,
 )
-from orchestration.defs.sensors import deliver_alerts, fresh_lines, new_raw_files
+from orchestration.defs.sensors import deliver_alerts, new_raw_files
 
 # Written by the publish step, read by dbt as a source: declared here so it sits with the raw tables.
 publish_log = AssetSpec(
@@ -29,9 +28,9 @@ publish_log = AssetSpec(
 defs = Definitions(
     assets=[raw_load, dbt_models, published_files, publish_log],
     asset_checks=[great_expectations_gate],
-    jobs=[full_run, validate_and_publish, fresh_developer_files, weekly_team_reports, executive_summary],
+    jobs=[full_run, validate_and_publish, weekly_team_reports, executive_summary],
     schedules=[nightly_full_run, weekly_team_reports_schedule, monthly_executive_summary, quarterly_executive_summary],
-    sensors=[fresh_lines, new_raw_files, deliver_alerts],
+    sensors=[new_raw_files, deliver_alerts],
     resources={"dbt": dbt, "telemetry": TelemetryHome()},
     # Dagster's console logger stays the default; `ai-telemetry run` configures step_progress in its place.
     loggers={**default_loggers(), "step_progress": step_progress},

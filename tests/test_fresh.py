@@ -87,7 +87,7 @@ def test_a_session_the_gate_rejects_publishes_nothing(home_copy: Paths) -> None:
 
 
 def test_the_sensor_asks_for_a_run_only_when_lines_land(home_copy: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
-    from orchestration.defs.sensors import fresh_lines
+    from orchestration.defs.fresh import fresh_lines
     from orchestration.landing import landing_files, landing_fingerprint
 
     monkeypatch.setenv("AI_TELEMETRY_HOME", str(home_copy.home))

@@ -5,20 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from dagster import ConfigurableResource
 from dagster_dbt import DbtCliResource
 
+from orchestration.defs.home import TelemetryHome
 from orchestration.defs.project import dbt_project
-from orchestration.paths import Paths
 
-
-class TelemetryHome(ConfigurableResource):
-    """$AI_TELEMETRY_HOME (landing folder, warehouse, published files); empty means the default."""
-
-    home: str = ""
-
-    def paths(self) -> Paths:
-        return Paths(Path(self.home).resolve()) if self.home else Paths.from_env()
+__all__ = ["TelemetryHome", "dbt"]
 
 
 # The dbt installed beside this Python (the project's virtual environment), whatever PATH says.
