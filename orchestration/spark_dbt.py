@@ -9,6 +9,7 @@ table) against that session, and makes it the default on session targets.
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -41,6 +42,8 @@ def _default_method(adapter: SparkAdapter) -> str:
 
 
 def main(argv: list[str]) -> int:
+    # Spark's Python workers run this virtual environment's Python, not whatever `python3` is on the PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     SparkAdapter.python_submission_helpers = property(_helpers)
     SparkAdapter.default_python_submission_method = property(_default_method)
     from dbt.cli.main import dbtRunner
