@@ -28,6 +28,7 @@ RUN_DEPENDENT = {
     "source_freshness_v1",
     "storage_by_table_v1",
     "publish_history_v1",
+    "publish_latency_v1",
     "platform_alerts_v1",
 }
 
