@@ -117,7 +117,12 @@ def main() -> int:
         subprocess.run([str(BIN / "ai-telemetry"), "run"], env=env, check=True, capture_output=True)
         print(f"first full run (generate excluded): {time.perf_counter() - started:.1f} s")
         with (paths.landing / "org" / "directory.csv").open() as handle:
-            developer = next(csv.DictReader(handle))
+            # The first developer with Claude Code transcripts (some use Cursor only).
+            developer = next(
+                row
+                for row in csv.DictReader(handle)
+                if any((paths.landing / "claude_code" / row["handle"]).rglob("*.jsonl"))
+            )
         transcript = max((paths.landing / "claude_code" / developer["handle"]).rglob("*.jsonl"), key=os.path.getsize)
         target = paths.published / "developers" / f"{developer['developer_id']}.duckdb"
         with socket.socket() as s:
