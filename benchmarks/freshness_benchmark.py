@@ -30,6 +30,7 @@ from pathlib import Path
 import duckdb
 from common import size_arguments, work_folder
 
+from orchestration.bench import nearest_rank
 from orchestration.generator import GenerateConfig, generate
 from orchestration.paths import PROJECT_DIR, Paths
 from orchestration.pipeline import dagster_home
@@ -165,8 +166,7 @@ def main() -> int:
                     time.sleep(0.5)
                 latencies.append(time.perf_counter() - t0)
                 print(f"append -> {target.name} new version: {latencies[-1]:.1f} s")
-            ordered = sorted(latencies)
-            p95 = ordered[max(0, -(-95 * len(ordered) // 100) - 1)]
+            p95 = nearest_rank(latencies, 0.95)
             print(
                 f"latency over {len(latencies)} appends: p50 {statistics.median(latencies):.1f} s, p95 {p95:.1f} s, "
                 f"max {max(latencies):.1f} s (the fresh_lines sensor ticks every 3 s)"

@@ -57,10 +57,6 @@ class FreshResult:
         )
 
 
-def _project_fingerprint() -> str:
-    return "\n".join(project_state(PROJECT_DIR))
-
-
 def _state(paths: Paths) -> dict:
     path = paths.home / STATE_FILE
     return json.loads(path.read_text()) if path.exists() else {}
@@ -69,7 +65,7 @@ def _state(paths: Paths) -> dict:
 def remember_full_build(paths: Paths) -> None:
     """Called after a full build: the project as it was built, so the fresh path knows views and seeds are
     current while the project stays the same."""
-    (paths.home / STATE_FILE).write_text(json.dumps({"project": _project_fingerprint()}))
+    (paths.home / STATE_FILE).write_text(json.dumps({"project": project_state(PROJECT_DIR)}))
 
 
 def developer_marts_build(home: Path, tables_only: bool, target: Path | None = None) -> subprocess.CompletedProcess:
@@ -96,7 +92,7 @@ def developer_marts_build(home: Path, tables_only: bool, target: Path | None = N
 
 def build_developer_marts(paths: Paths) -> subprocess.CompletedProcess:
     """The fresh path's build (its own dbt target folder, beside the full run's)."""
-    same_project = _state(paths).get("project") == _project_fingerprint()
+    same_project = _state(paths).get("project") == project_state(PROJECT_DIR)
     return developer_marts_build(paths.home, tables_only=same_project, target=paths.home / "dbt_target_fresh")
 
 

@@ -125,6 +125,11 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def _fingerprint_part(mart: str, rows: int, xor: int | None) -> str:
+    """One mart's part of a subject file's fingerprint, the same whether read from the file or the warehouse."""
+    return f"{mart}:{rows}:{xor}"
+
+
 class _Writer:
     """Writes audience files from one connection that has the warehouse attached read-only."""
 
@@ -162,7 +167,7 @@ class _Writer:
             per_mart.append((mart, {subject: (n, xor) for subject, n, xor in rows}))
         subjects = set().union(*(found for _, found in per_mart))
         return {
-            subject: ";".join("{}:{}:{}".format(mart, *found.get(subject, (0, None))) for mart, found in per_mart)
+            subject: ";".join(_fingerprint_part(mart, *found.get(subject, (0, None))) for mart, found in per_mart)
             for subject in subjects
         }
 
@@ -210,7 +215,7 @@ class _Writer:
     def _fingerprint(self, mart: str) -> str:
         """The written file's rows of one mart: their count and the XOR of their hashes."""
         n, xor = self.con.execute(f'select count(*), bit_xor(hash(t)) from out."{mart}" t').fetchone()  # noqa: S608
-        return f"{mart}:{n}:{xor}"
+        return _fingerprint_part(mart, n, xor)
 
     def _log_this_publication(self, mart: str) -> None:
         """The history a publish ships includes itself: the mart was built before this version existed."""
