@@ -408,3 +408,27 @@ def test_the_sensor_runs_only_for_new_lines(home_copy: Paths, monkeypatch: pytes
     assert isinstance(new_raw_files(context), SkipReason)  # the same files again: nothing new
     paths.warehouse.unlink()
     assert isinstance(new_raw_files(build_sensor_context()), RunRequest)
+
+
+def test_an_edited_suite_is_validated_as_edited_and_old_results_are_pruned(
+    home_copy: Paths, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The gate keeps its GX objects between runs; an expectation edited in expectations/ must take effect at
+    the next run all the same, and stored results must not pile up."""
+    from orchestration import quality
+
+    before = quality.run_gate(home_copy, marts={"developer_daily_v1"}, data_docs=False)
+    assert before.passed
+    edited = quality.load_suites()
+    edited["developer_daily_v1"]["expectations"].append(
+        {"type": "expect_column_values_to_be_between", "kwargs": {"column": "input_tokens", "max_value": -1}}
+    )
+    monkeypatch.setattr(quality, "load_suites", lambda: edited)
+    after = quality.run_gate(home_copy, marts={"developer_daily_v1"}, data_docs=False)
+    assert [(f.suite, f.column) for f in after.failures] == [("developer_daily_v1", "input_tokens")]
+
+    runs = home_copy.home / "gx" / "uncommitted" / "validations" / "developer_daily_v1" / "__none__"
+    stored = sorted(p.name for p in runs.iterdir())
+    assert len(stored) >= 3  # the world's gate and the two above
+    assert quality.prune_validation_results(home_copy.home / "gx" / "uncommitted", keep=2) >= len(stored) - 2
+    assert sorted(p.name for p in runs.iterdir()) == stored[-2:]  # the newest two
