@@ -1,14 +1,24 @@
-"""Recovering from a dbt build that was killed part-way.
+"""What a dbt build carries over from the one before: recovery from a killed build, and the test scope.
 
 Each model's materialisation commits on its own, so a build killed in the middle (SIGKILL, a lost machine)
 leaves incremental models built by a run that never finished. Rather than trust that state, the next build
 rebuilds the incremental models from scratch (`--full-refresh`); after a completed build, incremental runs
 are safe again.
+
+Row tests of the largest staging models look only at rows loaded since the last build whose tests all passed
+(macros/test_scope.sql): `prepare_test_scope` tells dbt from when, `record_tests_passed` remembers a pass.
 """
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
+
+import duckdb
+
+from orchestration.listing import project_state
+from orchestration.paths import PROJECT_DIR, Paths
 
 MARKER = "dbt_build_in_progress"
 
@@ -25,3 +35,47 @@ def build_guard(home: Path) -> Iterator[list[str]]:
     finally:
         # dbt ran to its end (passed or failed): its state is consistent. SIGKILL never reaches this line.
         marker.unlink(missing_ok=True)
+
+
+TEST_SCOPE_FILE = "test_scope.json"
+
+
+def _newest_batch_start(con: duckdb.DuckDBPyConnection) -> datetime | None:
+    return con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
+
+
+def prepare_test_scope(paths: Paths, whole_build: bool = True) -> datetime | None:
+    """Before a build: writes main.test_scope, from when row tests look (empty: every row), and returns the
+    newest load's start now, which a passing build has tested through. Every row is tested unless this is a
+    whole-project build of the project that last passed, with no file replaced since (a replaced file's rows
+    are retracted, so a kept aggregate row may change without a new line)."""
+    state_file = paths.home / TEST_SCOPE_FILE
+    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = "
+                           "'load_batches'").fetchone()[0]:  # fmt: skip
+            return None  # nothing loaded yet: dbt's sources fail the build with their own message
+        newest = _newest_batch_start(con)
+        same_project = state.get("project") == project_state(PROJECT_DIR)
+        since = state.get("tested_through") if whole_build and same_project else None
+        if since is not None:
+            retracted = con.execute(
+                "select count(*) from raw.load_manifest as m inner join raw.load_batches as b using (batch_id) "
+                "where b.started_at > ?::timestamptz and m.rows_retracted > 0",
+                [since],
+            ).fetchone()[0]
+            since = None if retracted else since
+        con.execute("create or replace table main.test_scope (tested_through timestamptz)")
+        if since is not None:
+            con.execute("insert into main.test_scope values (?::timestamptz)", [since])
+        return newest
+    finally:
+        con.close()
+
+
+def record_tests_passed(paths: Paths, tested_through: datetime | None) -> None:
+    """After a whole-project build whose tests all passed: every row of loads up to `tested_through` passed."""
+    through = tested_through.isoformat() if tested_through else None
+    state = {"project": project_state(PROJECT_DIR), "tested_through": through}
+    (paths.home / TEST_SCOPE_FILE).write_text(json.dumps(state))

@@ -51,11 +51,14 @@ def dbt_command(paths: Paths, *args: str, target: Path | None = None) -> bool:
 
 def dbt_build(paths: Paths, *extra: str) -> bool:
     """`dbt build` on the warehouse; True when every node passed."""
+    from orchestration.build_state import prepare_test_scope, record_tests_passed
     from orchestration.fresh import remember_full_build
 
+    tested_through = prepare_test_scope(paths, whole_build=not extra)
     built = dbt_command(paths, "build", *extra)
     if built and not extra:
         remember_full_build(paths)
+        record_tests_passed(paths, tested_through)
     return built
 
 

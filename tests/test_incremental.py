@@ -99,3 +99,46 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
         ours = sorted(query(incremental.warehouse, f"select * from {relation}"), key=repr)
         assert ours == sorted(query(clean.warehouse, f"select * from {relation}"), key=repr), relation
     assert query(incremental.warehouse, "select count(*) from events.fct_events")[0][0] != events_before
+
+
+@pytest.mark.slow
+def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(tmp_path: Path) -> None:
+    """A build on new data with the same project runs the Claude Code row tests on the new loads' rows only
+    (macros/test_scope.sql); a bad value among them still fails the build, and a failed build moves nothing."""
+    paths = Paths(tmp_path / "home")
+    generate(GenerateConfig(out=paths.landing, developers=6, days=5, seed=21, workers=1))
+    load(paths.landing, paths.warehouse)
+    assert dbt_build(paths)
+    assert query(paths.warehouse, "select count(*) from main.test_scope")[0][0] == 0  # a first build tests all
+
+    transcripts = sorted(
+        p for p in paths.landing.glob("claude_code/**/*.jsonl") if "agent-" not in p.name and p.stat().st_size
+    )
+    first_build_loads = query(paths.warehouse, "select max(started_at) from raw.load_batches")[0][0]
+    backfill(transcripts[0], days_back=1)
+    load(paths.landing, paths.warehouse)
+    assert dbt_build(paths)
+    assert query(paths.warehouse, "select tested_through from main.test_scope") == [(first_build_loads,)]
+    compiled = paths.home / "dbt_target" / "run" / "ai_telemetry" / "models" / "staging" / "claude_code"
+    tests = {p.stem: p.read_text() for p in compiled.rglob("*.sql")}
+    row_test = tests["non_negative_stg_claude_code__api_usage_input_tokens"]
+    unique_test = tests["unique_stg_claude_code__api_usage_api_request_key"]
+    assert "started_at >" in row_test and "main" in row_test and "test_scope" in row_test
+    assert "test_scope" not in unique_test  # tests across rows read the whole model
+
+    # A new line, and a loader defect in its load (what the row tests are there for): its session id lost.
+    # The load is after the last passing build, so the scoped row test must see it.
+    records = [json.loads(line) for line in transcripts[1].read_bytes().splitlines()]
+    line = next(r for r in records if r.get("type") == "assistant") | {"uuid": "0000000b-1111-4222-8333-444455556666"}
+    with transcripts[1].open("a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    assert load(paths.landing, paths.warehouse).rows_loaded == 1
+    con = duckdb.connect(str(paths.warehouse))
+    con.execute("update raw.claude_code_records set session_id = null where uuid = ?", [line["uuid"]])
+    con.close()
+    assert not dbt_build(paths)
+    results = json.loads((paths.home / "dbt_target" / "run_results.json").read_text())["results"]
+    failed = [r["unique_id"] for r in results if r["status"] == "fail"]
+    assert any("not_null_stg_claude_code__messages_session_id" in f for f in failed), failed
+    # The failed build recorded nothing: the next one still looks at the bad row's load.
+    assert not dbt_build(paths)

@@ -6,7 +6,7 @@ from pathlib import Path
 from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
 from dagster_dbt import DbtCliResource, dbt_assets
 
-from orchestration.build_state import build_guard
+from orchestration.build_state import build_guard, prepare_test_scope, record_tests_passed
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
 from orchestration.fresh import remember_full_build
@@ -56,6 +56,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
     """dbt build: every model, seed and test (tests become asset checks)."""
     paths = telemetry.paths()
     with build_guard(paths.home) as extra:
+        whole_build = not extra and not context.is_subset  # the only builds whose tests cover every model
+        tested_through = prepare_test_scope(paths, whole_build)
         if extra:
             context.log.warning("the previous dbt build was killed part-way: incremental models rebuild from scratch")
         invocation = dbt.cli(["build", *extra], context=context, raise_on_error=False)
@@ -68,6 +70,8 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
             record_outcome(paths.warehouse, f"held-{context.run.run_id[:8]}", "failed", failed, {})
             raise Failure(description="dbt build failed; nothing published", metadata={"failed": "\n".join(failed)})
     remember_full_build(paths)  # the fresh path may leave views and seeds alone while the project stays so
+    if whole_build:
+        record_tests_passed(paths, tested_through)
 
 
 def mart_key(mart: str) -> AssetKey:
