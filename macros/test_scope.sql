@@ -1,10 +1,11 @@
-{#- Row tests on new rows only. The large staging models (and their raw source) are re-read whole by every
-    data test, and most of their tests look at one row at a time: not_null, accepted_values, non_negative.
-    A row that passed once passes again unless its lines changed, so a build on new data tests only rows of
-    load batches that started after the newest one the last passing build had. orchestration/build_state.py
-    writes that start time to main.test_scope before a build, and leaves the table empty when the project
-    changed or a file was replaced since (rows retracted): then every row is tested, as in a first build.
-    Tests that compare rows with each other (unique, relationships) always read the whole model.
+{#- Row tests on new data only. The large staging models (and their raw source) are computed whole for every
+    data test, and most of their tests look at one row, or one owner's rows, at a time.
+    A row that passed once passes again unless its lines changed, so a build on new data tests only the rows
+    of the transcript owners (~/.claude folders) with lines in loads after the last whole-project build whose
+    tests all passed. orchestration/build_state.py writes those owners to main.test_scope before a build, and
+    drops the table when the project changed or a file was replaced since (rows retracted): then every row is
+    tested, as in a first build. Keys with the owner in them (unique_key on transcript_owner and more) are
+    tested per owner too; other tests across rows (unique, relationships) always read the whole model.
 
     A test opts in with `where: __since_tested__` (dbt_project.yml sets it for the Claude Code folder). -#}
 
@@ -24,28 +25,30 @@
 {%- endmacro %}
 
 {% macro since_tested_condition() -%}
-    {%- set row_tests = ['not_null', 'accepted_values', 'non_negative'] -%}
-    {%- if not execute or target.type != 'duckdb' or model.test_metadata is not defined
-        or model.test_metadata.name not in row_tests -%}
+    {%- if not execute or target.type != 'duckdb' or model.test_metadata is not defined -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {#- A key with the owner in it repeats only within one owner's rows, so it too is tested per owner. -#}
+    {%- set test = model.test_metadata -%}
+    {%- set row_test = test.name in ['not_null', 'accepted_values', 'non_negative'] -%}
+    {%- set owner_key = test.name == 'unique_key' and 'transcript_owner' in (test.kwargs.get('columns') or []) -%}
+    {%- if not (row_test or owner_key) -%}
         {%- do return('true') -%}
     {%- endif -%}
     {%- set scope = adapter.get_relation(database=target.database, schema='main', identifier='test_scope') -%}
-    {%- set batches = adapter.get_relation(database=target.database, schema='raw', identifier='load_batches') -%}
-    {%- if scope is none or batches is none -%}
+    {%- if scope is none -%}
         {%- do return('true') -%}
     {%- endif -%}
-    {%- set found = run_query('select max(tested_through) from ' ~ scope) -%}
-    {%- if found.columns[0].values()[0] is none -%}
-        {%- do return('true') -%}
+    {%- set owners = run_query('select transcript_owner from ' ~ scope ~ ' order by 1').columns[0].values() -%}
+    {%- if owners | length == 0 -%}
+        {%- do return('false') -%}
     {%- endif -%}
-    {#- Batch ids are not ordered (a time and a random part); their start times are, one load at a time. A raw
-        source names its batch column _batch_id; the staging models, batch_id. -#}
-    {%- set column = '_batch_id' if model.sources | length > 0 else 'batch_id' -%}
-    {%- set condition -%}
-        {{ column }} in (
-            select batch_id from {{ batches }}
-            where started_at > (select max(tested_through) from {{ scope }})
-        )
-    {%- endset -%}
-    {%- do return(condition) -%}
+    {#- A list of values, not a subquery: DuckDB pushes it below the staging models' per-owner aggregates and
+        windows, so only those owners' rows are computed at all. A raw source names the column with a _. -#}
+    {%- set column = '_transcript_owner' if model.sources | length > 0 else 'transcript_owner' -%}
+    {%- set quoted = [] -%}
+    {%- for owner in owners -%}
+        {%- do quoted.append("'" ~ owner | replace("'", "''") ~ "'") -%}
+    {%- endfor -%}
+    {%- do return(column ~ ' in (' ~ quoted | join(', ') ~ ')') -%}
 {%- endmacro %}

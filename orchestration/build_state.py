@@ -40,35 +40,36 @@ def build_guard(home: Path) -> Iterator[list[str]]:
 TEST_SCOPE_FILE = "test_scope.json"
 
 
-def _newest_batch_start(con: duckdb.DuckDBPyConnection) -> datetime | None:
-    return con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
-
-
 def prepare_test_scope(paths: Paths, whole_build: bool = True) -> datetime | None:
-    """Before a build: writes main.test_scope, from when row tests look (empty: every row), and returns the
-    newest load's start now, which a passing build has tested through. Every row is tested unless this is a
-    whole-project build of the project that last passed, with no file replaced since (a replaced file's rows
-    are retracted, so a kept aggregate row may change without a new line)."""
+    """Before a build: writes main.test_scope, the transcript owners whose rows the Claude Code row tests read
+    (no table: every row), and returns the newest load's start now, which a passing build has tested
+    through. Only the owners with lines loaded since the last passing whole-project build are listed, and only
+    when this is a whole-project build of that same project with no file replaced since (a replaced file's
+    rows are retracted, which changes rows without a new line)."""
     state_file = paths.home / TEST_SCOPE_FILE
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
     con = duckdb.connect(str(paths.warehouse))
     try:
+        con.execute("drop table if exists main.test_scope")
         if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = "
                            "'load_batches'").fetchone()[0]:  # fmt: skip
             return None  # nothing loaded yet: dbt's sources fail the build with their own message
-        newest = _newest_batch_start(con)
-        same_project = state.get("project") == project_state(PROJECT_DIR)
-        since = state.get("tested_through") if whole_build and same_project else None
-        if since is not None:
-            retracted = con.execute(
-                "select count(*) from raw.load_manifest as m inner join raw.load_batches as b using (batch_id) "
-                "where b.started_at > ?::timestamptz and m.rows_retracted > 0",
-                [since],
-            ).fetchone()[0]
-            since = None if retracted else since
-        con.execute("create or replace table main.test_scope (tested_through timestamptz)")
-        if since is not None:
-            con.execute("insert into main.test_scope values (?::timestamptz)", [since])
+        newest = con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
+        since = state.get("tested_through")
+        if not whole_build or since is None or state.get("project") != project_state(PROJECT_DIR):
+            return newest
+        con.execute(
+            "create temp table new_loads as select batch_id from raw.load_batches where started_at > ?::timestamptz",
+            [since],
+        )
+        retracted = con.execute(
+            "select count(*) from raw.load_manifest where rows_retracted > 0 and batch_id in (from new_loads)"
+        ).fetchone()[0]
+        if not retracted:
+            con.execute(
+                "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
+                "from raw.claude_code_records where _batch_id in (from new_loads)"
+            )
         return newest
     finally:
         con.close()

@@ -103,28 +103,32 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
 
 @pytest.mark.slow
 def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(tmp_path: Path) -> None:
-    """A build on new data with the same project runs the Claude Code row tests on the new loads' rows only
-    (macros/test_scope.sql); a bad value among them still fails the build, and a failed build moves nothing."""
+    """A build on new data with the same project runs the Claude Code row tests on the rows of the owners with
+    new lines only (macros/test_scope.sql); a bad value among them still fails the build, and a failed build
+    moves nothing."""
     paths = Paths(tmp_path / "home")
     generate(GenerateConfig(out=paths.landing, developers=6, days=5, seed=21, workers=1))
     load(paths.landing, paths.warehouse)
     assert dbt_build(paths)
-    assert query(paths.warehouse, "select count(*) from main.test_scope")[0][0] == 0  # a first build tests all
+    scope = "select count(*) from duckdb_tables() where table_name = 'test_scope'"
+    assert query(paths.warehouse, scope) == [(0,)]  # a first build tests every row
 
     transcripts = sorted(
         p for p in paths.landing.glob("claude_code/**/*.jsonl") if "agent-" not in p.name and p.stat().st_size
     )
-    first_build_loads = query(paths.warehouse, "select max(started_at) from raw.load_batches")[0][0]
     backfill(transcripts[0], days_back=1)
     load(paths.landing, paths.warehouse)
     assert dbt_build(paths)
-    assert query(paths.warehouse, "select tested_through from main.test_scope") == [(first_build_loads,)]
+    owner = transcripts[0].relative_to(paths.landing / "claude_code").parts[0]
+    assert query(paths.warehouse, "select transcript_owner from main.test_scope") == [(owner,)]
     compiled = paths.home / "dbt_target" / "run" / "ai_telemetry" / "models" / "staging" / "claude_code"
     tests = {p.stem: p.read_text() for p in compiled.rglob("*.sql")}
     row_test = tests["non_negative_stg_claude_code__api_usage_input_tokens"]
     unique_test = tests["unique_stg_claude_code__api_usage_api_request_key"]
-    assert "started_at >" in row_test and "main" in row_test and "test_scope" in row_test
-    assert "test_scope" not in unique_test  # tests across rows read the whole model
+    assert f"transcript_owner in ('{owner}')" in row_test
+    assert "transcript_owner in" not in unique_test  # a key without the owner is tested across every row
+    owner_key_test = next(sql for name, sql in tests.items() if name.startswith("unique_key_stg_claude_code__me"))
+    assert f"transcript_owner in ('{owner}')" in owner_key_test
 
     # A new line, and a loader defect in its load (what the row tests are there for): its session id lost.
     # The load is after the last passing build, so the scoped row test must see it.

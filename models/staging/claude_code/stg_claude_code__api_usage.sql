@@ -15,7 +15,6 @@ usage_lines as (
         model as model_name,
         _source_file as source_file,
         _line_number as line_number,
-        _batch_id as batch_id,
         {{ iso_to_utc('record_timestamp') }} as responded_at,
         coalesce(input_tokens, 0) as input_tokens,
         coalesce(output_tokens, 0) as output_tokens,
@@ -36,9 +35,7 @@ largest as (
                 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'source_file', 'line_number',
             ],
             ['-(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)', 'source_file', 'line_number'],
-        ) }} as kept,
-        -- The newest load batch among the response's lines: a later line can change which one is kept.
-        max(batch_id) as batch_id
+        ) }} as kept
     from usage_lines
     group by transcript_owner, message_id, coalesce(request_id, '')
 ),
@@ -59,8 +56,7 @@ final as (
         kept['cache_creation_tokens'] as cache_creation_tokens,
         kept['cache_read_tokens'] as cache_read_tokens,
         kept['source_file'] as source_file,
-        kept['line_number'] as line_number,
-        batch_id
+        kept['line_number'] as line_number
     from largest
 )
 

@@ -11,7 +11,6 @@ final as (
         _transcript_owner as transcript_owner,
         _source_file as source_file,
         _line_number as line_number,
-        _batch_id as batch_id,
         {{ row_key(['_landing_path', '_line_number']) }} as system_event_key,
         {{ json_text('record', '$.subtype') }} as subtype,
         {{ json_text('record', '$.level') }} as severity_level,

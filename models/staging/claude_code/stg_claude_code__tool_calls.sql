@@ -13,7 +13,6 @@ blocks as (
         model as model_name,
         tool_use_result,
         _transcript_owner as transcript_owner,
-        _batch_id as batch_id,
         {{ iso_to_utc('record_timestamp') }} as recorded_at,
         {{ explode('content_blocks') }} as block
     from records
@@ -30,7 +29,6 @@ tool_uses as (
         blocks.model_name,
         blocks.transcript_owner,
         blocks.recorded_at as called_at,
-        blocks.batch_id,
         row_number() over (
             partition by blocks.transcript_owner, blocks.block.tool_use_id order by blocks.recorded_at
         ) as sighting
@@ -48,7 +46,6 @@ tool_results as (
         blocks.block.result_bytes,
         blocks.transcript_owner,
         blocks.recorded_at as returned_at,
-        blocks.batch_id,
         coalesce(blocks.block.is_error, false) as is_error,
         coalesce(blocks.tool_use_result.lines_added, 0) as lines_added,
         coalesce(blocks.tool_use_result.lines_removed, 0) as lines_removed,
@@ -79,9 +76,7 @@ final as (
         tool_results.lines_added,
         tool_results.lines_removed,
         coalesce(tool_results.result_kind, 'no_result') as outcome,
-        {{ seconds_between('tool_uses.called_at', 'tool_results.returned_at') }} as duration_seconds,
-        -- The newer of the call's and its result's load batches: a result landing later changes the row.
-        greatest(tool_uses.batch_id, coalesce(tool_results.batch_id, tool_uses.batch_id)) as batch_id
+        {{ seconds_between('tool_uses.called_at', 'tool_results.returned_at') }} as duration_seconds
     from tool_uses
     left join tool_results
         on
