@@ -12,6 +12,7 @@ Row tests of the largest staging models look only at rows loaded since the last 
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -40,24 +41,40 @@ def build_guard(home: Path) -> Iterator[list[str]]:
 TEST_SCOPE_FILE = "test_scope.json"
 
 
-def prepare_test_scope(paths: Paths, whole_build: bool = True) -> datetime | None:
+@dataclass(frozen=True)
+class BuildScope:
+    """What a build needs to test: `tested_through` is the newest load's start when it began (what it has
+    tested through if it passes); `same_project` says the project is the one whose tests last passed in a
+    whole-project build."""
+
+    tested_through: datetime | None
+    same_project: bool
+
+    def dbt_args(self) -> list[str]:
+        """Unit tests check the SQL on fixed rows, not the data: with the project unchanged since they passed,
+        a build on new data leaves them out (as dbt advises for production builds); `make test` and any
+        project change run them."""
+        return ["--exclude-resource-type", "unit_test"] if self.same_project else []
+
+
+def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
     """Before a build: writes main.test_scope, the transcript owners whose rows the Claude Code row tests read
-    (no table: every row), and returns the newest load's start now, which a passing build has tested
-    through. Only the owners with lines loaded since the last passing whole-project build are listed, and only
-    when this is a whole-project build of that same project with no file replaced since (a replaced file's
-    rows are retracted, which changes rows without a new line)."""
+    (no table: every row). Only the owners with lines loaded since the last passing whole-project build are
+    listed, and only when this is a whole-project build of that same project with no file replaced since (a
+    replaced file's rows are retracted, which changes rows without a new line)."""
     state_file = paths.home / TEST_SCOPE_FILE
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    same_project = whole_build and state.get("project") == project_state(PROJECT_DIR)
     con = duckdb.connect(str(paths.warehouse))
     try:
         con.execute("drop table if exists main.test_scope")
         if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = "
                            "'load_batches'").fetchone()[0]:  # fmt: skip
-            return None  # nothing loaded yet: dbt's sources fail the build with their own message
+            return BuildScope(None, False)  # nothing loaded yet: dbt's sources fail the build with their message
         newest = con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
         since = state.get("tested_through")
-        if not whole_build or since is None or state.get("project") != project_state(PROJECT_DIR):
-            return newest
+        if not same_project or since is None:
+            return BuildScope(newest, same_project)
         con.execute(
             "create temp table new_loads as select batch_id from raw.load_batches where started_at > ?::timestamptz",
             [since],
@@ -70,7 +87,7 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> datetime | Non
                 "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
                 "from raw.claude_code_records where _batch_id in (from new_loads)"
             )
-        return newest
+        return BuildScope(newest, same_project)
     finally:
         con.close()
 

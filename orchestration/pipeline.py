@@ -54,11 +54,11 @@ def dbt_build(paths: Paths, *extra: str) -> bool:
     from orchestration.build_state import prepare_test_scope, record_tests_passed
     from orchestration.fresh import remember_full_build
 
-    tested_through = prepare_test_scope(paths, whole_build=not extra)
-    built = dbt_command(paths, "build", *extra)
+    scope = prepare_test_scope(paths, whole_build=not extra)
+    built = dbt_command(paths, "build", *extra, *scope.dbt_args())
     if built and not extra:
         remember_full_build(paths)
-        record_tests_passed(paths, tested_through)
+        record_tests_passed(paths, scope.tested_through)
     return built
 
 

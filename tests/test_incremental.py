@@ -104,14 +104,20 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
 @pytest.mark.slow
 def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(tmp_path: Path) -> None:
     """A build on new data with the same project runs the Claude Code row tests on the rows of the owners with
-    new lines only (macros/test_scope.sql); a bad value among them still fails the build, and a failed build
-    moves nothing."""
+    new lines only (macros/test_scope.sql), and no unit tests (they passed for this project); a bad value among
+    the new rows still fails the build, and a failed build moves nothing."""
     paths = Paths(tmp_path / "home")
     generate(GenerateConfig(out=paths.landing, developers=6, days=5, seed=21, workers=1))
     load(paths.landing, paths.warehouse)
     assert dbt_build(paths)
     scope = "select count(*) from duckdb_tables() where table_name = 'test_scope'"
     assert query(paths.warehouse, scope) == [(0,)]  # a first build tests every row
+    run_results = paths.home / "dbt_target" / "run_results.json"
+
+    def unit_tests_run() -> int:
+        return sum(r["unique_id"].startswith("unit_test.") for r in json.loads(run_results.read_text())["results"])
+
+    assert unit_tests_run() >= 11
 
     transcripts = sorted(
         p for p in paths.landing.glob("claude_code/**/*.jsonl") if "agent-" not in p.name and p.stat().st_size
@@ -120,6 +126,7 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     load(paths.landing, paths.warehouse)
     assert dbt_build(paths)
     owner = transcripts[0].relative_to(paths.landing / "claude_code").parts[0]
+    assert unit_tests_run() == 0  # the same project: its unit tests passed in the first build
     assert query(paths.warehouse, "select transcript_owner from main.test_scope") == [(owner,)]
     compiled = paths.home / "dbt_target" / "run" / "ai_telemetry" / "models" / "staging" / "claude_code"
     tests = {p.stem: p.read_text() for p in compiled.rglob("*.sql")}
@@ -141,7 +148,7 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     con.execute("update raw.claude_code_records set session_id = null where uuid = ?", [line["uuid"]])
     con.close()
     assert not dbt_build(paths)
-    results = json.loads((paths.home / "dbt_target" / "run_results.json").read_text())["results"]
+    results = json.loads(run_results.read_text())["results"]
     failed = [r["unique_id"] for r in results if r["status"] == "fail"]
     assert any("not_null_stg_claude_code__messages_session_id" in f for f in failed), failed
     # The failed build recorded nothing: the next one still looks at the bad row's load.

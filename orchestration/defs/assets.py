@@ -57,10 +57,10 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
     paths = telemetry.paths()
     with build_guard(paths.home) as extra:
         whole_build = not extra and not context.is_subset  # the only builds whose tests cover every model
-        tested_through = prepare_test_scope(paths, whole_build)
+        scope = prepare_test_scope(paths, whole_build)
         if extra:
             context.log.warning("the previous dbt build was killed part-way: incremental models rebuild from scratch")
-        invocation = dbt.cli(["build", *extra], context=context, raise_on_error=False)
+        invocation = dbt.cli(["build", *extra, *scope.dbt_args()], context=context, raise_on_error=False)
         yield from invocation.stream()
         if not invocation.is_successful():
             # Nothing is published after a failed build; the publish log says so, and why.
@@ -71,7 +71,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
             raise Failure(description="dbt build failed; nothing published", metadata={"failed": "\n".join(failed)})
     remember_full_build(paths)  # the fresh path may leave views and seeds alone while the project stays so
     if whole_build:
-        record_tests_passed(paths, tested_through)
+        record_tests_passed(paths, scope.tested_through)
 
 
 def mart_key(mart: str) -> AssetKey:
