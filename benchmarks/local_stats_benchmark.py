@@ -64,6 +64,30 @@ def generated_history(out: Path, mb: float) -> Path:
     return claude
 
 
+def new_session(template: Path, out: Path) -> int:
+    """Writes `template`'s lines as another session: a new session id, and new uuids, message and request ids
+    (so neither tool takes them for lines it has seen). Returns the lines written."""
+    session = f"{time.time_ns():032x}"
+    fresh = {}
+
+    def renamed(value: object) -> object:
+        return fresh.setdefault(value, f"new-{len(fresh)}-{value}") if isinstance(value, str) else value
+
+    lines = []
+    for raw in template.read_bytes().splitlines():
+        record = json.loads(raw)
+        if isinstance(record, dict):
+            record["sessionId"] = session
+            for key in ("uuid", "parentUuid", "requestId"):
+                if key in record:
+                    record[key] = renamed(record[key])
+            if isinstance(record.get("message"), dict) and "id" in record["message"]:
+                record["message"]["id"] = renamed(record["message"]["id"])
+        lines.append(json.dumps(record))
+    out.write_text("\n".join(lines) + "\n")
+    return len(lines)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mb", type=float, help="generate a history of about this size (default: real data)")
@@ -99,10 +123,10 @@ def main() -> None:
             theirs = [row["inputTokens"], row["outputTokens"], row["cacheCreationTokens"], row["cacheReadTokens"]]
             same = mine[0] == theirs[0] and mine[2:] == theirs[2:]
             comparison.append(f"  {date_}: ours {mine}  ccusage {theirs}  input and cache equal: {same}")
-        # A new session: the newest session file again under a new name (its lines are new to both tools).
+        # A new session: the newest session file under a new name with new ids (a byte copy is a duplicate file,
+        # which the loader quarantines: nothing new would reach the marts).
         newest = max(claude.rglob("*.jsonl"), key=lambda p: p.stat().st_mtime_ns)
-        shutil.copy(newest, newest.with_name("0-new-session.jsonl"))
-        new_lines = sum(1 for _ in newest.open("rb"))
+        new_lines = new_session(newest, newest.with_name("0-new-session.jsonl"))
         after, out = timed(stats, env)
         ours = json.loads(out)
         print(f"history: {size:.1f} MB of transcripts in {claude}")
