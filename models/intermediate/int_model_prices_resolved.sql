@@ -16,21 +16,13 @@ catalog as (
     select * from {{ ref('model_price_catalog') }}
 ),
 
-days_used as (
+models_used as (
     select distinct
         model_name,
-        cast(responded_at as date) as usage_date
+        cast(responded_at as date) as usage_date,
+        regexp_extract(model_name, '^claude-(?:[0-9.]+-)*([a-z]+)(?:-|$)', 1) as model_family
     from usage
     where model_name is not null
-),
-
-models_used as (
-    -- The family once per model and day, not once per response (a third of this model's time at 1M lines).
-    select
-        model_name,
-        usage_date,
-        regexp_extract(model_name, '^claude-(?:[0-9.]+-)*([a-z]+)(?:-|$)', 1) as model_family
-    from days_used
 ),
 
 overridden as (
