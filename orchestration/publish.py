@@ -32,7 +32,7 @@ import duckdb
 from orchestration.dbt import target_path
 from orchestration.loader import run_script
 from orchestration.marts import load_audiences
-from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.paths import DUCKDB_MEMORY_LIMIT, PROJECT_DIR, Paths
 
 # What each audience may see (the brief's access table): the marts its files physically contain, one
 # audience per mart folder (`meta.audience` in dbt_project.yml), written out by `ai-telemetry catalog`.
@@ -134,7 +134,7 @@ class _Writer:
     """Writes audience files from one connection that has the warehouse attached read-only."""
 
     def __init__(self, warehouse: Path, version: str, commit: str) -> None:
-        self.con = duckdb.connect()
+        self.con = duckdb.connect(config={"memory_limit": DUCKDB_MEMORY_LIMIT})
         self.con.execute("set TimeZone = 'UTC'")
         self.con.execute("attach ? as wh (read_only)", [str(warehouse)])
         self.version, self.commit = version, commit

@@ -29,6 +29,7 @@ from orchestration.listing import list_files
 from orchestration.loader import csv_rows, documents
 from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
 from orchestration.loader.storage import record_table_storage
+from orchestration.paths import DUCKDB_MEMORY_LIMIT
 
 SQL_DIR = Path(__file__).parent / "sql"
 MANIFEST_SCHEMA = pa.schema(
@@ -167,7 +168,8 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     # most of the table (4 s of a 17 s load of a million lines), so a load leaves them until it closes
     # (see `load`).
     # UTC, whatever the machine's zone: a timestamp written without one is read as UTC, and days are UTC days.
-    con = duckdb.connect(str(warehouse), config={"preserve_insertion_order": False, "max_vacuum_tasks": 0})
+    config = {"preserve_insertion_order": False, "max_vacuum_tasks": 0, "memory_limit": DUCKDB_MEMORY_LIMIT}
+    con = duckdb.connect(str(warehouse), config=config)
     con.execute("set TimeZone = 'UTC'")
     run_script(con, "schema.sql")
     migrate(con)
