@@ -5,8 +5,9 @@ leaves incremental models built by a run that never finished. Rather than trust 
 rebuilds the incremental models from scratch (`--full-refresh`); after a completed build, incremental runs
 are safe again.
 
-Row tests of the largest staging models look only at rows loaded since the last build whose tests all passed
-(macros/test_scope.sql): `prepare_test_scope` tells dbt from when, `record_tests_passed` remembers a pass.
+Row tests of the largest staging models look only at the transcript owners with lines loaded since the last
+build whose tests all passed (macros/test_scope.sql): `prepare_test_scope` lists them for dbt, and
+`record_tests_passed` remembers a pass.
 """
 
 import json
