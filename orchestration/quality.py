@@ -212,7 +212,10 @@ class StoredCheckpoints:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self.fingerprints: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+        try:
+            self.fingerprints: dict[str, str] = json.loads(path.read_text())
+        except (OSError, ValueError):  # none yet, or unreadable: every suite's objects are re-added
+            self.fingerprints = {}
 
     @staticmethod
     def fingerprint(spec: dict) -> str:
@@ -257,7 +260,9 @@ class StoredCheckpoints:
 
     def save(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.path.write_text(json.dumps(self.fingerprints, indent=1, sort_keys=True) + "\n")
+        written = self.path.with_suffix(f".{os.getpid()}.tmp")
+        written.write_text(json.dumps(self.fingerprints, indent=1, sort_keys=True) + "\n")
+        written.replace(self.path)  # whole or not at all, whoever reads it
 
 
 KEPT_VALIDATION_RUNS = 20
