@@ -45,10 +45,11 @@ TEST_SCOPE_FILE = "test_scope.json"
 @dataclass(frozen=True)
 class BuildScope:
     """What a build needs to test: `tested_through` is the newest load's start when it began (what it has
-    tested through if it passes); `same_project` says the project is the one whose tests last passed in a
-    whole-project build."""
+    tested through if it passes); `project` is the project's state when it began (what it has tested if it
+    passes); `same_project` says that is the project whose tests last passed in a whole-project build."""
 
     tested_through: datetime | None
+    project: list[str]
     same_project: bool
 
     def dbt_args(self) -> list[str]:
@@ -65,17 +66,18 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
     replaced file's rows are retracted, which changes rows without a new line)."""
     state_file = paths.home / TEST_SCOPE_FILE
     state = json.loads(state_file.read_text()) if state_file.exists() else {}
-    same_project = whole_build and state.get("project") == project_state(PROJECT_DIR)
+    project = project_state(PROJECT_DIR)
+    same_project = whole_build and state.get("project") == project
     con = duckdb.connect(str(paths.warehouse))
     try:
         con.execute("drop table if exists main.test_scope")
         if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = "
                            "'load_batches'").fetchone()[0]:  # fmt: skip
-            return BuildScope(None, False)  # nothing loaded yet: dbt's sources fail the build with their message
+            return BuildScope(None, project, False)  # nothing loaded: dbt's sources fail the build, and say why
         newest = con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
         since = state.get("tested_through")
         if not same_project or since is None:
-            return BuildScope(newest, same_project)
+            return BuildScope(newest, project, same_project)
         con.execute(
             "create temp table new_loads as select batch_id from raw.load_batches where started_at > ?::timestamptz",
             [since],
@@ -88,13 +90,15 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                 "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
                 "from raw.claude_code_records where _batch_id in (from new_loads)"
             )
-        return BuildScope(newest, same_project)
+        return BuildScope(newest, project, same_project)
     finally:
         con.close()
 
 
-def record_tests_passed(paths: Paths, tested_through: datetime | None) -> None:
-    """After a whole-project build whose tests all passed: every row of loads up to `tested_through` passed."""
-    through = tested_through.isoformat() if tested_through else None
-    state = {"project": project_state(PROJECT_DIR), "tested_through": through}
+def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
+    """After a whole-project build whose tests all passed: the project as it was when the build began, and
+    every row of loads up to `scope.tested_through`, passed. (A file edited during the build is a change the
+    next build tests.)"""
+    through = scope.tested_through.isoformat() if scope.tested_through else None
+    state = {"project": scope.project, "tested_through": through}
     (paths.home / TEST_SCOPE_FILE).write_text(json.dumps(state))

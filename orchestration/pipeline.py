@@ -58,7 +58,7 @@ def dbt_build(paths: Paths, *extra: str) -> bool:
     built = dbt_command(paths, "build", *extra, *scope.dbt_args())
     if built and not extra:
         remember_full_build(paths)
-        record_tests_passed(paths, scope.tested_through)
+        record_tests_passed(paths, scope)
     return built
 
 

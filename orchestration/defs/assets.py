@@ -71,7 +71,7 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
             raise Failure(description="dbt build failed; nothing published", metadata={"failed": "\n".join(failed)})
     remember_full_build(paths)  # the fresh path may leave views and seeds alone while the project stays so
     if whole_build:
-        record_tests_passed(paths, scope.tested_through)
+        record_tests_passed(paths, scope)
 
 
 def mart_key(mart: str) -> AssetKey:
