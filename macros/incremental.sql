@@ -59,3 +59,34 @@
         delete from {{ this }} where {{ column }} is null
     {%- endif -%}
 {%- endmacro %}
+
+{#- The Claude Code staging models deduplicate raw lines (a resumed session replays its earlier lines; a
+    response is written as several lines). On DuckDB they keep the result: a run reads only the lines loaded
+    since the newest it kept, with the kept rows of the same keys, and replaces those keys. Spark reads them
+    as views (its tables cannot merge without Delta or Iceberg). -#}
+{% macro deduplicated_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'view') }}
+{%- endmacro %}
+
+{#- The newest load time among the rows kept; the earliest time there is when none are. -#}
+{% macro kept_through() -%}
+    (select coalesce(max(loaded_at), cast('1970-01-01 00:00:00+00' as timestamp with time zone)) from {{ this }})
+{%- endmacro %}
+
+{#- True for a raw line a run of this model has not yet read. `>=`: the newest load is read again, which
+    changes nothing (the merge keeps the same winners), so a row loaded in the same instant is never missed. -#}
+{% macro loaded_since_kept(column='_loaded_at') -%}
+    {{ column }} >= {{ kept_through() }}
+{%- endmacro %}
+
+{#- Pre-hook: a replaced or truncated transcript's rows are deleted from raw (retracted), which a merge of new
+    lines cannot undo, so the model forgets everything it kept and the run rebuilds it from all of raw. -#}
+{% macro forget_if_retracted(source_name) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where exists (
+            select 1 from {{ source('loader', 'load_manifest') }}
+            where source = '{{ source_name }}' and rows_retracted > 0 and loaded_at > {{ kept_through() }}
+        )
+    {%- endif -%}
+{%- endmacro %}

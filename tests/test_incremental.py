@@ -64,6 +64,34 @@ def backfill(transcript: Path, days_back: int) -> int:
     return 3
 
 
+def replay(transcript: Path) -> tuple[str, str]:
+    """A resumed session's new file, synced late: an earlier sighting of one of `transcript`'s messages, and a
+    larger repeat of one of its responses. Returns the message's uuid and the response's message id."""
+    records = [json.loads(line) for line in transcript.read_bytes().splitlines()]
+    message = json.loads(json.dumps(next(r for r in records if r.get("type") == "user" and r.get("uuid"))))
+    sighted = datetime.fromisoformat(message["timestamp"].replace("Z", "+00:00")) - timedelta(hours=1)
+    message["timestamp"] = sighted.strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    response = json.loads(
+        json.dumps(next(r for r in records if r.get("type") == "assistant" and r["message"].get("usage")))
+    )
+    response["uuid"] = "0000000a-1111-4222-8333-444455556666"
+    response["message"]["usage"]["output_tokens"] = response["message"]["usage"].get("output_tokens", 0) + 5000
+    (transcript.parent / "replayed-by-a-resumed-session.jsonl").write_text(
+        json.dumps(message) + "\n" + json.dumps(response) + "\n"
+    )
+    return message["uuid"], response["message"]["id"]
+
+
+def staged(warehouse: Path, relation: str) -> list[tuple]:
+    """A staging table's rows without what differs between two homes by design (paths, load runs and times)."""
+    return sorted(
+        query(warehouse, f"select * exclude (source_file, batch_id, loaded_at) from {relation}")
+        if relation.endswith("messages")
+        else query(warehouse, f"select * exclude (source_file, loaded_at) from {relation}"),
+        key=repr,
+    )
+
+
 @pytest.mark.slow
 def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh(tmp_path: Path) -> None:
     landing = tmp_path / "landing"
@@ -77,6 +105,22 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
         p for p in incremental.landing.glob("claude_code/**/*.jsonl") if "agent-" not in p.name and p.stat().st_size
     )
     backfill(transcripts[-1], days_back=7)
+    replayed_uuid, repeated_response = replay(transcripts[0])
+    # New lines only: the deduplicated staging tables merge them with the rows they kept.
+    assert load(incremental.landing, incremental.warehouse).sources["claude_code"].rows_retracted == 0
+    assert dbt_build(incremental)
+    kept_file = query(
+        incremental.warehouse,
+        "select source_file from staging.stg_claude_code__messages where message_uuid = ?",
+        [replayed_uuid],
+    )
+    assert [Path(f).name for (f,) in kept_file] == ["replayed-by-a-resumed-session.jsonl"]
+    kept_file = query(
+        incremental.warehouse,
+        "select source_file from staging.stg_claude_code__api_usage where message_id = ?",
+        [repeated_response],
+    )
+    assert [Path(f).name for (f,) in kept_file] == ["replayed-by-a-resumed-session.jsonl"]
     # A replaced file: rewritten shorter with a changed first line (the loader retracts its old rows).
     replaced = transcripts[len(transcripts) // 2]
     lines = replaced.read_bytes().splitlines()
@@ -95,6 +139,10 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
     load(clean.landing, clean.warehouse)
     assert dbt_build(clean)
     assert marts(incremental.warehouse) == marts(clean.warehouse)
+    # The deduplicated staging tables merged each run's new lines with what they kept: the same rows as a
+    # build from nothing, with the late earlier sighting and the larger repeat kept.
+    for relation in ("staging.stg_claude_code__messages", "staging.stg_claude_code__api_usage"):
+        assert staged(incremental.warehouse, relation) == staged(clean.warehouse, relation), relation
     for relation in ("events.fct_events", "sessions.fct_sessions"):
         ours = sorted(query(incremental.warehouse, f"select * from {relation}"), key=repr)
         assert ours == sorted(query(clean.warehouse, f"select * from {relation}"), key=repr), relation

@@ -34,7 +34,10 @@ transcript_sessions as (
         'ok' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         cast(null as {{ dbt.type_string() }}) as tool_name,
-        'session:' || transcript_owner || ':' || session_id as source_key
+        'session:' || transcript_owner || ':' || session_id as source_key,
+        0 as lines_added,
+        0 as lines_removed,
+        cast(null as double) as duration_seconds
     from session_context
     where session_id is not null
 ),
@@ -48,7 +51,10 @@ transcript_prompts as (
         'ok' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         cast(null as {{ dbt.type_string() }}) as tool_name,
-        'message:' || transcript_owner || ':' || message_uuid as source_key
+        'message:' || transcript_owner || ':' || message_uuid as source_key,
+        0 as lines_added,
+        0 as lines_removed,
+        cast(null as double) as duration_seconds
     from messages
     where is_prompt
 ),
@@ -62,7 +68,10 @@ transcript_slash_commands as (
         'ok' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         slash_command as tool_name,
-        'slash:' || transcript_owner || ':' || message_uuid as source_key
+        'slash:' || transcript_owner || ':' || message_uuid as source_key,
+        0 as lines_added,
+        0 as lines_removed,
+        cast(null as double) as duration_seconds
     from messages
     where slash_command is not null
 ),
@@ -84,7 +93,10 @@ transcript_tool_calls as (
         outcome,
         model_name,
         tool_name,
-        'tool:' || transcript_owner || ':' || tool_use_id as source_key
+        'tool:' || transcript_owner || ':' || tool_use_id as source_key,
+        lines_added,
+        lines_removed,
+        duration_seconds
     from tool_calls
 ),
 
@@ -97,7 +109,10 @@ transcript_api_errors as (
         'error' as outcome,
         cast(null as {{ dbt.type_string() }}) as model_name,
         cast(null as {{ dbt.type_string() }}) as tool_name,
-        'system:' || system_event_key as source_key
+        'system:' || system_event_key as source_key,
+        0 as lines_added,
+        0 as lines_removed,
+        cast(null as double) as duration_seconds
     from system_events
     where subtype = 'api_error'
 ),
@@ -136,16 +151,14 @@ transcript_enriched as (
         cast(0 as bigint) as cache_read_tokens,
         {{ money(0) }} as cost_usd,
         {{ money(0) }} as reference_model_cost_usd,
-        coalesce(tool_calls.lines_added, 0) as lines_added,
-        coalesce(tool_calls.lines_removed, 0) as lines_removed,
-        tool_calls.duration_seconds
+        transcript_events.lines_added,
+        transcript_events.lines_removed,
+        transcript_events.duration_seconds
     from transcript_events
     inner join session_context
         on
             transcript_events.transcript_owner = session_context.transcript_owner
             and coalesce(transcript_events.session_id, '') = coalesce(session_context.session_id, '')
-    left join tool_calls
-        on transcript_events.source_key = 'tool:' || tool_calls.transcript_owner || ':' || tool_calls.tool_use_id
 ),
 
 transcript_responses as (

@@ -1,53 +1,83 @@
+{{
+    config(
+        materialized=deduplicated_materialization(),
+        unique_key='api_request_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ forget_if_retracted('claude_code') }}",
+    )
+}}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+
 with
 
 records as (
     select * from {{ source('claude_code', 'claude_code_records') }}
-    where record_type = 'assistant' and message_id is not null
+    where
+        record_type = 'assistant'
+        and message_id is not null
+        {% if is_incremental() %}
+            and {{ loaded_since_kept() }}
+        {% endif %}
 ),
 
 usage_lines as (
     select
+        -- Per owner (two people's copies of a session are two people's usage): a missing request id keys as ''.
+        {{ row_key(['_transcript_owner', 'message_id', 'request_id']) }} as api_request_key,
         message_id,
+        _transcript_owner as transcript_owner,
         request_id,
         session_id,
-        _transcript_owner as transcript_owner,
         _is_subagent_file as is_subagent,
         model as model_name,
-        _source_file as source_file,
-        _line_number as line_number,
         {{ iso_to_utc('record_timestamp') }} as responded_at,
         coalesce(input_tokens, 0) as input_tokens,
         coalesce(output_tokens, 0) as output_tokens,
         coalesce(cache_creation_tokens, 0) as cache_creation_tokens,
-        coalesce(cache_read_tokens, 0) as cache_read_tokens
+        coalesce(cache_read_tokens, 0) as cache_read_tokens,
+        _source_file as source_file,
+        _line_number as line_number,
+        _loaded_at as loaded_at
     from records
 ),
 
+response_lines as (
+    select * from usage_lines
+    {% if is_incremental() %}
+        -- What this model kept of the same responses: the largest line may be among them.
+        union all
+        -- (The table's columns are this model's, in its order.)
+        select kept.* from {{ this }} as kept
+        where kept.api_request_key in (select usage_lines.api_request_key from usage_lines)
+    {% endif %}
+),
+
 largest as (
-    -- Per owner (two people's copies of a session are two people's usage), each response's line with the
-    -- largest token total; the first such line when several tie.
+    -- Each response's line with the largest token total; the first such line when several tie.
     select
-        transcript_owner,
+        api_request_key,
         message_id,
+        transcript_owner,
         {{ first_by(
             [
                 'request_id', 'session_id', 'is_subagent', 'model_name', 'responded_at', 'input_tokens',
-                'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'source_file', 'line_number',
+                'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'source_file', 'line_number', 'loaded_at',
             ],
             ['-(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens)', 'source_file', 'line_number'],
         ) }} as kept
-    from usage_lines
-    group by transcript_owner, message_id, coalesce(request_id, '')
+    from response_lines
+    group by api_request_key, message_id, transcript_owner
 ),
 
 final as (
     -- The kept line's fields by name (kept['x']): DuckDB and Spark read a struct alike.
     select
-        {{ row_key(['transcript_owner', 'message_id', "kept['request_id']"]) }} as api_request_key,
+        api_request_key,
         message_id,
+        transcript_owner,
         kept['request_id'] as request_id,
         kept['session_id'] as session_id,
-        transcript_owner,
         kept['is_subagent'] as is_subagent,
         kept['model_name'] as model_name,
         kept['responded_at'] as responded_at,
@@ -56,7 +86,8 @@ final as (
         kept['cache_creation_tokens'] as cache_creation_tokens,
         kept['cache_read_tokens'] as cache_read_tokens,
         kept['source_file'] as source_file,
-        kept['line_number'] as line_number
+        kept['line_number'] as line_number,
+        kept['loaded_at'] as loaded_at
     from largest
 )
 

@@ -1,8 +1,23 @@
+{{
+    config(
+        materialized=deduplicated_materialization(),
+        unique_key=['transcript_owner', 'message_uuid'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ forget_if_retracted('claude_code') }}",
+    )
+}}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+
 with
 
 records as (
     select * from {{ source('claude_code', 'claude_code_records') }}
-    where record_type in ('user', 'assistant')
+    where
+        record_type in ('user', 'assistant')
+        {% if is_incremental() %}
+            and {{ loaded_since_kept() }}
+        {% endif %}
 ),
 
 renamed as (
@@ -19,6 +34,7 @@ renamed as (
         _source_file as source_file,
         _line_number as line_number,
         _batch_id as batch_id,
+        _loaded_at as loaded_at,
         {{ first_element('content_blocks') }}.kind as first_block_kind,
         {{ first_element('content_blocks') }}.chars as first_block_chars,
         {{ first_element('content_blocks') }}.slash_command as slash_command,
@@ -33,6 +49,58 @@ renamed as (
     from records
 ),
 
+messages as (
+    select
+        message_uuid,
+        parent_uuid,
+        session_id,
+        message_role,
+        message_id,
+        request_id,
+        model_name,
+        transcript_owner,
+        is_subagent,
+        source_file,
+        line_number,
+        batch_id,
+        loaded_at,
+        slash_command,
+        sent_at,
+        cwd,
+        git_branch,
+        client_version,
+        user_type,
+        agent_id,
+        is_sidechain,
+        is_meta,
+        -- The loader keeps the working directory only as an opaque id; the project is that id.
+        cwd as project,
+        message_role = 'user' and first_block_kind = 'text' and not is_meta and not is_sidechain as is_prompt,
+        case when message_role = 'user' and first_block_kind = 'text' then first_block_chars end as prompt_chars
+    from renamed
+),
+
+{% if is_incremental() %}
+    new_keys as (
+        select distinct
+            transcript_owner,
+            message_uuid
+        from messages
+    ),
+{% endif %}
+
+sightings as (
+    select * from messages
+    {% if is_incremental() %}
+        -- What this model kept of the same messages: the first sighting may be among them.
+        union all
+        -- (The table's columns are this model's, in its order.)
+        select kept.* from {{ this }} as kept
+        inner join new_keys
+            on kept.transcript_owner = new_keys.transcript_owner and kept.message_uuid = new_keys.message_uuid
+    {% endif %}
+),
+
 deduplicated as (
     -- A resumed session replays earlier lines (same uuid) into a new file: keep the owner's first sighting.
     select
@@ -40,7 +108,7 @@ deduplicated as (
         row_number() over (
             partition by transcript_owner, message_uuid order by sent_at, source_file, line_number
         ) as sighting
-    from renamed
+    from sightings
 ),
 
 final as (
@@ -57,6 +125,7 @@ final as (
         source_file,
         line_number,
         batch_id,
+        loaded_at,
         slash_command,
         sent_at,
         cwd,
@@ -66,10 +135,9 @@ final as (
         agent_id,
         is_sidechain,
         is_meta,
-        -- The loader keeps the working directory only as an opaque id; the project is that id.
-        cwd as project,
-        message_role = 'user' and first_block_kind = 'text' and not is_meta and not is_sidechain as is_prompt,
-        case when message_role = 'user' and first_block_kind = 'text' then first_block_chars end as prompt_chars
+        project,
+        is_prompt,
+        prompt_chars
     from deduplicated
     where sighting = 1
 )

@@ -1,0 +1,102 @@
+{{
+    config(
+        materialized=deduplicated_materialization(),
+        unique_key=['transcript_owner', 'tool_use_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ forget_if_retracted('claude_code') }}",
+    )
+}}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+
+with
+
+records as (
+    select * from {{ source('claude_code', 'claude_code_records') }}
+    where
+        record_type = 'user'
+        and content_blocks is not null
+        {% if is_incremental() %}
+            and {{ loaded_since_kept() }}
+        {% endif %}
+),
+
+blocks as (
+    select
+        tool_use_result,
+        _transcript_owner as transcript_owner,
+        _source_file as source_file,
+        _line_number as line_number,
+        _loaded_at as loaded_at,
+        {{ iso_to_utc('record_timestamp') }} as returned_at,
+        {{ explode('content_blocks') }} as block
+    from records
+),
+
+tool_results as (
+    select
+        blocks.block.tool_use_id,
+        blocks.transcript_owner,
+        blocks.block.result_kind,
+        blocks.block.result_bytes,
+        blocks.returned_at,
+        coalesce(blocks.block.is_error, false) as is_error,
+        coalesce(blocks.tool_use_result.lines_added, 0) as lines_added,
+        coalesce(blocks.tool_use_result.lines_removed, 0) as lines_removed,
+        blocks.source_file,
+        blocks.line_number,
+        blocks.loaded_at
+    from blocks
+    where blocks.block.kind = 'tool_result' and blocks.block.tool_use_id is not null
+),
+
+{% if is_incremental() %}
+    new_keys as (
+        select distinct
+            transcript_owner,
+            tool_use_id
+        from tool_results
+    ),
+{% endif %}
+
+sightings as (
+    select * from tool_results
+    {% if is_incremental() %}
+        -- What this model kept of the same results: the first sighting may be among them.
+        -- (The table's columns are this model's, in its order.)
+        union all
+        select kept.* from {{ this }} as kept
+        inner join new_keys
+            on kept.transcript_owner = new_keys.transcript_owner and kept.tool_use_id = new_keys.tool_use_id
+    {% endif %}
+),
+
+deduplicated as (
+    -- A resumed session replays earlier results: keep the owner's first sighting. A result is kept even
+    -- before its call is loaded (a file synced out of order), so the call finds it whenever it comes.
+    select
+        *,
+        row_number() over (
+            partition by transcript_owner, tool_use_id order by returned_at, source_file, line_number
+        ) as sighting
+    from sightings
+),
+
+final as (
+    select
+        tool_use_id,
+        transcript_owner,
+        result_kind,
+        result_bytes,
+        returned_at,
+        is_error,
+        lines_added,
+        lines_removed,
+        source_file,
+        line_number,
+        loaded_at
+    from deduplicated
+    where sighting = 1
+)
+
+select * from final

@@ -1,0 +1,105 @@
+{{
+    config(
+        materialized=deduplicated_materialization(),
+        unique_key=['transcript_owner', 'tool_use_id'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{{ forget_if_retracted('claude_code') }}",
+    )
+}}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+
+with
+
+records as (
+    select * from {{ source('claude_code', 'claude_code_records') }}
+    where
+        record_type = 'assistant'
+        and content_blocks is not null
+        {% if is_incremental() %}
+            and {{ loaded_since_kept() }}
+        {% endif %}
+),
+
+blocks as (
+    select
+        session_id,
+        message_id,
+        model as model_name,
+        _transcript_owner as transcript_owner,
+        _source_file as source_file,
+        _line_number as line_number,
+        _loaded_at as loaded_at,
+        {{ iso_to_utc('record_timestamp') }} as called_at,
+        {{ explode('content_blocks') }} as block
+    from records
+),
+
+tool_uses as (
+    select
+        blocks.block.tool_use_id,
+        blocks.transcript_owner,
+        blocks.session_id,
+        blocks.message_id,
+        blocks.model_name,
+        blocks.block.tool_name,
+        blocks.block.command_kind,
+        blocks.block.input_bytes,
+        blocks.called_at,
+        blocks.source_file,
+        blocks.line_number,
+        blocks.loaded_at
+    from blocks
+    where blocks.block.kind = 'tool_use' and blocks.block.tool_use_id is not null
+),
+
+{% if is_incremental() %}
+    new_keys as (
+        select distinct
+            transcript_owner,
+            tool_use_id
+        from tool_uses
+    ),
+{% endif %}
+
+sightings as (
+    select * from tool_uses
+    {% if is_incremental() %}
+        -- What this model kept of the same calls: the first sighting may be among them.
+        -- (The table's columns are this model's, in its order.)
+        union all
+        select kept.* from {{ this }} as kept
+        inner join new_keys
+            on kept.transcript_owner = new_keys.transcript_owner and kept.tool_use_id = new_keys.tool_use_id
+    {% endif %}
+),
+
+deduplicated as (
+    -- A resumed session replays earlier calls: keep the owner's first sighting.
+    select
+        *,
+        row_number() over (
+            partition by transcript_owner, tool_use_id order by called_at, source_file, line_number
+        ) as sighting
+    from sightings
+),
+
+final as (
+    select
+        tool_use_id,
+        transcript_owner,
+        session_id,
+        message_id,
+        model_name,
+        tool_name,
+        command_kind,
+        input_bytes,
+        called_at,
+        source_file,
+        line_number,
+        loaded_at
+    from deduplicated
+    where sighting = 1
+)
+
+select * from final
