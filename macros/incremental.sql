@@ -79,14 +79,34 @@
     {{ column }} >= {{ kept_through() }}
 {%- endmacro %}
 
-{#- Pre-hook: a replaced or truncated transcript's rows are deleted from raw (retracted), which a merge of new
-    lines cannot undo, so the model forgets everything it kept and the run rebuilds it from all of raw. -#}
-{% macro forget_if_retracted(source_name) -%}
+{#- Pre-hook: the model forgets everything it kept, and the run rebuilds it from all of raw, when a merge of new
+    lines cannot make it right: a replaced or truncated transcript's rows were deleted from raw (retracted)
+    since, or the model's own SQL changed since it was built (its checksum is kept in the table's comment by
+    `remember_code`). -#}
+{% macro forget_if_stale(source_name) -%}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where exists (
             select 1 from {{ source('loader', 'load_manifest') }}
             where source = '{{ source_name }}' and rows_retracted > 0 and loaded_at > {{ kept_through() }}
         )
+        or (
+            select comment from duckdb_tables()
+            where
+                database_name = '{{ this.database }}'
+                and schema_name = '{{ this.schema }}'
+                and table_name = '{{ this.identifier }}'
+        ) is distinct from '{{ code_checksum() }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{% macro code_checksum() -%}
+    {{ return('sql ' ~ model.checksum.checksum) }}
+{%- endmacro %}
+
+{#- Post-hook: the code this table was built by (see forget_if_stale). -#}
+{% macro remember_code() -%}
+    {%- if target.type == 'duckdb' -%}
+        comment on table {{ this }} is '{{ code_checksum() }}'
     {%- endif -%}
 {%- endmacro %}

@@ -13,6 +13,7 @@ import pytest
 from conftest import query
 
 from orchestration.generator import GenerateConfig, generate
+from orchestration.dbt import run_dbt
 from orchestration.loader import load
 from orchestration.paths import Paths
 from orchestration.pipeline import dbt_build
@@ -147,6 +148,22 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
         ours = sorted(query(incremental.warehouse, f"select * from {relation}"), key=repr)
         assert ours == sorted(query(clean.warehouse, f"select * from {relation}"), key=repr), relation
     assert query(incremental.warehouse, "select count(*) from events.fct_events")[0][0] != events_before
+
+    # A kept row is not read again from raw ...
+    messages = "staging.stg_claude_code__messages"
+    con = duckdb.connect(str(incremental.warehouse))
+    con.execute(f"update {messages} set session_id = 'stale' where message_uuid = ?", [replayed_uuid])
+    con.close()
+    assert run_dbt("run", "--select", "stg_claude_code__messages", home=incremental.home, capture=True).returncode == 0
+    session = f"select session_id from {messages} where message_uuid = ?"
+    assert query(incremental.warehouse, session, [replayed_uuid]) == [("stale",)]
+    # ... until the model's code changes (here: the checksum its table remembers): it is rebuilt from raw.
+    con = duckdb.connect(str(incremental.warehouse))
+    con.execute(f"comment on table {messages} is 'sql of an older version'")
+    con.close()
+    assert run_dbt("run", "--select", "stg_claude_code__messages", home=incremental.home, capture=True).returncode == 0
+    assert query(incremental.warehouse, session, [replayed_uuid]) != [("stale",)]
+    assert staged(incremental.warehouse, messages) == staged(clean.warehouse, messages)
 
 
 @pytest.mark.slow

@@ -4,7 +4,8 @@
         unique_key=['transcript_owner', 'tool_use_id'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{{ forget_if_retracted('claude_code') }}",
+        pre_hook="{{ forget_if_stale('claude_code') }}",
+        post_hook="{{ remember_code() }}",
     )
 }}
 -- depends_on: {{ source('loader', 'load_manifest') }}
