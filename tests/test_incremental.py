@@ -12,8 +12,8 @@ import duckdb
 import pytest
 from conftest import query
 
-from orchestration.generator import GenerateConfig, generate
 from orchestration.dbt import run_dbt
+from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
 from orchestration.paths import Paths
 from orchestration.pipeline import dbt_build
