@@ -10,11 +10,16 @@
     bit_xor(hash({{ columns | join(', ') }}))
 {%- endmacro %}
 
+{#- A group of rows' fingerprint with its row count, as one value. -#}
+{% macro scope_fingerprint(columns) -%}
+    hash(count(*), {{ fingerprint(columns) }})
+{%- endmacro %}
+
 {#- The end of an incremental model whose last CTE is `final`: its rows for every key whose rows differ from
-    what is built (row count or fingerprint), and a tombstone for each key the upstream no longer has (every
+    what is built (only the built rows that match `built_where` when `final` computes only those) (row count or fingerprint), and a tombstone for each key the upstream no longer has (every
     column null but the key, DuckDB only: Spark's partition overwrite needs none), which delete+insert uses to
     delete the key's built rows and `delete_tombstones` then removes. -#}
-{% macro select_changed(key, columns) -%}
+{% macro select_changed(key, columns, built_where=none) -%}
     , changed_keys as (
         select
             coalesce(current_rows.{{ key }}, built_rows.{{ key }}) as {{ key }},
@@ -33,6 +38,9 @@
                 count(*) as row_count,
                 {{ fingerprint(columns) }} as fingerprint
             from {{ this }}
+            {%- if built_where %}
+            where {{ built_where }}
+            {%- endif %}
             group by {{ key }}
         ) as built_rows
             on current_rows.{{ key }} = built_rows.{{ key }}
@@ -83,30 +91,52 @@
     lines cannot make it right: a replaced or truncated transcript's rows were deleted from raw (retracted)
     since, or the model's own SQL changed since it was built (its checksum is kept in the table's comment by
     `remember_code`). -#}
-{% macro forget_if_stale(source_name) -%}
-    {%- if is_incremental() -%}
+{% macro forget_if_stale(source_name=none, inputs=[]) -%}
+    {%- if is_incremental() and target.type == 'duckdb' -%}
         delete from {{ this }}
-        where exists (
+        where
+        {%- if source_name %}
+        exists (
             select 1 from {{ source('loader', 'load_manifest') }}
             where source = '{{ source_name }}' and rows_retracted > 0 and loaded_at > {{ kept_through() }}
         )
-        or (
+        or
+        {%- endif %}
+        (
             select comment from duckdb_tables()
             where
                 database_name = '{{ this.database }}'
                 and schema_name = '{{ this.schema }}'
                 and table_name = '{{ this.identifier }}'
-        ) is distinct from '{{ code_checksum() }}'
+        ) is distinct from '{{ code_checksum(inputs) }}'
     {%- endif -%}
 {%- endmacro %}
 
-{% macro code_checksum() -%}
-    {{ return('sql ' ~ model.checksum.checksum) }}
+{#- `is_incremental()`, unless the table was built by other code than this (its SQL or `inputs` changed): then the
+    run computes every row, which `forget_if_stale` has made room for, and `on_schema_change='sync_all_columns'`
+    gives the table the new code's columns. A model that uses it needs no `--full-refresh` after a change. -#}
+{% macro merges_into_kept(inputs=[]) -%}
+    {%- if not is_incremental() -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- if not execute or target.type != 'duckdb' -%}
+        {{ return(true) }}
+    {%- endif -%}
+    {%- set kept = run_query(
+        "select comment from duckdb_tables() where database_name = '" ~ this.database ~ "' and schema_name = '"
+        ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'"
+    ) -%}
+    {{ return(kept.rows | length == 1 and kept.rows[0][0] == code_checksum(inputs)) }}
+{%- endmacro %}
+
+{#- The model's file and the `inputs` its SQL depends on from elsewhere (vars). -#}
+{% macro code_checksum(inputs=[]) -%}
+    {{ return('sql ' ~ model.checksum.checksum ~ ((' ' ~ local_md5(inputs | join('|'))) if inputs else '')) }}
 {%- endmacro %}
 
 {#- Post-hook: the code this table was built by (see forget_if_stale). -#}
-{% macro remember_code() -%}
+{% macro remember_code(inputs=[]) -%}
     {%- if target.type == 'duckdb' -%}
-        comment on table {{ this }} is '{{ code_checksum() }}'
+        comment on table {{ this }} is '{{ code_checksum(inputs) }}'
     {%- endif -%}
 {%- endmacro %}

@@ -1,29 +1,91 @@
-{#- Incremental for any arrival order: every session is computed from its events, and a run writes only the
-    sessions whose row differs from what is built (a late line, a replaced file), with a tombstone for a
-    session whose events are all gone, removed by the post-hook. -#}
+{#- Incremental for any arrival order. Sessions are computed per scope: a Claude Code session, or all of a
+    developer's Cursor requests (their sessions are cut by gaps, so one late request can renumber them all).
+    A run recomputes only the scopes whose events differ from those the built rows were computed from (a
+    fingerprint of them is kept on each row), writes only the sessions whose row differs, and a tombstone for a
+    session whose events are all gone, removed by the post-hook. A change of this model's SQL or of its vars
+    recomputes every scope. -#}
 {%- set fingerprinted = [
     'session_key', 'tool', 'session_id', 'developer_id', 'team', 'persona', 'project', 'git_branch',
     'client_version', 'started_at', 'ended_at', 'events', 'active_seconds', 'prompts', 'ai_requests',
     'tool_calls', 'tool_failures', 'retries', 'request_errors', 'input_tokens', 'output_tokens',
     'cache_creation_tokens', 'cache_read_tokens', 'cost_usd', 'lines_added', 'lines_removed', 'edits_accepted',
     'edits_rejected', 'tabs_accepted', 'commits', 'pull_requests', 'last_outcome', 'successful_actions', 'edit_attempts',
-    'test_runs', 'exploration_calls', 'task_type', 'outcome',
+    'test_runs', 'exploration_calls', 'task_type', 'outcome', 'scope_key', 'scope_fingerprint',
+] -%}
+{%- set code_inputs = [var('session_inactivity_minutes'), var('session_last_event_seconds')] -%}
+{%- set event_columns = [
+    'event_key', 'event_name', 'event_object', 'event_action', 'source_kind', 'tool', 'occurred_at', 'developer_id',
+    'team', 'persona', 'session_id', 'model_name', 'tool_name', 'project', 'git_branch', 'client_version',
+    'entrypoint', 'outcome', 'quantity', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
+    'cache_read_tokens', 'cost_usd', 'reference_model_cost_usd', 'lines_added', 'lines_removed', 'duration_seconds',
+    'event_date', 'is_tool_call',
 ] -%}
 {{
     config(
         materialized='incremental',
         unique_key='session_key',
         incremental_strategy=incremental_strategy(),
-        on_schema_change='fail',
-        post_hook="{{ delete_tombstones('events') }}",
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ forget_if_stale(inputs=[var('session_inactivity_minutes'), var('session_last_event_seconds')]) }}",
+        post_hook=[
+            "{{ delete_tombstones('events') }}",
+            "{{ remember_code(inputs=[var('session_inactivity_minutes'), var('session_last_event_seconds')]) }}",
+        ],
     )
 }}
 
+{%- set merging = merges_into_kept(inputs=code_inputs) %}
+
 with
 
-all_events as (
-    select * from {{ ref('fct_events') }}
+built_events as (
+    select
+        *,
+        case
+            when tool = 'cursor' then 'cursor:' || developer_id
+            else 'claude_code:' || developer_id || ':' || session_id
+        end as scope_key
+    from {{ ref('fct_events') }}
     where event_name is not null
+),
+
+scopes as (
+    select
+        scope_key,
+        {{ scope_fingerprint(event_columns) }} as scope_fingerprint
+    from built_events
+    group by scope_key
+),
+
+{% if merging %}
+    kept_scopes as (
+        select distinct
+            scope_key,
+            scope_fingerprint
+        from {{ this }}
+    ),
+
+    changed_scopes as (
+        select coalesce(scopes.scope_key, kept_scopes.scope_key) as scope_key
+        from scopes
+        full outer join kept_scopes on scopes.scope_key = kept_scopes.scope_key
+        where
+            scopes.scope_key is null
+            or kept_scopes.scope_key is null
+            or scopes.scope_fingerprint != kept_scopes.scope_fingerprint
+    ),
+{% endif %}
+
+all_events as (
+    -- Events outside every scope (no session id, no developer) belong to no session.
+    select
+        built_events.*,
+        scopes.scope_fingerprint
+    from built_events
+    inner join scopes on built_events.scope_key = scopes.scope_key
+    {% if merging %}
+        where built_events.scope_key in (select changed_scopes.scope_key from changed_scopes)
+    {% endif %}
 ),
 
 events as (
@@ -164,8 +226,9 @@ cursor_allocated as (
 ),
 
 otel_counted as (
+    -- An OTel metric point's scope is its Claude Code session.
     select
-        'claude_code:' || developer_id || ':' || session_id as session_key,
+        scope_key as session_key,
         event_name,
         quantity,
         lines_added,
@@ -226,6 +289,8 @@ sequence_aggregated as (
     select
         session_key,
         min(tool) as tool,
+        min(scope_key) as scope_key,
+        min(scope_fingerprint) as scope_fingerprint,
         min(session_id) as session_id,
         min(developer_id) as developer_id,
         min(team) as team,
@@ -283,6 +348,8 @@ aggregated as (
     select
         sequence_aggregated.session_key,
         sequence_aggregated.tool,
+        sequence_aggregated.scope_key,
+        sequence_aggregated.scope_fingerprint,
         sequence_aggregated.session_id,
         sequence_aggregated.developer_id,
         sequence_aggregated.team,
@@ -352,10 +419,12 @@ final as (
     from aggregated
 )
 
-{% if is_incremental() %}
+{% if merging %}
 
     -- Sessions whose row differs from what is built, and sessions with no event left.
-    {{ select_changed('session_key', fingerprinted) }}
+    {{ select_changed(
+        'session_key', fingerprinted, built_where='scope_key in (select changed_scopes.scope_key from changed_scopes)'
+    ) }}
 
 {% else %}
 

@@ -3,12 +3,14 @@
         materialized=deduplicated_materialization(),
         unique_key='api_request_key',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
+        on_schema_change='sync_all_columns',
         pre_hook="{{ forget_if_stale('claude_code') }}",
         post_hook="{{ remember_code() }}",
     )
 }}
 -- depends_on: {{ source('loader', 'load_manifest') }}
+
+{%- set merging = merges_into_kept() %}
 
 with
 
@@ -17,7 +19,7 @@ records as (
     where
         record_type = 'assistant'
         and message_id is not null
-        {% if is_incremental() %}
+        {% if merging %}
             and {{ loaded_since_kept() }}
         {% endif %}
 ),
@@ -45,10 +47,9 @@ usage_lines as (
 
 response_lines as (
     select * from usage_lines
-    {% if is_incremental() %}
+    {% if merging %}
         -- What this model kept of the same responses: the largest line may be among them.
-        union all
-        -- (The table's columns are this model's, in its order.)
+        union all by name
         select kept.* from {{ this }} as kept
         where kept.api_request_key in (select usage_lines.api_request_key from usage_lines)
     {% endif %}

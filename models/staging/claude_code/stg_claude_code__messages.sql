@@ -3,12 +3,14 @@
         materialized=deduplicated_materialization(),
         unique_key=['transcript_owner', 'message_uuid'],
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
+        on_schema_change='sync_all_columns',
         pre_hook="{{ forget_if_stale('claude_code') }}",
         post_hook="{{ remember_code() }}",
     )
 }}
 -- depends_on: {{ source('loader', 'load_manifest') }}
+
+{%- set merging = merges_into_kept() %}
 
 with
 
@@ -16,7 +18,7 @@ records as (
     select * from {{ source('claude_code', 'claude_code_records') }}
     where
         record_type in ('user', 'assistant')
-        {% if is_incremental() %}
+        {% if merging %}
             and {{ loaded_since_kept() }}
         {% endif %}
 ),
@@ -81,7 +83,7 @@ messages as (
     from renamed
 ),
 
-{% if is_incremental() %}
+{% if merging %}
     new_keys as (
         select distinct
             transcript_owner,
@@ -92,10 +94,9 @@ messages as (
 
 sightings as (
     select * from messages
-    {% if is_incremental() %}
+    {% if merging %}
         -- What this model kept of the same messages: the first sighting may be among them.
-        union all
-        -- (The table's columns are this model's, in its order.)
+        union all by name
         select kept.* from {{ this }} as kept
         inner join new_keys
             on kept.transcript_owner = new_keys.transcript_owner and kept.message_uuid = new_keys.message_uuid

@@ -3,12 +3,14 @@
         materialized=deduplicated_materialization(),
         unique_key=['transcript_owner', 'tool_use_id'],
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
+        on_schema_change='sync_all_columns',
         pre_hook="{{ forget_if_stale('claude_code') }}",
         post_hook="{{ remember_code() }}",
     )
 }}
 -- depends_on: {{ source('loader', 'load_manifest') }}
+
+{%- set merging = merges_into_kept() %}
 
 with
 
@@ -17,7 +19,7 @@ records as (
     where
         record_type = 'user'
         and content_blocks is not null
-        {% if is_incremental() %}
+        {% if merging %}
             and {{ loaded_since_kept() }}
         {% endif %}
 ),
@@ -51,7 +53,7 @@ tool_results as (
     where blocks.block.kind = 'tool_result' and blocks.block.tool_use_id is not null
 ),
 
-{% if is_incremental() %}
+{% if merging %}
     new_keys as (
         select distinct
             transcript_owner,
@@ -62,10 +64,9 @@ tool_results as (
 
 sightings as (
     select * from tool_results
-    {% if is_incremental() %}
+    {% if merging %}
         -- What this model kept of the same results: the first sighting may be among them.
-        -- (The table's columns are this model's, in its order.)
-        union all
+        union all by name
         select kept.* from {{ this }} as kept
         inner join new_keys
             on kept.transcript_owner = new_keys.transcript_owner and kept.tool_use_id = new_keys.tool_use_id

@@ -3,12 +3,14 @@
         materialized=deduplicated_materialization(),
         unique_key=['transcript_owner', 'tool_use_id'],
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
+        on_schema_change='sync_all_columns',
         pre_hook="{{ forget_if_stale('claude_code') }}",
         post_hook="{{ remember_code() }}",
     )
 }}
 -- depends_on: {{ source('loader', 'load_manifest') }}
+
+{%- set merging = merges_into_kept() %}
 
 with
 
@@ -17,7 +19,7 @@ records as (
     where
         record_type = 'assistant'
         and content_blocks is not null
-        {% if is_incremental() %}
+        {% if merging %}
             and {{ loaded_since_kept() }}
         {% endif %}
 ),
@@ -54,7 +56,7 @@ tool_uses as (
     where blocks.block.kind = 'tool_use' and blocks.block.tool_use_id is not null
 ),
 
-{% if is_incremental() %}
+{% if merging %}
     new_keys as (
         select distinct
             transcript_owner,
@@ -65,10 +67,9 @@ tool_uses as (
 
 sightings as (
     select * from tool_uses
-    {% if is_incremental() %}
+    {% if merging %}
         -- What this model kept of the same calls: the first sighting may be among them.
-        -- (The table's columns are this model's, in its order.)
-        union all
+        union all by name
         select kept.* from {{ this }} as kept
         inner join new_keys
             on kept.transcript_owner = new_keys.transcript_owner and kept.tool_use_id = new_keys.tool_use_id
