@@ -81,10 +81,11 @@
     (select coalesce(max(loaded_at), cast('1970-01-01 00:00:00+00' as timestamp with time zone)) from {{ this }})
 {%- endmacro %}
 
-{#- True for a raw line a run of this model has not yet read. `>=`: the newest load is read again, which
-    changes nothing (the merge keeps the same winners), so a row loaded in the same instant is never missed. -#}
+{#- True for a raw line a run of this model has not yet read. A load holds the warehouse for writing until it has
+    written all its lines, and gives them a time later than every earlier load's (the loader's `_load_time`),
+    so every line of the newest load kept was read in the run that kept it. -#}
 {% macro loaded_since_kept(column='_loaded_at') -%}
-    {{ column }} >= {{ kept_through() }}
+    {{ column }} > {{ kept_through() }}
 {%- endmacro %}
 
 {#- Pre-hook: the model forgets everything it kept, and the run rebuilds it from all of raw, when a merge of new

@@ -104,6 +104,27 @@ def test_appended_lines_load_alone(landing_copy: Path, tmp_path: Path) -> None:
     assert_each_line_once(landing_copy, warehouse)
 
 
+def test_a_load_is_always_later_than_the_one_before(landing_copy: Path, tmp_path: Path) -> None:
+    """The deduplicated staging tables read on from the newest load time they kept: a clock set back must not
+    give new lines an older time than lines already loaded."""
+    warehouse = tmp_path / "w.duckdb"
+    load(landing_copy, warehouse)
+    con = duckdb.connect(str(warehouse))
+    con.execute("update raw.load_manifest set loaded_at = loaded_at + interval 1 day")  # the clock, set back
+    ahead = con.execute("select max(loaded_at) from raw.load_manifest").fetchone()[0]
+    con.close()
+    transcript = sorted(landing_copy.glob("claude_code/**/*.jsonl"))[0]
+    record = json.loads(transcript.read_bytes().splitlines()[-1])
+    with transcript.open("ab") as handle:
+        handle.write(json.dumps({**record, "uuid": "after-the-clock-moved", "type": "summary"}).encode() + b"\n")
+    summary = load(landing_copy, warehouse)
+    assert summary.rows_loaded == 1
+    ((loaded_at,),) = query(
+        warehouse, "select _loaded_at from raw.claude_code_records where _batch_id = ?", [summary.batch_id]
+    )
+    assert loaded_at > ahead
+
+
 def write_lines(path: Path, lines: list[bytes], *, final_newline: bool = True) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"\n".join(lines) + (b"\n" if final_newline else b""))

@@ -223,6 +223,18 @@ class Loader:
         self.batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.stats = {s.name: SourceStats() for s in SOURCES}
         self._manifest_rows: list[dict] = []
+        self._last_load_time: datetime | None = None
+
+    def _load_time(self) -> datetime:
+        """Now, but always after every earlier load's time: the deduplicated staging tables read on from the newest
+        load time they kept, so a clock set back must not give new lines an older time."""
+        if self._last_load_time is None:
+            self._last_load_time = self.con.execute("select max(loaded_at) from raw.load_manifest").fetchone()[0]
+        now = datetime.now(UTC)
+        if self._last_load_time is not None and now <= self._last_load_time:
+            now = self._last_load_time + timedelta(microseconds=1)
+        self._last_load_time = now
+        return now
 
     # -- state -----------------------------------------------------------------------------------------
     def _states(self) -> dict[str, FileState]:
@@ -371,7 +383,7 @@ class Loader:
     def _flush_files(self, source: Source, plans: list[FilePlan]) -> list[FilePlan]:
         """Loads whole files in one transaction; returns those DuckDB could not decode (for the slow path)."""
         con = self.con
-        loaded_at = datetime.now(UTC)
+        loaded_at = self._load_time()
         con.begin()
         try:
             retracted = {plan.path: self._retract(source, plan) for plan in plans}
@@ -417,7 +429,7 @@ class Loader:
 
     def _flush(self, source: Source, segments: list[Segment], touched: list[FilePlan] = ()) -> None:
         con = self.con
-        loaded_at = datetime.now(UTC)
+        loaded_at = self._load_time()
         con.begin()
         try:
             retracted = {seg.plan.path: self._retract(source, seg.plan) for seg in segments if seg.is_first}
@@ -600,7 +612,7 @@ class Loader:
     def _load_document(self, source: Source, plan: FilePlan) -> None:
         """A whole-file JSON export (documents.py), its rows, quarantine and manifest in one transaction."""
         con = self.con
-        loaded_at = datetime.now(UTC)
+        loaded_at = self._load_time()
         body = Path(plan.path).read_bytes()[: plan.size_bytes]
         plan.hasher.reset()
         plan.hasher.update(body)
