@@ -81,11 +81,30 @@
     (select coalesce(max(loaded_at), cast('1970-01-01 00:00:00+00' as timestamp with time zone)) from {{ this }})
 {%- endmacro %}
 
-{#- True for a raw line a run of this model has not yet read. A load holds the warehouse for writing until it has
-    written all its lines, and gives them a time later than every earlier load's (the loader's `_load_time`),
-    so every line of the newest load kept was read in the run that kept it. -#}
-{% macro loaded_since_kept(column='_loaded_at') -%}
-    {{ column }} > {{ kept_through() }}
+{#- A deduplicating model's candidate rows: the CTE `relation`'s, and, when it merges into what it kept, its kept
+    rows of the same `keys` (the winner may be among them). -#}
+{% macro with_kept_rows(relation, keys, merging) -%}
+    select * from {{ relation }}
+    {%- if merging %}
+    union all by name
+    select kept.* from {{ this }} as kept
+    where exists (
+        select 1 from {{ relation }} as new_rows
+        where {% for key in keys %}kept.{{ key }} = new_rows.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+    )
+    {%- endif %}
+{%- endmacro %}
+
+{#- True for a raw line a run of this model has not yet read (every line when it does not merge). A load holds
+    the warehouse for writing until it has written all its lines, and gives them a time later than every
+    earlier load's (the loader's `_load_time`), so every line of the newest load kept was read in the run that
+    kept it. -#}
+{% macro unread_lines(merging, column='_loaded_at') -%}
+    {%- if merging -%}
+        {{ column }} > {{ kept_through() }}
+    {%- else -%}
+        true
+    {%- endif -%}
 {%- endmacro %}
 
 {#- Pre-hook: the model forgets everything it kept, and the run rebuilds it from all of raw, when a merge of new

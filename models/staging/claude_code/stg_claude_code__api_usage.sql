@@ -19,9 +19,7 @@ records as (
     where
         record_type = 'assistant'
         and message_id is not null
-        {% if merging %}
-            and {{ loaded_since_kept() }}
-        {% endif %}
+        and {{ unread_lines(merging) }}
 ),
 
 usage_lines as (
@@ -46,13 +44,8 @@ usage_lines as (
 ),
 
 response_lines as (
-    select * from usage_lines
-    {% if merging %}
-        -- What this model kept of the same responses: the largest line may be among them.
-        union all by name
-        select kept.* from {{ this }} as kept
-        where kept.api_request_key in (select usage_lines.api_request_key from usage_lines)
-    {% endif %}
+    -- With what this model kept of the same responses: the largest line may be among them.
+    {{ with_kept_rows('usage_lines', ['api_request_key'], merging) }}
 ),
 
 largest as (

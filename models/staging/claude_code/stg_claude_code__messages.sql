@@ -18,9 +18,7 @@ records as (
     select * from {{ source('claude_code', 'claude_code_records') }}
     where
         record_type in ('user', 'assistant')
-        {% if merging %}
-            and {{ loaded_since_kept() }}
-        {% endif %}
+        and {{ unread_lines(merging) }}
 ),
 
 renamed as (
@@ -83,24 +81,9 @@ messages as (
     from renamed
 ),
 
-{% if merging %}
-    new_keys as (
-        select distinct
-            transcript_owner,
-            message_uuid
-        from messages
-    ),
-{% endif %}
-
 sightings as (
-    select * from messages
-    {% if merging %}
-        -- What this model kept of the same messages: the first sighting may be among them.
-        union all by name
-        select kept.* from {{ this }} as kept
-        inner join new_keys
-            on kept.transcript_owner = new_keys.transcript_owner and kept.message_uuid = new_keys.message_uuid
-    {% endif %}
+    -- With what this model kept of the same messages: the first sighting may be among them.
+    {{ with_kept_rows('messages', ['transcript_owner', 'message_uuid'], merging) }}
 ),
 
 deduplicated as (

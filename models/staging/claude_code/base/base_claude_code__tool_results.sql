@@ -19,9 +19,7 @@ records as (
     where
         record_type = 'user'
         and content_blocks is not null
-        {% if merging %}
-            and {{ loaded_since_kept() }}
-        {% endif %}
+        and {{ unread_lines(merging) }}
 ),
 
 blocks as (
@@ -43,34 +41,19 @@ tool_results as (
         blocks.block.result_kind,
         blocks.block.result_bytes,
         blocks.returned_at,
-        coalesce(blocks.block.is_error, false) as is_error,
-        coalesce(blocks.tool_use_result.lines_added, 0) as lines_added,
-        coalesce(blocks.tool_use_result.lines_removed, 0) as lines_removed,
         blocks.source_file,
         blocks.line_number,
-        blocks.loaded_at
+        blocks.loaded_at,
+        coalesce(blocks.block.is_error, false) as is_error,
+        coalesce(blocks.tool_use_result.lines_added, 0) as lines_added,
+        coalesce(blocks.tool_use_result.lines_removed, 0) as lines_removed
     from blocks
     where blocks.block.kind = 'tool_result' and blocks.block.tool_use_id is not null
 ),
 
-{% if merging %}
-    new_keys as (
-        select distinct
-            transcript_owner,
-            tool_use_id
-        from tool_results
-    ),
-{% endif %}
-
 sightings as (
-    select * from tool_results
-    {% if merging %}
-        -- What this model kept of the same results: the first sighting may be among them.
-        union all by name
-        select kept.* from {{ this }} as kept
-        inner join new_keys
-            on kept.transcript_owner = new_keys.transcript_owner and kept.tool_use_id = new_keys.tool_use_id
-    {% endif %}
+    -- With what this model kept of the same results: the first sighting may be among them.
+    {{ with_kept_rows('tool_results', ['transcript_owner', 'tool_use_id'], merging) }}
 ),
 
 deduplicated as (

@@ -19,9 +19,7 @@ records as (
     where
         record_type = 'assistant'
         and content_blocks is not null
-        {% if merging %}
-            and {{ loaded_since_kept() }}
-        {% endif %}
+        and {{ unread_lines(merging) }}
 ),
 
 blocks as (
@@ -56,24 +54,9 @@ tool_uses as (
     where blocks.block.kind = 'tool_use' and blocks.block.tool_use_id is not null
 ),
 
-{% if merging %}
-    new_keys as (
-        select distinct
-            transcript_owner,
-            tool_use_id
-        from tool_uses
-    ),
-{% endif %}
-
 sightings as (
-    select * from tool_uses
-    {% if merging %}
-        -- What this model kept of the same calls: the first sighting may be among them.
-        union all by name
-        select kept.* from {{ this }} as kept
-        inner join new_keys
-            on kept.transcript_owner = new_keys.transcript_owner and kept.tool_use_id = new_keys.tool_use_id
-    {% endif %}
+    -- With what this model kept of the same calls: the first sighting may be among them.
+    {{ with_kept_rows('tool_uses', ['transcript_owner', 'tool_use_id'], merging) }}
 ),
 
 deduplicated as (
