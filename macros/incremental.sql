@@ -136,10 +136,12 @@
     run computes every row, which `forget_if_stale` has made room for, and `on_schema_change='sync_all_columns'`
     gives the table the new code's columns. A model that uses it needs no `--full-refresh` after a change. -#}
 {% macro merges_into_kept(inputs=[]) -%}
-    {%- if not is_incremental() -%}
+    {#- Spark: its tables cannot merge, and without partitions an insert_overwrite replaces the whole table, so
+        every run computes every row. -#}
+    {%- if not is_incremental() or target.type != 'duckdb' -%}
         {{ return(false) }}
     {%- endif -%}
-    {%- if not execute or target.type != 'duckdb' -%}
+    {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
     {%- set kept = run_query(
