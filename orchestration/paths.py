@@ -13,8 +13,9 @@ from pathlib import Path
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 HOME_ENV_VAR = "AI_TELEMETRY_HOME"
 # DuckDB keeps what it reads and writes cached up to its memory limit, 80% of the machine by default: the load
-# of 10M transcript lines held 9.7 GB. The connections that write much (the loader, the publisher) set this
-# limit instead; beyond it DuckDB evicts its cache and spills to disk.
+# of 10M transcript lines held 9.7 GB, a dbt build at 5M 10.1 GiB. The connections that write much (the loader,
+# the publisher, and dbt's through profiles/profiles.yml) set this limit instead; beyond it DuckDB evicts its
+# cache and spills to disk.
 DUCKDB_MEMORY_LIMIT = os.environ.get("AI_TELEMETRY_DUCKDB_MEMORY_LIMIT", "4GB")
 
 
