@@ -16,9 +16,10 @@
 {%- endmacro %}
 
 {#- The end of an incremental model whose last CTE is `final`: its rows for every key whose rows differ from
-    what is built (only the built rows that match `built_where` when `final` computes only those) (row count or fingerprint), and a tombstone for each key the upstream no longer has (every
+    what is built (row count or fingerprint), and a tombstone for each key the upstream no longer has (every
     column null but the key, DuckDB only: Spark's partition overwrite needs none), which delete+insert uses to
-    delete the key's built rows and `delete_tombstones` then removes. -#}
+    delete the key's built rows and `delete_tombstones` then removes. When `final` computes only some keys,
+    `built_where` limits the built rows compared to those. -#}
 {% macro select_changed(key, columns, built_where=none) -%}
     , changed_keys as (
         select
