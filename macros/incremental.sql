@@ -112,7 +112,7 @@
     lines cannot make it right: a replaced or truncated transcript's rows were deleted from raw (retracted)
     since, or the model's own SQL changed since it was built (its checksum is kept in the table's comment by
     `remember_code`). -#}
-{% macro forget_if_stale(source_name=none, inputs=[]) -%}
+{% macro forget_if_stale(source_name=none) -%}
     {%- if is_incremental() and target.type == 'duckdb' -%}
         delete from {{ this }}
         where
@@ -123,20 +123,14 @@
         )
         or
         {%- endif %}
-        (
-            select comment from duckdb_tables()
-            where
-                database_name = '{{ this.database }}'
-                and schema_name = '{{ this.schema }}'
-                and table_name = '{{ this.identifier }}'
-        ) is distinct from '{{ code_checksum(inputs) }}'
+        ({{ kept_code() }}) is distinct from '{{ code_checksum() }}'
     {%- endif -%}
 {%- endmacro %}
 
-{#- `is_incremental()`, unless the table was built by other code than this (its SQL or `inputs` changed): then the
+{#- `is_incremental()`, unless the table was built by other code than this (its SQL or code inputs changed): then the
     run computes every row, which `forget_if_stale` has made room for, and `on_schema_change='sync_all_columns'`
     gives the table the new code's columns. A model that uses it needs no `--full-refresh` after a change. -#}
-{% macro merges_into_kept(inputs=[]) -%}
+{% macro merges_into_kept() -%}
     {#- Spark: its tables cannot merge, and without partitions an insert_overwrite replaces the whole table, so
         every run computes every row. -#}
     {%- if not is_incremental() or target.type != 'duckdb' -%}
@@ -145,21 +139,29 @@
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
-    {%- set kept = run_query(
-        "select comment from duckdb_tables() where database_name = '" ~ this.database ~ "' and schema_name = '"
-        ~ this.schema ~ "' and table_name = '" ~ this.identifier ~ "'"
-    ) -%}
-    {{ return(kept.rows | length == 1 and kept.rows[0][0] == code_checksum(inputs)) }}
+    {%- set kept = run_query(kept_code()) -%}
+    {{ return(kept.rows | length == 1 and kept.rows[0][0] == code_checksum()) }}
 {%- endmacro %}
 
-{#- The model's file and the `inputs` its SQL depends on from elsewhere (vars). -#}
-{% macro code_checksum(inputs=[]) -%}
+{#- The checksum of the code this table was built by, as `remember_code` kept it (its comment). -#}
+{% macro kept_code() -%}
+    select comment from duckdb_tables()
+    where
+        database_name = '{{ this.database }}'
+        and schema_name = '{{ this.schema }}'
+        and table_name = '{{ this.identifier }}'
+{%- endmacro %}
+
+{#- The model's file and what its SQL depends on from elsewhere: the values in its `meta.code_inputs` (vars). -#}
+{% macro code_checksum() -%}
+    {%- set meta = config.get('meta') -%}
+    {%- set inputs = meta.get('code_inputs', []) if meta is mapping else [] -%}
     {{ return('sql ' ~ model.checksum.checksum ~ ((' ' ~ local_md5(inputs | join('|'))) if inputs else '')) }}
 {%- endmacro %}
 
 {#- Post-hook: the code this table was built by (see forget_if_stale). -#}
-{% macro remember_code(inputs=[]) -%}
+{% macro remember_code() -%}
     {%- if target.type == 'duckdb' -%}
-        comment on table {{ this }} is '{{ code_checksum(inputs) }}'
+        comment on table {{ this }} is '{{ code_checksum() }}'
     {%- endif -%}
 {%- endmacro %}

@@ -2,8 +2,8 @@
     developer's Cursor requests (their sessions are cut by gaps, so one late request can renumber them all).
     A run recomputes only the scopes whose events differ from those the built rows were computed from (a
     fingerprint of them is kept on each row), writes only the sessions whose row differs, and a tombstone for a
-    session whose events are all gone, removed by the post-hook. A change of this model's SQL or of its vars
-    recomputes every scope. -#}
+    session whose events are all gone, removed by the post-hook. A change of this model's SQL or of the vars in
+    its meta.code_inputs recomputes every scope (macros/incremental.sql). -#}
 {%- set fingerprinted = [
     'session_key', 'tool', 'session_id', 'developer_id', 'team', 'persona', 'project', 'git_branch',
     'client_version', 'started_at', 'ended_at', 'events', 'active_seconds', 'prompts', 'ai_requests',
@@ -12,7 +12,6 @@
     'edits_rejected', 'tabs_accepted', 'commits', 'pull_requests', 'last_outcome', 'successful_actions', 'edit_attempts',
     'test_runs', 'exploration_calls', 'task_type', 'outcome', 'scope_key', 'scope_fingerprint',
 ] -%}
-{%- set code_inputs = [var('session_inactivity_minutes'), var('session_last_event_seconds')] -%}
 {%- set event_columns = [
     'event_key', 'event_name', 'event_object', 'event_action', 'source_kind', 'tool', 'occurred_at', 'developer_id',
     'team', 'persona', 'session_id', 'model_name', 'tool_name', 'project', 'git_branch', 'client_version',
@@ -26,19 +25,18 @@
         unique_key='session_key',
         incremental_strategy=incremental_strategy(),
         on_schema_change='sync_all_columns',
-        pre_hook="{{ forget_if_stale(inputs=[var('session_inactivity_minutes'), var('session_last_event_seconds')]) }}",
-        post_hook=[
-            "{{ delete_tombstones('events') }}",
-            "{{ remember_code(inputs=[var('session_inactivity_minutes'), var('session_last_event_seconds')]) }}",
-        ],
+        pre_hook="{{ forget_if_stale() }}",
+        post_hook=["{{ delete_tombstones('events') }}", "{{ remember_code() }}"],
+        meta={'code_inputs': [var('session_inactivity_minutes'), var('session_last_event_seconds')]},
     )
 }}
 
-{%- set merging = merges_into_kept(inputs=code_inputs) %}
+{%- set merging = merges_into_kept() %}
 
 with
 
 built_events as (
+    -- Outside Cursor, an event's scope is its Claude Code session, keyed as that session is.
     select
         *,
         case
@@ -100,7 +98,7 @@ tool_sessions as (
     -- people's copies of one session are two sessions).
     select
         *,
-        'claude_code:' || developer_id || ':' || session_id as session_key
+        scope_key as session_key
     from events
     where tool = 'claude_code' and session_id is not null
 ),
@@ -226,7 +224,6 @@ cursor_allocated as (
 ),
 
 otel_counted as (
-    -- An OTel metric point's scope is its Claude Code session.
     select
         scope_key as session_key,
         event_name,
@@ -260,11 +257,11 @@ counted_by_session as (
 client_active_time as (
     -- The client's own measure of active time (OTel active_time.total) replaces the gap-based estimate.
     select
-        'claude_code:' || developer_id || ':' || session_id as session_key,
+        scope_key as session_key,
         sum(duration_seconds) as active_seconds
     from all_events
     where event_name = 'active_time_recorded' and session_id is not null
-    group by developer_id, session_id
+    group by scope_key
 ),
 
 sessioned as (
