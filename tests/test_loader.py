@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 from collections import Counter
@@ -247,6 +248,79 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
         [str(faults)],
     ) == [("user",)]
     assert_each_line_once(landing, warehouse)
+
+
+def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_path: Path) -> None:
+    """CSV lines are split and unquoted by DuckDB (sql/csv_rows.sql); Python's csv module is the oracle for every
+    row kept, whole files and appended tails alike, and each other line is quarantined with its reason."""
+    landing = tmp_path / "landing"
+    folder = landing / "cursor" / "usage_events"
+    header = b"Date,User,Model,Note"
+    export = write_lines(
+        folder / "usage.csv",
+        [
+            header,  # 1 the file's schema: lands nowhere
+            b"2026-09-01,ana@example.com,gpt-5,plain",  # 2
+            b'2026-09-01,"ana, the second",gpt-5,comma inside quotes',  # 3
+            b'2026-09-01,ana@example.com,"say ""hi""",',  # 4 doubled quotes, an empty last field
+            b"2026-09-01,ana@example.com,gpt-5,windows line end\r",  # 5
+            b"",  # 6 blank
+            b"2026-09-01,ana@example.com",  # 7 too few fields
+            b'2026-09-01,"ana@example.com,gpt-5,never closed',  # 8
+            b'2026-09-01,ana b"c",gpt-5,a quote inside a field',  # 9 kept as written, as Python's csv does
+            b'2026-09-01,"",gpt-5,"\xc3\xa9t\xc3\xa9"',  # 10 an empty quoted field, UTF-8 text
+            b'2026-09-01,"ana@example.com',  # 11 cut short while written
+        ],
+        final_newline=False,
+    )
+    repeated = write_lines(folder / "repeated-column.csv", [b"a,b,a", b"1,2,3"])
+    not_utf8 = write_lines(folder / "not-utf8.csv", [header, b"2026-09-01,\xff\xfe,gpt-5,x", b"2026-09-01,b,c,d"])
+    (folder / "zz-copy-of-repeated-column.csv").write_bytes(repeated.read_bytes())
+
+    def reasons(path: Path) -> dict[int, str]:
+        sql = "select _line_number, reason from raw.quarantine where _source_file = ?"
+        return dict(query(warehouse, sql, [str(path)]))
+
+    def records(path: Path) -> dict[int, dict]:
+        sql = "select _line_number, record from raw.cursor_usage_events where _source_file = ?"
+        return {line: json.loads(record) for line, record in query(warehouse, sql, [str(path)])}
+
+    def python_reads(path: Path, numbers: list[int]) -> dict[int, dict]:
+        lines = path.read_bytes().split(b"\n")
+        keys = next(csv.reader([lines[0].decode()]))
+        rows = {n: next(csv.reader([lines[n - 1].decode().rstrip("\r")])) for n in numbers}
+        return {n: dict(zip(keys, fields, strict=True)) for n, fields in rows.items()}
+
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    assert records(export) == python_reads(export, [2, 3, 4, 5, 9, 10])
+    assert records(export)[10] == {"Date": "2026-09-01", "User": "", "Model": "gpt-5", "Note": "été"}
+    assert reasons(export) == {
+        6: "blank_line",
+        7: "csv_field_count_mismatch",
+        8: "csv_invalid_quoting",
+        11: "truncated_last_line",
+    }
+    assert records(repeated) == {2: {"a": "3", "b": "2"}}  # as dict(zip(header, row)) has it
+    assert reasons(folder / "zz-copy-of-repeated-column.csv") == {2: "duplicate_file"}
+    # A file DuckDB cannot decode is read by Python line by line: only its bad line is quarantined.
+    assert reasons(not_utf8) == {2: "invalid_utf8"}
+    assert records(not_utf8) == python_reads(not_utf8, [3])
+    # Excerpts keep shape, not words.
+    excerpts = [e for (e,) in query(warehouse, "select excerpt from raw.quarantine where _line_number in (7, 8)")]
+    assert excerpts and not any("ana" in e or "2026" in e for e in excerpts)
+
+    # The writer finishes the cut line and appends one more: the tail is read by Python, parsed the same way.
+    with export.open("ab") as handle:
+        handle.write(b'",gpt-5,finished\n2026-09-02,"bo, b",claude-4.5-opus,"x ""y"""\n')
+    summary = load(landing, warehouse)
+    assert summary.sources["cursor_usage_events"].actions == Counter(appended=1)
+    assert reasons(export) == {6: "blank_line", 7: "csv_field_count_mismatch", 8: "csv_invalid_quoting"}
+    assert records(export) == python_reads(export, [2, 3, 4, 5, 9, 10, 11, 12])
+    csv_lines = file_lines(landing, ("cursor/**/*.csv",))
+    headers = {(path, 1) for path, _ in csv_lines}
+    raw, quarantined = accounted_lines(warehouse)
+    assert sorted(raw + quarantined) == sorted(csv_lines - headers)
 
 
 def test_small_loads_do_not_leave_a_row_group_each(tmp_path: Path) -> None:

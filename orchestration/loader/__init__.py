@@ -65,34 +65,41 @@ CLOCK_SKEW = timedelta(days=1)
 class Source:
     """A landing source: where its files are, which handler reads them, where its rows land.
 
-    Three handlers, one per file kind: `jsonl` (line files parsed and checked by the source's SQL in
-    sql/<source>.sql, which leaves each line's outcome in its `stage` view, counted by
-    sql/<source>_counts.sql), `csv` (csv_rows.py) and `json_document` (documents.py)."""
+    Three handlers, one per file kind. `jsonl` and `csv` are line files, read and split by DuckDB and checked
+    by SQL: the source's sql/<source>.sql (csv: the shared sql/csv_rows.sql, with each file's header from
+    csv_rows.py) leaves each line's outcome in its `stage` table, counted by the script's _counts.sql.
+    `json_document` files are parsed whole (documents.py)."""
 
     name: str
     folder: str
     patterns: tuple[str, ...]
     kind: str  # jsonl | csv | json_document
     tables: tuple[str, ...]  # raw tables its rows land in
-    stage: str = ""  # jsonl: the view of the flush's checked lines
+    stage: str = ""  # jsonl and csv: the table of the flush's checked lines
     owned_by_folder: bool = False  # a file's owner is the first folder under the source's (a ~/.claude)
+    script: str = ""  # the SQL that checks its lines, when several sources share one (default: its name)
 
     @property
     def sql(self) -> str:
-        return f"{self.name}.sql"
+        return f"{self.script or self.name}.sql"
 
     @property
     def counts_sql(self) -> str:
-        return f"{self.name}_counts.sql"
+        return f"{self.script or self.name}_counts.sql"
+
+
+def csv_source(name: str, folder: str) -> Source:
+    """A CSV export whose rows land in raw.<name>, checked by the shared sql/csv_rows.sql."""
+    return Source(name, folder, ("*.csv",), "csv", (name,), "csv_stage", script="csv_rows")
 
 
 SOURCES = (
     Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), "claude_stage", True),
     Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points"), "otel_checked"),
     Source("cursor_daily_usage", "cursor/daily_usage", ("*.json",), "json_document", ("cursor_daily_usage",)),
-    Source("cursor_usage_events", "cursor/usage_events", ("*.csv",), "csv", ("cursor_usage_events",)),
-    Source("org_directory", "org", ("*.csv",), "csv", ("org_directory",)),
-    Source("experiment_assignments", "experiments", ("*.csv",), "csv", ("experiment_assignments",)),
+    csv_source("cursor_usage_events", "cursor/usage_events"),
+    csv_source("org_directory", "org"),
+    csv_source("experiment_assignments", "experiments"),
 )
 # The loader's own tables beside the sources': the dead-letter table and its bookkeeping.
 BOOKKEEPING_TABLES = ("quarantine", "load_manifest", "load_batches", "table_storage")
@@ -309,8 +316,7 @@ class Loader:
         for plan in plans:
             # A touched file (same bytes, new mtime) has nothing to load: its manifest row is renewed below.
             whole_file = plan.read_from == 0 and plan.size_bytes > 0 and plan.action != "touched"
-            in_duckdb = source.kind == "jsonl" and whole_file
-            (whole if in_duckdb else tails).append(plan)
+            (whole if whole_file else tails).append(plan)
         group: list[FilePlan] = []
         size = 0
         for plan in whole:
@@ -369,16 +375,20 @@ class Loader:
         return plans
 
     def _transform(self, source: Source, loaded_at: datetime) -> None:
+        params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
         run_script(
             self.con,
             source.sql,
-            {
-                "batch_id": self.batch_id,
-                "loaded_at": loaded_at,
-                "earliest_at": EARLIEST_PLAUSIBLE,
-                "latest_at": loaded_at + CLOCK_SKEW,
-            },
+            {**params, "source": source.name, "earliest_at": EARLIEST_PLAUSIBLE, "latest_at": loaded_at + CLOCK_SKEW},
         )
+        if source.kind == "csv":
+            # The shared CSV script cannot name its source's table; the registry's fixed name does.
+            self.con.execute(
+                f"insert into raw.{source.tables[0]} select f.source_file, s.line_number, $batch_id, $loaded_at, "  # noqa: S608
+                "s.record from csv_stage as s inner join batch_files as f on s.file_index = f.file_index "
+                "where s.reason is null and not s.is_header",
+                params,
+            )
 
     def _flush_files(self, source: Source, plans: list[FilePlan]) -> list[FilePlan]:
         """Loads whole files in one transaction; returns those DuckDB could not decode (for the slow path)."""
@@ -440,13 +450,10 @@ class Loader:
                     self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
                 )
                 con.register("batch_lines_raw", self._lines_table(segments))
-                if source.kind == "csv":
-                    counts = self._load_csv(source, segments, loaded_at)
-                else:
-                    con.execute(batch_lines_view(from_files=False))
-                    self._transform(source, loaded_at)
-                    counts = self._counts(source)
-                    con.execute("drop view batch_lines")
+                con.execute(batch_lines_view(from_files=False))
+                self._transform(source, loaded_at)
+                counts = self._counts(source)
+                con.execute("drop view batch_lines")
                 con.unregister("batch_files")
                 con.unregister("batch_lines_raw")
             for index, seg in enumerate(segments):
@@ -479,7 +486,7 @@ class Loader:
             raise
 
     def _files_table(self, source: Source, paths: list[str], plans: list[FilePlan]) -> pa.Table:
-        return pa.table(
+        files = pa.table(
             {
                 "file_index": pa.array(range(len(paths)), pa.int32()),
                 "source_file": paths,
@@ -488,6 +495,11 @@ class Loader:
                 "duplicate_of": pa.array([p.duplicate_of for p in plans], pa.string()),
             }
         )
+        if source.kind == "csv":
+            for name, values in csv_rows.header_columns(paths).items():
+                column = csv_rows.HEADER_SCHEMA.field(name)
+                files = files.append_column(column, pa.array(values, column.type))
+        return files
 
     def _owner(self, path: str) -> str:
         return self.claude_dir.owner if self.claude_dir is not None else transcript_owner(self.landing, path)
@@ -591,22 +603,6 @@ class Loader:
         self.con.execute(f"insert into raw.load_manifest ({columns}) select {columns} from manifest_rows")  # noqa: S608
         self.con.unregister("manifest_rows")
         self._manifest_rows = []
-
-    # -- CSV -------------------------------------------------------------------------------------------
-    def _load_csv(self, source: Source, segments: list[Segment], loaded_at: datetime) -> dict[int, tuple[int, int]]:
-        good, bad, counts = csv_rows.parse_segments(segments)
-        params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
-        self.con.register("csv_good", good)
-        self.con.register("csv_bad", bad)
-        self.con.execute(
-            f"insert into raw.{source.tables[0]} select _source_file, _line_number, $batch_id, $loaded_at, "  # noqa: S608
-            "record::json from csv_good",
-            params,
-        )
-        run_script(self.con, "csv_rows.sql", {**params, "source": source.name})
-        self.con.unregister("csv_good")
-        self.con.unregister("csv_bad")
-        return counts
 
     # -- JSON documents (Cursor Admin API exports) -----------------------------------------------------
     def _load_document(self, source: Source, plan: FilePlan) -> None:

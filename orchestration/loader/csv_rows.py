@@ -1,33 +1,27 @@
-"""The CSV handler: header-keyed rows of the Cursor usage-events export and the org directory.
+"""The CSV handler's Python half: each file's header, read once per flush (sql/csv_rows.sql reads the rows).
 
-Python's C csv parser handles the quoting; each line is one row, keyed by its file's header line (the header
-is the file's schema and lands nowhere). A row that cannot be read is quarantined with its reason and a
-shape-only excerpt, never its text.
+The header line is the file's schema and lands nowhere; each later line is one row, keyed by it.
 """
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
-import orjson
 import pyarrow as pa
 
-from orchestration.loader.files import Segment
-
-GOOD_SCHEMA = pa.schema([("_source_file", pa.string()), ("_line_number", pa.int64()), ("record", pa.string())])
-BAD_SCHEMA = pa.schema(
+HEADER_SCHEMA = pa.schema(
     [
-        ("_source_file", pa.string()),
-        ("_line_number", pa.int64()),
-        ("reason", pa.string()),
-        ("line_bytes", pa.int64()),
-        ("excerpt", pa.string()),
+        ("key_prefixes", pa.list_(pa.string())),
+        ("header_positions", pa.list_(pa.int32())),
+        ("n_columns", pa.int32()),
     ]
 )
 
 
 def csv_header(path: Path) -> list[str] | None:
+    """The file's header fields, or None when its first line is not UTF-8 (every row is then quarantined)."""
     with path.open("rb") as handle:
         first = handle.readline()
     try:
@@ -37,47 +31,18 @@ def csv_header(path: Path) -> list[str] | None:
     return next(csv.reader([text]), None)
 
 
-def shape(text: str) -> str:
-    """Letters to 'a' and digits to '9': a line's shape without its words or numbers."""
-    return "".join("a" if c.isalpha() else "9" if c.isdigit() else c for c in text[:160])
+def header_columns(paths: list[str]) -> dict[str, list]:
+    """Per file: the keys of its rows' JSON objects, each as the JSON text that opens its member ('"Date":'),
+    the (1-based) field each key takes, and how many fields a row has.
 
-
-def parse_segments(segments: list[Segment]) -> tuple[pa.Table, pa.Table, dict[int, tuple[int, int]]]:
-    """The rows that parsed (as JSON objects), the rows quarantined, and per segment how many of each."""
-    good: dict[str, list] = {name: [] for name in GOOD_SCHEMA.names}
-    bad: dict[str, list] = {name: [] for name in BAD_SCHEMA.names}
-    counts: dict[int, tuple[int, int]] = {}
-    for index, seg in enumerate(segments):
-        header = csv_header(Path(seg.plan.path))
-        n_good = n_bad = 0
-        for offset, raw in enumerate(seg.lines.to_pylist()):
-            number = seg.first_line + offset
-            if number == 1:
-                continue  # the header: this file's schema
-            reason, excerpt, fields = None, None, None
-            try:
-                text = raw.decode("utf-8").rstrip("\r")
-            except UnicodeDecodeError:
-                reason = "invalid_utf8"
-            else:
-                if seg.plan.duplicate_of:
-                    reason, excerpt = "duplicate_file", f"same bytes as {seg.plan.duplicate_of}"
-                elif not text.strip():
-                    reason = "blank_line"
-                else:
-                    fields = next(csv.reader([text]))
-                    if header is None or len(fields) != len(header):
-                        unterminated = offset == len(seg.lines) - 1 and not seg.last_line_complete
-                        reason = "truncated_last_line" if unterminated else "csv_field_count_mismatch"
-                        excerpt = shape(text)
-            if reason is None:
-                good["_source_file"].append(seg.plan.path)
-                good["_line_number"].append(number)
-                good["record"].append(orjson.dumps(dict(zip(header, fields, strict=True))).decode())
-                n_good += 1
-            else:
-                for key, value in zip(bad, (seg.plan.path, number, reason, len(raw), excerpt), strict=True):
-                    bad[key].append(value)
-                n_bad += 1
-        counts[index] = (n_good, n_bad)
-    return pa.table(good, schema=GOOD_SCHEMA), pa.table(bad, schema=BAD_SCHEMA), counts
+    A header that names a column twice gives it one key, in its first place, with its last field (as a
+    dict built from the row would)."""
+    columns: dict[str, list] = {name: [] for name in HEADER_SCHEMA.names}
+    headers: dict[str, list[str] | None] = {}
+    for path in paths:
+        header = headers[path] if path in headers else headers.setdefault(path, csv_header(Path(path)))
+        last = {key: position for position, key in enumerate(header or [], start=1)}
+        columns["key_prefixes"].append([json.dumps(key) + ":" for key in last] if header is not None else None)
+        columns["header_positions"].append(list(last.values()) if header is not None else None)
+        columns["n_columns"].append(len(header) if header is not None else None)
+    return columns

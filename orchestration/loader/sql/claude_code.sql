@@ -4,8 +4,7 @@
 -- payload (prompt text, assistant text, thinking, tool inputs and outputs) is reduced to kinds and sizes
 -- here, so it never reaches a table.
 create or replace temp table claude_stage as
--- Materialised: both branches below read it, and the files should be read and split once.
-with lines as materialized (
+with lines as (
     select
         l.file_index,
         l.line_number,
@@ -20,25 +19,27 @@ with lines as materialized (
 extracted as (
     select
         *,
-        try(json_extract(t, [
+        -- A byte-identical copy of an already loaded file is not parsed: its lines are all quarantined.
+        case when duplicate_of is null then try(json_extract(t, [
             '$.type', '$.sessionId', '$.uuid', '$.parentUuid', '$.timestamp', '$.message.id', '$.requestId',
             '$.message.model', '$.message.content', '$.message.usage', '$.toolUseResult',
             '$.message.type', '$.message.role', '$.message.stop_reason', '$.version', '$.cwd', '$.gitBranch',
             '$.leafUuid', '$.logicalParentUuid', '$.messageId', '$.toolUseID', '$.parentToolUseID', '$.agentId',
             '$.sourceToolUseID', '$.subtype', '$.userType', '$.level', '$.operation', '$.permissionMode', '$.slug',
             '$.isSidechain', '$.isMeta'
-        ])) as f
+        ])) end as f
     from lines
-    where duplicate_of is null
 ),
 
-checked as (
+-- Materialised: the lines kept and the lines quarantined are read from one parse, not two.
+checked as materialized (
     select
         *,
         (f[1] ->> '$') as record_type,
         -- json_extract writes each value minified, so its first character tells its type ('"' a string,
         -- '{' an object, '[' a list); json_type would parse the value again, content and all.
         case
+            when duplicate_of is not null then 'duplicate_file'
             when t is null then 'invalid_utf8'
             -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
             when f is null and trim(t, ' \t\r') = '' then 'blank_line'
@@ -92,14 +93,16 @@ kept as (
     where reason is null
 ),
 
-staged as (
+-- Each kept field in its safe form, computed once: the typed columns and `record` both read these.
+safe as (
     select
         file_index,
         line_number,
         line_bytes,
         unterminated,
         reason,
-        null as excerpt,
+        f,
+        other_fields,
         safe_enum(record_type) as record_type,
         safe_id(f[2] ->> '$') as session_id,
         safe_id(f[3] ->> '$') as uuid,
@@ -108,6 +111,30 @@ staged as (
         safe_id(f[6] ->> '$') as message_id,
         safe_id(f[7] ->> '$') as request_id,
         safe_model(f[8] ->> '$') as model,
+        safe_version(f[15] ->> '$') as client_version,
+        opaque(f[16] ->> '$') as cwd,
+        opaque(nullif(f[17] ->> '$', '')) as git_branch,
+        safe_enum(f[26] ->> '$') as user_type,
+        safe_id(f[23] ->> '$') as agent_id
+    from kept
+),
+
+staged as (
+    select
+        file_index,
+        line_number,
+        line_bytes,
+        unterminated,
+        reason,
+        null as excerpt,
+        record_type,
+        session_id,
+        uuid,
+        parent_uuid,
+        record_timestamp,
+        message_id,
+        request_id,
+        model,
         case
             when f[9] is null then null
             when json_type(f[9]) = 'VARCHAR' then [{
@@ -174,34 +201,34 @@ staged as (
         json_merge_patch(
             '{}',
             json_object(
-                'type', safe_enum(f[1] ->> '$'),
-                'sessionId', safe_id(f[2] ->> '$'),
-                'uuid', safe_id(f[3] ->> '$'),
-                'parentUuid', safe_id(f[4] ->> '$'),
-                'timestamp', (f[5] ->> '$'),
-                'requestId', safe_id(f[7] ->> '$'),
-                'version', safe_version(f[15] ->> '$'),
+                'type', record_type,
+                'sessionId', session_id,
+                'uuid', uuid,
+                'parentUuid', parent_uuid,
+                'timestamp', record_timestamp,
+                'requestId', request_id,
+                'version', client_version,
                 -- Where the session ran, as an identity without its text (a path or branch name can be prose).
-                'cwd', opaque(f[16] ->> '$'),
-                'gitBranch', opaque(nullif(f[17] ->> '$', '')),
+                'cwd', cwd,
+                'gitBranch', git_branch,
                 'leafUuid', safe_id(f[18] ->> '$'),
                 'logicalParentUuid', safe_id(f[19] ->> '$'),
                 'messageId', safe_id(f[20] ->> '$'),
                 'toolUseID', safe_id(f[21] ->> '$'),
                 'parentToolUseID', safe_id(f[22] ->> '$'),
-                'agentId', safe_id(f[23] ->> '$'),
+                'agentId', agent_id,
                 'sourceToolUseID', safe_id(f[24] ->> '$'),
                 'subtype', safe_enum(f[25] ->> '$'),
-                'userType', safe_enum(f[26] ->> '$'),
+                'userType', user_type,
                 'level', safe_enum(f[27] ->> '$'),
                 'operation', safe_enum(f[28] ->> '$'),
                 'permissionMode', safe_enum(f[29] ->> '$'),
                 'slug', safe_enum(f[30] ->> '$'),
                 'message', case when f[6] is not null or f[10] is not null or f[13] is not null then json_object(
-                    'id', safe_id(f[6] ->> '$'),
+                    'id', message_id,
                     'type', safe_enum(f[12] ->> '$'),
                     'role', safe_enum(f[13] ->> '$'),
-                    'model', safe_model(f[8] ->> '$'),
+                    'model', model,
                     'stop_reason', safe_enum(f[14] ->> '$'),
                     'usage', to_json(json_transform(f[10], '{"input_tokens": "UBIGINT", "output_tokens": "UBIGINT",
                         "cache_creation_input_tokens": "UBIGINT", "cache_read_input_tokens": "UBIGINT",
@@ -212,11 +239,11 @@ staged as (
             map_first(list_filter(other_fields, lambda kv: is_json_scalar(kv.value)))::json
         ) as record,
         -- The typed copies of what every build reads (schema.sql): the same safe forms as in `record`.
-        safe_version(f[15] ->> '$') as client_version,
-        opaque(f[16] ->> '$') as cwd,
-        opaque(nullif(f[17] ->> '$', '')) as git_branch,
-        safe_enum(f[26] ->> '$') as user_type,
-        safe_id(f[23] ->> '$') as agent_id,
+        client_version,
+        cwd,
+        git_branch,
+        user_type,
+        agent_id,
         try_cast(f[31] ->> '$' as boolean) as is_sidechain,
         try_cast(f[32] ->> '$' as boolean) as is_meta,
         -- Validated above: absent, a whole number, or a numeric string.
@@ -224,7 +251,7 @@ staged as (
         cast(f[10] ->> '$.output_tokens' as bigint) as output_tokens,
         cast(f[10] ->> '$.cache_creation_input_tokens' as bigint) as cache_creation_tokens,
         cast(f[10] ->> '$.cache_read_input_tokens' as bigint) as cache_read_tokens
-    from kept
+    from safe
 
     union all
 
@@ -234,27 +261,16 @@ staged as (
         line_bytes,
         unterminated,
         reason,
-        excerpt_of(t, f is not null and reason not in ('not_a_json_object')) as excerpt,
+        case
+            when duplicate_of is not null then 'same bytes as ' || duplicate_of
+            else excerpt_of(t, f is not null and reason not in ('not_a_json_object'))
+        end as excerpt,
         null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null
     from checked
     where reason is not null
 )
 
-select * from staged
-
-union all
-
--- A byte-identical copy of an already loaded file: every line accounted for, none counted twice.
-select
-    l.file_index,
-    l.line_number,
-    l.line_bytes,
-    l.unterminated,
-    'duplicate_file' as reason,
-    'same bytes as ' || l.duplicate_of as excerpt,
-    null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null
-from lines as l
-where l.duplicate_of is not null;
+select * from staged;
 
 insert into raw.claude_code_records
 select

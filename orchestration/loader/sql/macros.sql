@@ -160,3 +160,11 @@ create or replace temp macro otlp_redacted(pairs) as
         lambda a: {'key': otlp_key(a.key), 'value': strlen(otlp_value(a.value))}
     ));
 
+
+-- One CSV field: quoted (a doubled quote inside is one quote), unquoted (it may hold a quote, but not start
+-- with one), or empty. A line is fields separated by commas.
+create or replace temp macro csv_field_pattern() as
+    '"(?:[^"]|"")*"|[^",][^,]*|';
+
+create or replace temp macro csv_line_pattern() as
+    '(?:' || csv_field_pattern() || ')(?:,(?:' || csv_field_pattern() || '))*';
