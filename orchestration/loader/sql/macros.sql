@@ -90,26 +90,25 @@ create or replace temp macro map_first(entries) as
 create or replace temp macro is_json_scalar(v) as
     v is not null and left(v::varchar, 1) not in ('"', '{', '[');
 
--- Attribute lists arrive as lists of {key, value JSON} structs, parsed with their export (otel.sql).
 -- Privacy by construction: numbers and booleans are kept under any key; a string is kept only under a key
 -- known to carry an identifier, enum, version, model, tool, number or time, and only in that shape (anything
 -- else in its place becomes an opaque hash); every other string, list or map is kept as its size only.
-create or replace temp macro otlp_is_text(v) as
-    coalesce(json_keys(v)[1] in ('stringValue', 'arrayValue', 'kvlistValue', 'bytesValue'), false);
+create or replace temp macro otlp_is_text(value_type) as
+    value_type in ('stringValue', 'arrayValue', 'kvlistValue', 'bytesValue');
 
 -- An intValue or doubleValue arrives as a number or, proto3 JSON's way, as a numeric string.
 create or replace temp macro otlp_number(v) as
     case when regexp_full_match(v, '[0-9.eE+-]{1,32}|true|false') then v else opaque(v) end;
 
-create or replace temp macro otlp_kept(a) as
-    not otlp_is_text(a.value) or list_contains([
+create or replace temp macro otlp_kept_key(key) as
+    list_contains([
         'service.name', 'service.version', 'os.type', 'os.version', 'host.arch', 'event.name', 'event.timestamp',
         'event.sequence', 'session.id', 'user.id', 'user.email', 'user.account_uuid', 'organization.id',
         'terminal.type', 'app.version', 'model', 'tool_name', 'tool', 'success', 'decision', 'source',
         'decision_source', 'duration_ms', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens',
         'cache_creation_tokens', 'prompt_length', 'status_code', 'attempt', 'request_id', 'type', 'language',
         'speed', 'tool_use_id'
-    ], a.key);
+    ], key);
 
 create or replace temp macro otlp_safe_value(key, v) as
     case
@@ -135,31 +134,45 @@ create or replace temp macro otlp_safe_value(key, v) as
 create or replace temp macro otlp_key(k) as
     case when regexp_full_match(k, '[a-z][a-z0-9_.]{0,63}') then k else opaque(k) end;
 
-create or replace temp macro otlp_attrs(pairs) as
-    map_first(list_transform(
-        list_filter(pairs, lambda a: otlp_kept(a)),
+-- Attribute lists arrive as lists of {key, value JSON} structs, parsed with their export (otel.sql).
+-- Each attribute is read from its value once, then judged once: the three maps below read the verdicts.
+-- (A macro's argument is pasted wherever it is used, so each step reads the fields of the one before.)
+create or replace temp macro otlp_facts(pairs) as
+    list_transform(
+        list_transform(
+            coalesce(pairs, []),
+            lambda a: {'key': a.key, 'value_type': otlp_value_type(a.value), 'text': otlp_value(a.value)}
+        ),
         lambda a: {
-            'key': otlp_key(a.key),
+            'key': a.key,
+            'name': otlp_key(a.key),
+            'value_type': a.value_type,
+            'text': a.text,
+            'kept': not otlp_is_text(a.value_type) or otlp_kept_key(a.key)
+        }
+    );
+
+-- The three maps of an attribute list, from its facts (otlp_facts).
+create or replace temp macro otlp_attrs(facts) as
+    map_first(list_transform(
+        list_filter(facts, lambda a: a.kept),
+        lambda a: {
+            'key': a.name,
             'value': case
-                when otlp_is_text(a.value) then otlp_safe_value(a.key, otlp_value(a.value))
-                when json_keys(a.value)[1] is null then otlp_value(a.value)
-                else otlp_number(otlp_value(a.value))
+                when otlp_is_text(a.value_type) then otlp_safe_value(a.key, a.text)
+                when a.value_type = 'empty' then a.text
+                else otlp_number(a.text)
             end
         }
     ));
 
-create or replace temp macro otlp_attr_types(pairs) as
-    map_first(list_transform(
-        list_filter(pairs, lambda a: otlp_kept(a)),
-        lambda a: {'key': otlp_key(a.key), 'value': otlp_value_type(a.value)}
-    ));
+create or replace temp macro otlp_attr_types(facts) as
+    map_first(list_transform(list_filter(facts, lambda a: a.kept), lambda a: {'key': a.name, 'value': a.value_type}));
 
-create or replace temp macro otlp_redacted(pairs) as
+create or replace temp macro otlp_redacted(facts) as
     map_first(list_transform(
-        list_filter(pairs, lambda a: not otlp_kept(a)),
-        lambda a: {'key': otlp_key(a.key), 'value': strlen(otlp_value(a.value))}
+        list_filter(facts, lambda a: not a.kept), lambda a: {'key': a.name, 'value': strlen(a.text)}
     ));
-
 
 -- One CSV field: quoted (a doubled quote inside is one quote), unquoted (it may hold a quote, but not start
 -- with one), or empty. A line is fields separated by commas.

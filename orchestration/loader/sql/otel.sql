@@ -1,6 +1,6 @@
 -- OTLP/JSON export lines -> raw.otel_log_records / raw.otel_metric_points, or raw.quarantine.
 -- Input: batch_lines and batch_files as for transcripts. Attribute text is kept only where its key and
--- shape say it is safe (macros.sql, otlp_kept); other text is dropped here and kept only as its size.
+-- shape say it is safe (macros.sql, otlp_facts); other text is dropped here and kept only as its size.
 create or replace temp table otel_checked as
 with lines as (
     select
@@ -83,7 +83,8 @@ scopes as (
         file_index,
         line_number,
         resource_index,
-        coalesce(resource_log.resource.attributes, []) as resource_attributes,
+        -- Once per resource, not once per record.
+        otlp_attrs(otlp_facts(resource_log.resource.attributes)) as resource_attrs,
         unnest(resource_log.scopelogs) as scope_log,
         generate_subscripts(resource_log.scopelogs, 1) as scope_index
     from resources
@@ -95,12 +96,19 @@ records as (
         line_number,
         resource_index,
         scope_index,
-        resource_attributes,
+        resource_attrs,
         scope_log.scope.name as scope_name,
         scope_log.scope.version as scope_version,
         unnest(scope_log.logrecords) as log_record,
         generate_subscripts(scope_log.logrecords, 1) as log_index
     from scopes
+),
+
+described as (
+    select
+        *,
+        otlp_facts(log_record.attributes) as facts
+    from records
 )
 
 select
@@ -112,7 +120,7 @@ select
     ) - 1,
     $batch_id,
     $loaded_at,
-    otlp_attrs(r.resource_attributes),
+    r.resource_attrs,
     safe_dotted_name(r.scope_name),
     safe_version(r.scope_version),
     case when regexp_full_match(r.log_record.timeunixnano, '[0-9]{1,20}') then r.log_record.timeunixnano end,
@@ -123,10 +131,10 @@ select
     end,
     -- The body names the event (claude_code.user_prompt); anything else there is text, kept as nothing.
     case when regexp_full_match(r.log_record.body.stringvalue, '[a-z][a-z0-9_.]{0,63}') then r.log_record.body.stringvalue end,
-    otlp_attrs(coalesce(r.log_record.attributes, [])),
-    otlp_attr_types(coalesce(r.log_record.attributes, [])),
-    otlp_redacted(coalesce(r.log_record.attributes, []))
-from records as r
+    otlp_attrs(r.facts),
+    otlp_attr_types(r.facts),
+    otlp_redacted(r.facts)
+from described as r
 inner join batch_files as f on r.file_index = f.file_index;
 
 create or replace temp table otel_metrics_stage as
@@ -170,7 +178,8 @@ scopes as (
         file_index,
         line_number,
         resource_index,
-        coalesce(resource_metric.resource.attributes, []) as resource_attributes,
+        -- Once per resource, not once per data point.
+        otlp_attrs(otlp_facts(resource_metric.resource.attributes)) as resource_attrs,
         unnest(resource_metric.scopemetrics) as scope_metric,
         generate_subscripts(resource_metric.scopemetrics, 1) as scope_index
     from resources
@@ -182,7 +191,7 @@ metrics as (
         line_number,
         resource_index,
         scope_index,
-        resource_attributes,
+        resource_attrs,
         scope_metric.scope.name as scope_name,
         scope_metric.scope.version as scope_version,
         unnest(scope_metric.metrics) as metric,
@@ -223,6 +232,13 @@ points as (
         unnest(data_points) as point,
         generate_subscripts(data_points, 1) as point_index
     from listed
+),
+
+described as (
+    select
+        *,
+        otlp_facts(point.attributes) as facts
+    from points
 )
 
 select
@@ -235,7 +251,7 @@ select
     ) - 1,
     $batch_id,
     $loaded_at,
-    otlp_attrs(p.resource_attributes),
+    p.resource_attrs,
     safe_dotted_name(p.scope_name),
     safe_version(p.scope_version),
     safe_dotted_name(p.metric.name),
@@ -249,9 +265,9 @@ select
     case when regexp_full_match(coalesce(p.point.asint, p.point.count), '-?[0-9]{1,20}')
         then coalesce(p.point.asint, p.point.count) end,
     try_cast(coalesce(p.point.asdouble, p.point.sum) as double),
-    otlp_attrs(coalesce(p.point.attributes, [])),
-    otlp_attr_types(coalesce(p.point.attributes, []))
-from points as p
+    otlp_attrs(p.facts),
+    otlp_attr_types(p.facts)
+from described as p
 inner join batch_files as f on p.file_index = f.file_index;
 
 insert into raw.otel_log_records select * exclude (_file_index) from otel_logs_stage;
