@@ -179,6 +179,8 @@ class _Writer:
         con.execute(f"attach ? as out (storage_version '{STORAGE_VERSION}')", [str(target)])
         counts: dict[str, int] = {}
         try:
+            # One transaction per file: its tables and a few hundred comments commit once, not one by one.
+            con.execute("begin transaction")
             for mart in AUDIENCES[audience]:
                 source = f'wh.{MART_SCHEMA}."{mart}"'
                 if subject is None:
@@ -207,6 +209,10 @@ class _Writer:
             con.execute("comment on table out.publish_info is 'The published version that wrote this file.'")
             if subject is not None:
                 self.fingerprints[target] = ";".join(self._fingerprint(mart) for mart in AUDIENCES[audience])
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
         finally:
             con.execute("detach out")
         target.chmod(0o444)
@@ -228,12 +234,17 @@ class _Writer:
 
     def _comment(self, mart: str, base: str) -> None:
         description, columns = self.comments.get(mart, ("", {}))
+        statements = [
+            f'comment on column out."{mart}"."{column}" is {_literal(text)}' for column, text in columns.items() if text
+        ]
         if description:
-            self.con.execute(f'comment on table out."{mart}" is {_literal(description)}')
-            self.con.execute(f'comment on view out."{base}" is {_literal(description)}')
-        for column, text in columns.items():
-            if text:
-                self.con.execute(f'comment on column out."{mart}"."{column}" is {_literal(text)}')
+            statements += [
+                f'comment on table out."{mart}" is {_literal(description)}',
+                f'comment on view out."{base}" is {_literal(description)}',
+            ]
+        if statements:
+            # One call for a mart's comments: a file has hundreds, and each call is a round trip.
+            self.con.execute(";\n".join(statements))
 
     def close(self) -> None:
         self.con.close()
