@@ -171,10 +171,16 @@ class _Writer:
             for subject in subjects
         }
 
-    def write(self, target: Path, audience: str, subject: str | None) -> dict[str, int]:
-        """One file: the audience's marts (only the subject's rows when it has one), as tables under their
-        versioned names with an unversioned view each, the dbt descriptions and a publish_info table."""
+    def write(
+        self, target: Path, audience: str, subject: str | None, template: Path | None = None, empty: bool = False
+    ) -> dict[str, int]:
+        """One file: the audience's marts (only the subject's rows when it has one; none when `empty`), as
+        tables under their versioned names with an unversioned view each, the dbt descriptions and a
+        publish_info table. With a `template` (an `empty` file of the audience), the file starts as a copy of
+        it and only its rows are written: the tables, views and comments are already there."""
         target.parent.mkdir(parents=True, exist_ok=True)
+        if template is not None:
+            shutil.copyfile(template, target)
         con = self.con
         con.execute(f"attach ? as out (storage_version '{STORAGE_VERSION}')", [str(target)])
         counts: dict[str, int] = {}
@@ -182,31 +188,33 @@ class _Writer:
             # One transaction per file: its tables and a few hundred comments commit once, not one by one.
             con.execute("begin transaction")
             for mart in AUDIENCES[audience]:
-                source = f'wh.{MART_SCHEMA}."{mart}"'
-                if subject is None:
-                    con.execute(f'create table out."{mart}" as select * from {source}')  # noqa: S608
+                rows, params = f'select * from wh.{MART_SCHEMA}."{mart}"', []  # noqa: S608
+                if empty:
+                    rows += " where false"
+                elif subject is not None:
+                    rows, params = f'{rows} where "{PER_SUBJECT[audience][0]}" = ?', [subject]
+                if template is None:
+                    con.execute(f'create table out."{mart}" as {rows}', params)
+                    base = mart.rsplit("_v", 1)[0]
+                    # Unqualified: a view binds in its own file, whatever name a reader attaches it under.
+                    con.execute(f'create view out."{base}" as select * from "{mart}"')  # noqa: S608
+                    self._comment(mart, base)
                 else:
-                    column = PER_SUBJECT[audience][0]
-                    con.execute(
-                        f'create table out."{mart}" as select * from {source} where "{column}" = ?',  # noqa: S608
-                        [subject],
-                    )
-                if mart == "publish_history_v1":
+                    con.execute(f'insert into out."{mart}" {rows}', params)
+                if mart == "publish_history_v1" and not empty:
                     self._log_this_publication(mart)
-                base = mart.rsplit("_v", 1)[0]
-                # Unqualified: a view binds in its own file, whatever name a reader attaches it under.
-                con.execute(f'create view out."{base}" as select * from "{mart}"')  # noqa: S608
                 counts[mart] = con.execute(f'select count(*) from out."{mart}"').fetchone()[0]  # noqa: S608
-                self._comment(mart, base)
-            con.execute(
-                "create table out.publish_info (version varchar, published_at timestamptz, git_commit varchar, "
-                "audience varchar, subject varchar, storage_version varchar)"
-            )
-            con.execute(
-                "insert into out.publish_info values (?, ?, ?, ?, ?, ?)",
-                [self.version, self.published_at, self.commit, audience, subject, STORAGE_VERSION],
-            )
-            con.execute("comment on table out.publish_info is 'The published version that wrote this file.'")
+            if template is None:
+                con.execute(
+                    "create table out.publish_info (version varchar, published_at timestamptz, git_commit varchar, "
+                    "audience varchar, subject varchar, storage_version varchar)"
+                )
+                con.execute("comment on table out.publish_info is 'The published version that wrote this file.'")
+            if not empty:
+                con.execute(
+                    "insert into out.publish_info values (?, ?, ?, ?, ?, ?)",
+                    [self.version, self.published_at, self.commit, audience, subject, STORAGE_VERSION],
+                )
             if subject is not None:
                 self.fingerprints[target] = ";".join(self._fingerprint(mart) for mart in AUDIENCES[audience])
             con.execute("commit")
@@ -265,10 +273,14 @@ def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> Pub
             else:
                 targets = [(folder / f"{audience}.duckdb", None)]
             files[audience] = []
+            # Every subject's file starts as a copy of one holding the tables, views and comments.
+            template = folder / f".{audience}-template.duckdb" if audience in PER_SUBJECT else None
+            if template is not None:
+                writer.write(template, audience, None, empty=True)
             for target, subject in targets:
                 if target in files[audience]:
                     raise ValueError(f"two {audience} subjects share the file name {target.name}")
-                written = writer.write(target, audience, subject)
+                written = writer.write(target, audience, subject, template)
                 for mart, n in written.items():
                     counts[mart] += n
                 files[audience].append(target)
@@ -276,6 +288,8 @@ def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> Pub
                 if target in writer.fingerprints:
                     entry["fingerprint"] = writer.fingerprints[target]
                 manifest["files"][str(target.relative_to(folder))] = entry
+            if template is not None:
+                template.unlink()
     finally:
         writer.close()
     for path in (p for paths_ in files.values() for p in paths_):
