@@ -18,33 +18,37 @@
 {#- The end of an incremental model whose last CTE is `final`: its rows for every key whose rows differ from
     what is built (row count or fingerprint), and a tombstone for each key the upstream no longer has (every
     column null but the key, DuckDB only: Spark's partition overwrite needs none), which delete+insert uses to
-    delete the key's built rows and `delete_tombstones` then removes. When `final` computes only some keys,
-    `built_where` limits the built rows compared to those. -#}
+    delete the key's built rows and `delete_tombstones` then removes. `key` is a column or a list of columns
+    (never null). When `final` computes only some keys, `built_where` limits the built rows compared to those. -#}
 {% macro select_changed(key, columns, built_where=none) -%}
+    {%- set keys = [key] if key is string else key -%}
+    {%- set key_list = keys | join(', ') -%}
     , changed_keys as (
         select
-            coalesce(current_rows.{{ key }}, built_rows.{{ key }}) as {{ key }},
-            current_rows.{{ key }} is null as is_vanished
+            {%- for k in keys %}
+            coalesce(current_rows.{{ k }}, built_rows.{{ k }}) as {{ k }},
+            {%- endfor %}
+            current_rows.row_count is null as is_vanished
         from (
             select
-                {{ key }},
+                {{ key_list }},
                 count(*) as row_count,
                 {{ fingerprint(columns) }} as fingerprint
             from final
-            group by {{ key }}
+            group by {{ key_list }}
         ) as current_rows
         full outer join (
             select
-                {{ key }},
+                {{ key_list }},
                 count(*) as row_count,
                 {{ fingerprint(columns) }} as fingerprint
             from {{ this }}
             {%- if built_where %}
             where {{ built_where }}
             {%- endif %}
-            group by {{ key }}
+            group by {{ key_list }}
         ) as built_rows
-            on current_rows.{{ key }} = built_rows.{{ key }}
+            on {% for k in keys %}current_rows.{{ k }} = built_rows.{{ k }}{{ ' and ' if not loop.last }}{% endfor %}
         where
             current_rows.row_count is null
             or built_rows.row_count is null
@@ -53,10 +57,11 @@
     )
 
     select final.* from final
-    inner join changed_keys on final.{{ key }} = changed_keys.{{ key }}
+    inner join changed_keys
+        on {% for k in keys %}final.{{ k }} = changed_keys.{{ k }}{{ ' and ' if not loop.last }}{% endfor %}
     {%- if target.type == 'duckdb' %}
     union all
-    select nothing.* replace (changed_keys.{{ key }} as {{ key }})
+    select nothing.* replace ({% for k in keys %}changed_keys.{{ k }} as {{ k }}{{ ', ' if not loop.last }}{% endfor %})
     from changed_keys
     left join (select * from final where false) as nothing on true
     where changed_keys.is_vanished

@@ -1,17 +1,19 @@
-{#- Incremental by day, for any arrival order: a run compares each day's events with what is built (count and
-    a fingerprint of every row) and rewrites only the days that differ, whether a line arrived late, a file
-    was replaced or its rows were retracted. A day left with no event is written as a tombstone that the
-    post-hook removes (DuckDB; Spark overwrites the day's partition). -#}
+{#- Incremental for any arrival order: a run compares each developer's day of events with what is built (count
+    and a fingerprint of every row) and rewrites only those that differ, whether a line arrived late, a file
+    was replaced or its rows were retracted. New people's history touches every day but no one else's rows. A
+    developer's day left with no event is written as a tombstone that the post-hook removes. Spark overwrites
+    whole day partitions, so there a changed day is rewritten with all its developers. -#}
 {%- set fingerprinted = [
     'event_key', 'event_name', 'source_kind', 'tool', 'occurred_at', 'developer_id', 'team', 'persona',
     'session_id', 'model_name', 'tool_name', 'project', 'git_branch', 'client_version', 'entrypoint', 'outcome',
     'quantity', 'input_tokens', 'output_tokens', 'cache_creation_tokens', 'cache_read_tokens', 'cost_usd',
     'reference_model_cost_usd', 'lines_added', 'lines_removed', 'duration_seconds',
 ] -%}
+{%- set change_key = ['event_date', 'developer_id'] if target.type == 'duckdb' else ['event_date'] -%}
 {{
     config(
         materialized='incremental',
-        unique_key='event_date',
+        unique_key=change_key,
         incremental_strategy=incremental_strategy(),
         partition_by=(none if target.type == 'duckdb' else ['event_date']),
         on_schema_change='fail',
@@ -88,8 +90,8 @@ final as (
 
 {% if is_incremental() %}
 
-    -- Days whose events differ from what is built, and days with none left.
-    {{ select_changed('event_date', fingerprinted) }}
+    -- Developers' days whose events differ from what is built, and those with none left.
+    {{ select_changed(change_key, fingerprinted) }}
 
 {% else %}
 
