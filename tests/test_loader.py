@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, query
 
+from orchestration.loader.csv_rows import OBJECT_MAX_KEYS
 from orchestration.pipeline import RAW_TABLES
 
 
@@ -276,6 +277,10 @@ def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_
     repeated = write_lines(folder / "repeated-column.csv", [b"a,b,a", b"1,2,3"])
     not_utf8 = write_lines(folder / "not-utf8.csv", [header, b"2026-09-01,\xff\xfe,gpt-5,x", b"2026-09-01,b,c,d"])
     (folder / "zz-copy-of-repeated-column.csv").write_bytes(repeated.read_bytes())
+    # Wider than json_object is called for (csv_rows.OBJECT_MAX_KEYS): the members are joined as text instead.
+    wide_keys = [f"c{i}" for i in range(OBJECT_MAX_KEYS + 8)]
+    wide_values = [f'"v{i} ""q"" \t\\"' if i % 2 else f"v{i}" for i in range(len(wide_keys))]
+    wide = write_lines(folder / "wide.csv", [",".join(wide_keys).encode(), ",".join(wide_values).encode()])
 
     def reasons(path: Path) -> dict[int, str]:
         sql = "select _line_number, reason from raw.quarantine where _source_file = ?"
@@ -302,6 +307,8 @@ def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_
         11: "truncated_last_line",
     }
     assert records(repeated) == {2: {"a": "3", "b": "2"}}  # as dict(zip(header, row)) has it
+    assert records(wide) == python_reads(wide, [2])
+    assert list(records(wide)[2]) == wide_keys and list(records(export)[2]) == ["Date", "User", "Model", "Note"]
     assert reasons(folder / "zz-copy-of-repeated-column.csv") == {2: "duplicate_file"}
     # A file DuckDB cannot decode is read by Python line by line: only its bad line is quarantined.
     assert reasons(not_utf8) == {2: "invalid_utf8"}

@@ -259,6 +259,7 @@ class Loader:
         started = time.perf_counter()
         con = self.con
         run_script(con, "macros.sql")
+        con.execute(csv_rows.object_macro())
         # A batch left 'running' was interrupted; each of its flushes committed whole, so its rows stand.
         con.execute("update raw.load_batches set status = 'interrupted' where status = 'running'")
         con.execute(

