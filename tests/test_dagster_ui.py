@@ -140,7 +140,7 @@ def test_dagster_dev_ui_shows_assets_checks_sensor_and_schedule(home_with_failed
                 ["great_expectations", "Failed"],
             )
             # dbt tests on the mart are checks too.
-            assert re.search(r"not_null_developer_weekly_v1_\w+", checks), checks[:2000]
+            assert re.search(r"unique_key_developer_weekly_v1_\w+", checks), checks[:2000]
 
             visit("/automation", "automation", ["new_raw_files", "nightly_full_run"])
             visit("/jobs", "jobs", ["full_run", "validate_and_publish"])

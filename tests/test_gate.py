@@ -207,36 +207,50 @@ def test_a_dagster_run_with_faults_names_each_and_publishes_nothing(
         assert named in str(failures), (fault, failures)
 
 
-# Grain and keys are dbt's tests (the suites check values, never both): each fault, the mart and the test.
-GRAIN_FAULTS = {
-    "duplicate keys": (
-        "insert into marts.team_weekly_v2 select * from marts.team_weekly_v2 limit 1",
-        "team_weekly",
-        "unique_key",
-    ),
-    "null developer": (
-        "update marts.developer_weekly_v1 set developer_id = null where week_start = "
-        "(select min(week_start) from marts.developer_weekly_v1)",
-        "developer_weekly",
-        "not_null",
-    ),
-}
-
-
-@pytest.mark.parametrize("fault", sorted(GRAIN_FAULTS))
-def test_a_grain_fault_fails_the_marts_dbt_tests(home_copy: Paths, tmp_path: Path, fault: str) -> None:
+# Grain and keys are dbt's (the suites check values, never both): a duplicate key fails the mart's unique_key
+# test; a null cannot be written at all, the contract's not_null constraint refuses it.
+def test_a_duplicate_key_fails_the_marts_dbt_tests(home_copy: Paths, tmp_path: Path) -> None:
     paths = home_copy
-    sql, mart, test = GRAIN_FAULTS[fault]
     con = duckdb.connect(str(paths.warehouse))
     try:
-        con.execute(sql)
+        con.execute("insert into marts.team_weekly_v2 select * from marts.team_weekly_v2 limit 1")
     finally:
         con.close()
     target = tmp_path / "target"
-    assert not dbt_command(paths, "test", "--select", mart, target=target)
+    assert not dbt_command(paths, "test", "--select", "team_weekly", target=target)
     results = json.loads((target / "run_results.json").read_text())["results"]
     failed = [r["unique_id"] for r in results if r["status"] in ("fail", "error")]
-    assert any(test in name for name in failed) and all(mart in name for name in failed), failed
+    assert failed and all("unique_key" in name and "team_weekly" in name for name in failed), failed
+
+
+def test_a_null_in_a_marts_grain_is_refused_by_its_contract(home_copy: Paths) -> None:
+    paths = home_copy
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        with pytest.raises(duckdb.ConstraintException, match="NOT NULL constraint failed"):
+            con.execute(
+                "update marts.developer_weekly_v1 set developer_id = null where week_start = "
+                "(select min(week_start) from marts.developer_weekly_v1)"
+            )
+        enforced = set(
+            con.execute(
+                "select table_name || '.' || unnest(constraint_column_names) from duckdb_constraints() "
+                "where schema_name = 'marts' and constraint_type = 'NOT NULL'"
+            ).fetchall()
+        )
+    finally:
+        con.close()
+    # Every published mart's grain (its unique_key test's columns) is declared not null, and built so.
+    manifest = json.loads((paths.home / "dbt_target" / "manifest.json").read_text())
+    grains = {
+        (manifest["nodes"][test["attached_node"]]["alias"], column)
+        for test in manifest["nodes"].values()
+        if (test.get("test_metadata") or {}).get("name") == "unique_key"
+        and manifest["nodes"][test["attached_node"]]["config"]["contract"]["enforced"]
+        for column in test["test_metadata"]["kwargs"]["columns"]
+    }
+    assert len(grains) > 60
+    assert {f"{mart}.{column}" for mart, column in grains} <= {name for (name,) in enforced}
 
 
 def test_publish_replaces_files_atomically_for_open_readers(home_copy: Paths) -> None:

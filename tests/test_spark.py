@@ -64,7 +64,7 @@ def every_model_and_test_ran(spark_home_built: Paths) -> None:
         "unit_test.ai_telemetry.stg_claude_code__messages.messages_keep_the_first_sighting_across_runs",
     }
     assert len(by_kind["model"]) > 80 and set(by_kind["model"]) == {"success"}
-    assert len(by_kind["test"]) > 300 and set(by_kind["test"]) <= {"pass", "warn"}
+    assert len(by_kind["test"]) > 250 and set(by_kind["test"]) <= {"pass", "warn"}
     # The Python models (the experiment readouts) ran in the Spark session too.
     python_models = [r for r in results if r["unique_id"].endswith(("experiment_readouts", "rollout_readouts"))]
     assert len(python_models) == 2 and {r["status"] for r in python_models} == {"success"}
