@@ -14,6 +14,7 @@ import pytest
 from conftest import digests, independent_daily, query, usage_lines
 
 from orchestration.cli import build_parser, main
+from orchestration.dbt import PARTIAL_PARSE, keep_run_target, run_target, target_path
 from orchestration.publish import reader_files
 
 
@@ -91,12 +92,32 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     last_batch = query(warehouse, "select lines_loaded from raw.load_batches order by started_at desc limit 1")
     assert last_batch == [(1,)]
     assert digests(home / "published") != before
+    # The home's second Dagster build did not parse the project again: dbt reused the first build's state.
+    runs = sorted((home / "dbt_runs").iterdir(), key=lambda p: p.stat().st_mtime)
+    assert len(runs) == 2
+    dbt_log = "".join(p.read_text() for p in runs[-1].glob("dbt.log*"))
+    assert "Partial parsing enabled" in dbt_log and "Unable to do partial parsing" not in dbt_log
     again = query(
         warehouse,
         "select count(*), sum(input_tokens), sum(output_tokens), sum(cache_creation_tokens), sum(cache_read_tokens) "
         "from staging.stg_claude_code__api_usage",
     )[0]
     assert again[0] >= staged[0]
+
+
+def test_a_run_target_starts_from_the_homes_parse_state_and_only_the_newest_stay(tmp_path: Path) -> None:
+    saved = target_path(tmp_path) / PARTIAL_PARSE
+    saved.parent.mkdir()
+    saved.write_bytes(b"state 0")
+    for run in range(4):
+        target = run_target(tmp_path, f"run-{run}")
+        assert (target / PARTIAL_PARSE).read_bytes() == f"state {run}".encode()
+        (target / PARTIAL_PARSE).write_bytes(f"state {run + 1}".encode())  # what dbt saves after parsing
+        os.utime(target, (run, run))
+        keep_run_target(tmp_path, target, kept=2)
+        assert saved.read_bytes() == f"state {run + 1}".encode()
+    assert sorted(p.name[:5] for p in (tmp_path / "dbt_runs").iterdir()) == ["run-2", "run-3"]
+    assert not list(saved.parent.glob(f".{PARTIAL_PARSE}*"))
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, Materia
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.build_state import build_guard, prepare_test_scope, record_tests_passed
+from orchestration.dbt import keep_run_target, run_target
 from orchestration.defs.project import LayerTranslator, dbt_project
 from orchestration.defs.resources import TelemetryHome
 from orchestration.fresh import remember_full_build
@@ -60,8 +61,14 @@ def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: T
         scope = prepare_test_scope(paths, whole_build)
         if extra:
             context.log.warning("the previous dbt build was killed part-way: incremental models rebuild from scratch")
-        invocation = dbt.cli(["build", *extra, *scope.dbt_args()], context=context, raise_on_error=False)
-        yield from invocation.stream()
+        target = run_target(paths.home, context.run.run_id)
+        invocation = dbt.cli(
+            ["build", *extra, *scope.dbt_args()], context=context, raise_on_error=False, target_path=target
+        )
+        try:
+            yield from invocation.stream()
+        finally:
+            keep_run_target(paths.home, target)
         if not invocation.is_successful():
             # Nothing is published after a failed build; the publish log says so, and why.
             results = invocation.get_artifact("run_results.json").get("results", [])
