@@ -76,8 +76,9 @@
 
 {#- The Claude Code staging models deduplicate raw lines (a resumed session replays its earlier lines; a
     response is written as several lines). On DuckDB they keep the result: a run reads only the lines loaded
-    since the newest it kept, with the kept rows of the same keys, and replaces those keys. Spark reads them
-    as views (its tables cannot merge without Delta or Iceberg). -#}
+    since the newest it kept, with the kept rows of the same keys, and replaces those keys. The OTel and Cursor
+    usage-event staging models keep what they parsed the same way (each line is its own rows: they append).
+    Spark reads them as views (its tables cannot merge without Delta or Iceberg). -#}
 {% macro deduplicated_materialization() -%}
     {{ return('incremental' if target.type == 'duckdb' else 'view') }}
 {%- endmacro %}

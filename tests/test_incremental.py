@@ -107,8 +107,15 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
     )
     backfill(transcripts[-1], days_back=7)
     replayed_uuid, repeated_response = replay(transcripts[0])
+    exports = sorted(incremental.landing.glob("otel/*/*.jsonl"))
+    csv = sorted(incremental.landing.glob("cursor/usage_events/*.csv"))[0]
+    for export in [*exports[:2], csv]:  # an OTel log and metric export and a Cursor row sent again: new lines
+        with export.open("ab") as handle:
+            handle.write(export.read_bytes().splitlines()[-1] + b"\n")
     # New lines only: the deduplicated staging tables merge them with the rows they kept.
-    assert load(incremental.landing, incremental.warehouse).sources["claude_code"].rows_retracted == 0
+    summary = load(incremental.landing, incremental.warehouse)
+    assert summary.sources["claude_code"].rows_retracted == 0 and summary.sources["otel"].rows_retracted == 0
+    assert summary.sources["otel"].rows_loaded > 0 and summary.sources["cursor_usage_events"].rows_loaded == 1
     assert dbt_build(incremental)
     kept_file = query(
         incremental.warehouse,
@@ -128,8 +135,9 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
     first = json.loads(lines[0])
     first["uuid"] = "99999999-8888-4777-8666-555544443333"
     replaced.write_bytes(json.dumps(first).encode() + b"\n" + b"\n".join(lines[1 : len(lines) // 2]) + b"\n")
+    exports[-1].write_bytes(b"\n".join(exports[-1].read_bytes().splitlines()[1:]) + b"\n")  # its first line gone
     summary = load(incremental.landing, incremental.warehouse)
-    assert summary.sources["claude_code"].rows_retracted > 0
+    assert summary.sources["claude_code"].rows_retracted > 0 and summary.sources["otel"].rows_retracted > 0
     events_before = query(incremental.warehouse, "select count(*) from events.fct_events")[0][0]
     assert dbt_build(incremental)  # incremental: no --full-refresh
     gate = run_gate(incremental)
@@ -141,8 +149,16 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
     assert dbt_build(clean)
     assert marts(incremental.warehouse) == marts(clean.warehouse)
     # The deduplicated staging tables merged each run's new lines with what they kept: the same rows as a
-    # build from nothing, with the late earlier sighting and the larger repeat kept.
-    for relation in ("staging.stg_claude_code__messages", "staging.stg_claude_code__api_usage"):
+    # build from nothing, with the late earlier sighting and the larger repeat kept. The OTel tables appended
+    # the new lines and were rebuilt after the retraction; the Cursor events appended its new row.
+    kept = (
+        "stg_claude_code__messages",
+        "stg_claude_code__api_usage",
+        "stg_otel__events",
+        "stg_otel__metric_points",
+        "stg_cursor__usage_events",
+    )
+    for relation in (f"staging.{name}" for name in kept):
         assert staged(incremental.warehouse, relation) == staged(clean.warehouse, relation), relation
     for relation in ("events.fct_events", "sessions.fct_sessions"):
         ours = sorted(query(incremental.warehouse, f"select * from {relation}"), key=repr)
