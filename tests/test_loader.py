@@ -418,6 +418,72 @@ def test_otel_metric_names_are_kept_and_older_hashed_ones_restored_once(sample_l
     assert {n for (n,) in query(warehouse, "select distinct metric_name from raw.otel_metric_points")} == names
 
 
+# The transcripts' safe fields as the loader once kept them: one JSON record, null fields left out.
+OLD_RECORD = """
+json_merge_patch('{}', json_object(
+    'type', record_type, 'sessionId', session_id, 'uuid', uuid, 'parentUuid', parent_uuid,
+    'timestamp', record_timestamp, 'requestId', request_id, 'version', client_version, 'cwd', cwd,
+    'gitBranch', git_branch, 'leafUuid', leaf_uuid, 'logicalParentUuid', logical_parent_uuid,
+    'messageId', referenced_message_id, 'toolUseID', tool_use_id, 'parentToolUseID', parent_tool_use_id,
+    'agentId', agent_id, 'sourceToolUseID', source_tool_use_id, 'subtype', subtype, 'userType', user_type,
+    'level', level, 'operation', operation, 'permissionMode', permission_mode, 'slug', slug,
+    'isSidechain', is_sidechain, 'isMeta', is_meta,
+    'message', case when coalesce(message_id, message_role, input_tokens::varchar) is not null then json_object(
+        'id', message_id, 'type', message_type, 'role', message_role, 'model', model, 'stop_reason', stop_reason,
+        'usage', json_object('input_tokens', input_tokens, 'output_tokens', output_tokens,
+            'cache_creation_input_tokens', cache_creation_tokens, 'cache_read_input_tokens', cache_read_tokens,
+            'cache_creation', json_object('ephemeral_5m_input_tokens', cache_creation_5m_tokens,
+                'ephemeral_1h_input_tokens', cache_creation_1h_tokens),
+            'server_tool_use', json_object('web_search_requests', web_search_requests,
+                'web_fetch_requests', web_fetch_requests))) end
+), coalesce(other_scalars, map())::json)
+"""
+RECORD_COLUMNS = (
+    "leaf_uuid", "logical_parent_uuid", "referenced_message_id", "tool_use_id", "parent_tool_use_id",
+    "source_tool_use_id", "subtype", "level", "operation", "permission_mode", "slug", "message_type", "message_role",
+    "stop_reason", "cache_creation_5m_tokens", "cache_creation_1h_tokens", "web_search_requests",
+    "web_fetch_requests", "other_scalars",
+)  # fmt: skip
+
+
+def test_a_warehouse_with_json_records_gets_the_same_typed_columns_once(landing_copy: Path, tmp_path: Path) -> None:
+    """A warehouse loaded when the safe fields were one JSON `record` is migrated to the typed columns: the same
+    values as a fresh load, unknown numbers and booleans included, and the record is gone."""
+    extra = landing_copy / "claude_code" / "me" / "projects" / "p" / "extras.jsonl"
+    extra.parent.mkdir(parents=True, exist_ok=True)
+    extra.write_text(
+        json.dumps({"type": "system", "timestamp": "2026-11-01T10:00:00Z", "durationMs": 1234, "isSidechain": 1}) + "\n"
+    )
+    warehouse = tmp_path / "w.duckdb"
+    load(landing_copy, warehouse)
+    order = "order by _source_file, _line_number"
+    fresh = query(
+        warehouse,
+        f"select _source_file, _line_number, {', '.join(RECORD_COLUMNS)} from raw.claude_code_records {order}",
+    )
+    assert any(row[-1] for row in fresh), "the sample has unknown scalar fields"
+    con = duckdb.connect(str(warehouse))
+    con.execute("alter table raw.claude_code_records add column record json")
+    con.execute(f"update raw.claude_code_records set record = {OLD_RECORD}")
+    for column in RECORD_COLUMNS:
+        con.execute(f"alter table raw.claude_code_records drop column {column}")
+    con.execute("delete from raw.schema_migrations where name = 'migrate_claude_code_record_columns'")
+    con.close()
+    load(landing_copy, warehouse)
+    migrated = query(
+        warehouse,
+        f"select _source_file, _line_number, {', '.join(RECORD_COLUMNS)} from raw.claude_code_records {order}",
+    )
+    assert migrated == fresh
+    columns = {
+        c
+        for (c,) in query(
+            warehouse, "select column_name from duckdb_columns() where table_name = 'claude_code_records'"
+        )
+    }
+    assert "record" not in columns
+
+
 def otlp_attr(key: str, value: dict) -> dict:
     return {"key": key, "value": value}
 

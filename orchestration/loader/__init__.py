@@ -178,22 +178,27 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
     config = {"preserve_insertion_order": False, "max_vacuum_tasks": 0, "memory_limit": DUCKDB_MEMORY_LIMIT}
     con = duckdb.connect(str(warehouse), config=config)
     con.execute("set TimeZone = 'UTC'")
+    # A warehouse whose tables schema.sql creates now has every migration's result already.
+    fresh = not con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = 'claude_code_records'"
+    ).fetchone()[0]
     run_script(con, "schema.sql")
-    migrate(con)
+    migrate(con, fresh=fresh)
     return con
 
 
 # Schema changes for warehouses made before them, in order; each runs once (raw.schema_migrations).
-MIGRATIONS = ("migrate_claude_code_typed_columns", "migrate_otel_dotted_names")
+MIGRATIONS = ("migrate_claude_code_typed_columns", "migrate_otel_dotted_names", "migrate_claude_code_record_columns")
 
 
-def migrate(con: duckdb.DuckDBPyConnection) -> None:
+def migrate(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> None:
     applied = {name for (name,) in con.execute("select name from raw.schema_migrations").fetchall()}
     for name in MIGRATIONS:
         if name in applied:
             continue
         con.execute("begin transaction")
-        run_script(con, f"{name}.sql")
+        if not fresh:
+            run_script(con, f"{name}.sql")
         con.execute("insert into raw.schema_migrations values (?, now())", [name])
         con.execute("commit")
 

@@ -86,14 +86,22 @@ kept as (
                 'version', 'cwd', 'gitBranch', 'leafUuid', 'logicalParentUuid', 'messageId', 'toolUseID',
                 'parentToolUseID', 'agentId', 'sourceToolUseID', 'subtype', 'userType', 'level', 'operation',
                 'permissionMode', 'slug'
-            ], k)),
-            lambda k: {'key': safe_key(k), 'value': try(json_extract(t, '$."' || k || '"'))}
+            ], k)
+                -- A boolean isSidechain or isMeta is whole in its typed column; another value is an unknown field's.
+                and not (k = 'isSidechain' and f[31]::varchar in ('true', 'false'))
+                and not (k = 'isMeta' and f[32]::varchar in ('true', 'false'))),
+            -- Both were extracted above: the line is not parsed again for them.
+            lambda k: {'key': safe_key(k), 'value': case k
+                when 'isSidechain' then f[31]
+                when 'isMeta' then f[32]
+                else try(json_extract(t, '$."' || k || '"'))
+            end}
         ) as other_fields
     from checked
     where reason is null
 ),
 
--- Each kept field in its safe form, computed once: the typed columns and `record` both read these.
+-- Each kept field in its safe form, computed once.
 safe as (
     select
         file_index,
@@ -198,47 +206,6 @@ staged as (
             ),
             lambda kv: kv.value is not null
         )) as redacted_fields,
-        json_merge_patch(
-            '{}',
-            json_object(
-                'type', record_type,
-                'sessionId', session_id,
-                'uuid', uuid,
-                'parentUuid', parent_uuid,
-                'timestamp', record_timestamp,
-                'requestId', request_id,
-                'version', client_version,
-                -- Where the session ran, as an identity without its text (a path or branch name can be prose).
-                'cwd', cwd,
-                'gitBranch', git_branch,
-                'leafUuid', safe_id(f[18] ->> '$'),
-                'logicalParentUuid', safe_id(f[19] ->> '$'),
-                'messageId', safe_id(f[20] ->> '$'),
-                'toolUseID', safe_id(f[21] ->> '$'),
-                'parentToolUseID', safe_id(f[22] ->> '$'),
-                'agentId', agent_id,
-                'sourceToolUseID', safe_id(f[24] ->> '$'),
-                'subtype', safe_enum(f[25] ->> '$'),
-                'userType', user_type,
-                'level', safe_enum(f[27] ->> '$'),
-                'operation', safe_enum(f[28] ->> '$'),
-                'permissionMode', safe_enum(f[29] ->> '$'),
-                'slug', safe_enum(f[30] ->> '$'),
-                'message', case when f[6] is not null or f[10] is not null or f[13] is not null then json_object(
-                    'id', message_id,
-                    'type', safe_enum(f[12] ->> '$'),
-                    'role', safe_enum(f[13] ->> '$'),
-                    'model', model,
-                    'stop_reason', safe_enum(f[14] ->> '$'),
-                    'usage', to_json(json_transform(f[10], '{"input_tokens": "UBIGINT", "output_tokens": "UBIGINT",
-                        "cache_creation_input_tokens": "UBIGINT", "cache_read_input_tokens": "UBIGINT",
-                        "cache_creation": {"ephemeral_5m_input_tokens": "UBIGINT", "ephemeral_1h_input_tokens": "UBIGINT"},
-                        "server_tool_use": {"web_search_requests": "UBIGINT", "web_fetch_requests": "UBIGINT"}}'))
-                ) end
-            ),
-            map_first(list_filter(other_fields, lambda kv: is_json_scalar(kv.value)))::json
-        ) as record,
-        -- The typed copies of what every build reads (schema.sql): the same safe forms as in `record`.
         client_version,
         cwd,
         git_branch,
@@ -250,10 +217,32 @@ staged as (
         cast(f[10] ->> '$.input_tokens' as bigint) as input_tokens,
         cast(f[10] ->> '$.output_tokens' as bigint) as output_tokens,
         cast(f[10] ->> '$.cache_creation_input_tokens' as bigint) as cache_creation_tokens,
-        cast(f[10] ->> '$.cache_read_input_tokens' as bigint) as cache_read_tokens
+        cast(f[10] ->> '$.cache_read_input_tokens' as bigint) as cache_read_tokens,
+        json_transform(f[10], '{"cache_creation": {"ephemeral_5m_input_tokens": "UBIGINT",
+            "ephemeral_1h_input_tokens": "UBIGINT"}, "server_tool_use": {"web_search_requests": "UBIGINT",
+            "web_fetch_requests": "UBIGINT"}}') as usage_details,
+        safe_id(f[18] ->> '$') as leaf_uuid,
+        safe_id(f[19] ->> '$') as logical_parent_uuid,
+        safe_id(f[20] ->> '$') as referenced_message_id,
+        safe_id(f[21] ->> '$') as tool_use_id,
+        safe_id(f[22] ->> '$') as parent_tool_use_id,
+        safe_id(f[24] ->> '$') as source_tool_use_id,
+        safe_enum(f[25] ->> '$') as subtype,
+        safe_enum(f[27] ->> '$') as level,
+        safe_enum(f[28] ->> '$') as operation,
+        safe_enum(f[29] ->> '$') as permission_mode,
+        safe_enum(f[30] ->> '$') as slug,
+        safe_enum(f[12] ->> '$') as message_type,
+        safe_enum(f[13] ->> '$') as message_role,
+        safe_enum(f[14] ->> '$') as stop_reason,
+        -- Unknown fields holding a number or a boolean, as JSON (a null holds nothing).
+        map_first(list_filter(
+            other_fields, lambda kv: is_json_scalar(kv.value) and kv.value::varchar <> 'null'
+        )) as other_scalars
     from safe
 
-    union all
+    -- By name: the quarantined lines have no fields, only their reason and excerpt.
+    union all by name
 
     select
         file_index,
@@ -264,46 +253,27 @@ staged as (
         case
             when duplicate_of is not null then 'same bytes as ' || duplicate_of
             else excerpt_of(t, f is not null and reason not in ('not_a_json_object'))
-        end as excerpt,
-        null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null
+        end as excerpt
     from checked
     where reason is not null
 )
 
 select * from staged;
 
-insert into raw.claude_code_records
+insert into raw.claude_code_records by name
 select
-    f.source_file,
-    s.line_number,
-    $batch_id,
-    $loaded_at,
-    f.owner,
-    f.is_subagent,
-    s.line_bytes,
-    s.record_type,
-    s.session_id,
-    s.uuid,
-    s.parent_uuid,
-    s.record_timestamp,
-    s.message_id,
-    s.request_id,
-    s.model,
-    s.content_blocks,
-    s.tool_use_result,
-    s.redacted_fields,
-    s.record,
-    s.client_version,
-    s.cwd,
-    s.git_branch,
-    s.user_type,
-    s.agent_id,
-    s.is_sidechain,
-    s.is_meta,
-    s.input_tokens,
-    s.output_tokens,
-    s.cache_creation_tokens,
-    s.cache_read_tokens
+    f.source_file as _source_file,
+    s.line_number as _line_number,
+    $batch_id as _batch_id,
+    $loaded_at as _loaded_at,
+    f.owner as _transcript_owner,
+    f.is_subagent as _is_subagent_file,
+    s.line_bytes as _line_bytes,
+    s.* exclude (file_index, line_number, line_bytes, unterminated, reason, excerpt, usage_details),
+    s.usage_details.cache_creation.ephemeral_5m_input_tokens as cache_creation_5m_tokens,
+    s.usage_details.cache_creation.ephemeral_1h_input_tokens as cache_creation_1h_tokens,
+    s.usage_details.server_tool_use.web_search_requests as web_search_requests,
+    s.usage_details.server_tool_use.web_fetch_requests as web_fetch_requests
 from claude_stage as s
 inner join batch_files as f on s.file_index = f.file_index
 where s.reason is null;

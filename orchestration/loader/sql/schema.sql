@@ -85,9 +85,8 @@ create table if not exists raw.claude_code_records (
         json_type varchar, bytes bigint, keys varchar[], lines_added bigint, lines_removed bigint
     ),
     redacted_fields map(varchar, bigint),  -- top-level payload fields removed, with their sizes in bytes
-    record json using compression zstd not null,  -- the record without payload fields: every other field, unknown ones too
-    -- The fields every build reads, typed once here (the same safe values as in `record`), so a model never
-    -- parses `record` for them: at 1.3 million lines that parse was most of an incremental build.
+    -- Every other field of the record, typed: no model parses JSON, and the load writes no JSON text (building
+    -- and compressing a JSON record was a quarter of the transcripts load).
     client_version varchar,
     cwd varchar,                        -- an opaque id of the working directory
     git_branch varchar,                 -- an opaque id of the branch
@@ -98,7 +97,26 @@ create table if not exists raw.claude_code_records (
     input_tokens bigint,
     output_tokens bigint,
     cache_creation_tokens bigint,
-    cache_read_tokens bigint
+    cache_read_tokens bigint,
+    leaf_uuid varchar,
+    logical_parent_uuid varchar,
+    referenced_message_id varchar,      -- the top-level messageId (a file-history snapshot names its message)
+    tool_use_id varchar,                -- toolUseID, parentToolUseID, sourceToolUseID (progress and hook records)
+    parent_tool_use_id varchar,
+    source_tool_use_id varchar,
+    subtype varchar,
+    level varchar,
+    operation varchar,
+    permission_mode varchar,
+    slug varchar,
+    message_type varchar,
+    message_role varchar,
+    stop_reason varchar,
+    cache_creation_5m_tokens bigint,    -- message.usage.cache_creation and server_tool_use
+    cache_creation_1h_tokens bigint,
+    web_search_requests bigint,
+    web_fetch_requests bigint,
+    other_scalars map(varchar, json)    -- fields no one listed whose value is a number or a boolean, by (safe) key
 );
 
 -- Schema changes applied to a warehouse made before them, by name, once (loader/__init__.py: MIGRATIONS).
