@@ -83,9 +83,15 @@
     {{ return('incremental' if target.type == 'duckdb' else 'view') }}
 {%- endmacro %}
 
+{#- An intermediate model that keeps what it computed (on DuckDB) and adds to it what its inputs gained since;
+    a table elsewhere (Spark's tables cannot merge). -#}
+{% macro kept_materialization() -%}
+    {{ return('incremental' if target.type == 'duckdb' else 'table') }}
+{%- endmacro %}
+
 {#- The newest load time among the rows kept; the earliest time there is when none are. -#}
 {% macro kept_through() -%}
-    (select coalesce(max(loaded_at), cast('1970-01-01 00:00:00+00' as timestamp with time zone)) from {{ this }})
+    (select coalesce(max(kept.loaded_at), cast('1970-01-01 00:00:00+00' as timestamp with time zone)) from {{ this }} as kept)
 {%- endmacro %}
 
 {#- A deduplicating model's candidate rows: the CTE `relation`'s, and, when it merges into what it kept, its kept
@@ -115,21 +121,22 @@
 {%- endmacro %}
 
 {#- Pre-hook: the model forgets everything it kept, and the run rebuilds it from all of raw, when a merge of new
-    lines cannot make it right: a replaced or truncated transcript's rows were deleted from raw (retracted)
-    since, or the model's own SQL changed since it was built (its checksum is kept in the table's comment by
-    `remember_code`). -#}
+    lines cannot make it right: the model's own SQL (or what `code_checksum` adds to it) changed since it was
+    built (its checksum is kept in the table's comment by `remember_code`; a table built by older code may not
+    even have the columns a merge reads), or a replaced or truncated transcript's rows were deleted from raw
+    (retracted) since. -#}
 {% macro forget_if_stale(source_name=none) -%}
-    {%- if is_incremental() and target.type == 'duckdb' -%}
-        delete from {{ this }}
-        where
-        {%- if source_name %}
-        exists (
-            select 1 from {{ source('loader', 'load_manifest') }}
-            where source = '{{ source_name }}' and rows_retracted > 0 and loaded_at > {{ kept_through() }}
-        )
-        or
-        {%- endif %}
-        ({{ kept_code() }}) is distinct from '{{ code_checksum() }}'
+    {%- if execute and is_incremental() and target.type == 'duckdb' -%}
+        {%- set kept = run_query(kept_code()) -%}
+        {%- if not (kept.rows | length == 1 and kept.rows[0][0] == code_checksum()) -%}
+            delete from {{ this }}
+        {%- elif source_name -%}
+            delete from {{ this }}
+            where exists (
+                select 1 from {{ source('loader', 'load_manifest') }}
+                where source = '{{ source_name }}' and rows_retracted > 0 and loaded_at > {{ kept_through() }}
+            )
+        {%- endif -%}
     {%- endif -%}
 {%- endmacro %}
 
@@ -158,10 +165,20 @@
         and table_name = '{{ this.identifier }}'
 {%- endmacro %}
 
-{#- The model's file and what its SQL depends on from elsewhere: the values in its `meta.code_inputs` (vars). -#}
+{#- The model's file and what its SQL depends on from elsewhere: the values in its `meta.code_inputs` (vars)
+    and, with `meta.parents_in_checksum`, the files of the models and seeds it reads (a seed's file is its data:
+    a price table edited and seeded again changes it). -#}
 {% macro code_checksum() -%}
     {%- set meta = config.get('meta') -%}
-    {%- set inputs = meta.get('code_inputs', []) if meta is mapping else [] -%}
+    {%- set inputs = (meta.get('code_inputs', []) if meta is mapping else []) | list -%}
+    {%- if meta is mapping and meta.get('parents_in_checksum') -%}
+        {%- for node_id in model.depends_on.nodes | sort -%}
+            {%- set parent = graph.nodes.get(node_id) -%}
+            {%- if parent -%}
+                {%- do inputs.append(node_id ~ '=' ~ parent.checksum.checksum) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
     {{ return('sql ' ~ model.checksum.checksum ~ ((' ' ~ local_md5(inputs | join('|'))) if inputs else '')) }}
 {%- endmacro %}
 

@@ -3,6 +3,7 @@ retracted rows reach every layer on the next run, without a full refresh, and th
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 from datetime import datetime, timedelta
@@ -15,7 +16,7 @@ from conftest import query
 from orchestration.dbt import run_dbt
 from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
-from orchestration.paths import Paths
+from orchestration.paths import PROJECT_DIR, Paths
 from orchestration.pipeline import dbt_build
 from orchestration.quality import run_gate
 
@@ -84,13 +85,10 @@ def replay(transcript: Path) -> tuple[str, str]:
 
 
 def staged(warehouse: Path, relation: str) -> list[tuple]:
-    """A staging table's rows without what differs between two homes by design (paths, load runs and times)."""
-    return sorted(
-        query(warehouse, f"select * exclude (source_file, batch_id, loaded_at) from {relation}")
-        if relation.endswith("messages")
-        else query(warehouse, f"select * exclude (source_file, loaded_at) from {relation}"),
-        key=repr,
-    )
+    """A kept table's rows without what differs between two homes by design (paths, load runs and times)."""
+    differ = {"source_file", "batch_id", "loaded_at"}
+    columns = [c for (c,) in query(warehouse, f"select name from pragma_table_info('{relation}')") if c not in differ]
+    return sorted(query(warehouse, f"select {', '.join(columns)} from {relation}"), key=repr)
 
 
 @pytest.mark.slow
@@ -158,7 +156,10 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
         "stg_otel__metric_points",
         "stg_cursor__usage_events",
     )
-    for relation in (f"staging.{name}" for name in kept):
+    # The responses were priced, and the sessions' context found, as their lines arrived: the same rows as a
+    # build from nothing.
+    computed_once = ("intermediate.int_api_usage_costed", "intermediate.int_claude_code_sessions_context")
+    for relation in (*(f"staging.{name}" for name in kept), *computed_once):
         assert staged(incremental.warehouse, relation) == staged(clean.warehouse, relation), relation
     for relation in ("events.fct_events", "sessions.fct_sessions"):
         ours = sorted(query(incremental.warehouse, f"select * from {relation}"), key=repr)
@@ -234,3 +235,39 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     assert any("not_null_stg_claude_code__messages_session_id" in f for f in failed), failed
     # The failed build recorded nothing: the next one still looks at the bad row's load.
     assert not dbt_build(paths)
+
+
+@pytest.mark.slow
+def test_a_price_change_reprices_the_kept_responses(tmp_path: Path) -> None:
+    """int_api_usage_costed prices each response once, as it arrives; a price table edited and seeded again
+    changes the checksum it keeps (it covers the files of what it reads), so the next run prices every kept
+    response again: the same costs as a build from nothing with the new prices."""
+    project = tmp_path / "project"
+    project.mkdir()
+    for part in ("dbt_project.yml", "profiles", "models", "macros", "seeds", "tests/dbt"):
+        copy = shutil.copytree if (PROJECT_DIR / part).is_dir() else shutil.copy
+        copy(PROJECT_DIR / part, project / part)
+    kept, clean = Paths(tmp_path / "kept"), Paths(tmp_path / "clean")
+    generate(GenerateConfig(out=kept.landing, developers=6, days=4, seed=21, workers=1))
+    shutil.copytree(kept.landing, clean.landing)
+    selected = ("build", "--select", "+int_api_usage_costed", "--exclude-resource-type", "unit_test")
+    costs = "select api_request_key, price_source, cost_usd from intermediate.int_api_usage_costed order by 1"
+    load(kept.landing, kept.warehouse)
+    assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
+    before = query(kept.warehouse, costs)
+    assert any(source == "price_table" for _, source, _ in before), "the sample's models are in the price table"
+    # Every model's input price in the price table doubled.
+    seed = project / "seeds" / "model_prices.csv"
+    rows = list(csv.DictReader(seed.open()))
+    for row in rows:
+        row["input_usd_per_mtok"] = f"{2 * float(row['input_usd_per_mtok']):.2f}"
+    with seed.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
+    load(clean.landing, clean.warehouse)
+    assert run_dbt(*selected, home=clean.home, project_dir=project, capture=True).returncode == 0
+    after = query(kept.warehouse, costs)
+    assert after != before
+    assert after == query(clean.warehouse, costs)

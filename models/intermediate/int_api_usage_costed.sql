@@ -1,9 +1,29 @@
 -- Claude Code API responses with their cost at the model's price that day (int_model_prices_resolved says
 -- where each price comes from), and what the same tokens would have cost on the reference (cheapest) model.
+{#- On DuckDB a run prices only the responses staged since the newest it kept (a response whose kept line
+    changed is staged again, with a later load time). A model's price on a day depends only on the price seeds
+    and int_model_prices_resolved's SQL: a change of either, of this SQL, of the reference model, or a
+    retraction of transcript lines prices every response again (macros/incremental.sql). -#}
+{{
+    config(
+        materialized=kept_materialization(),
+        unique_key='api_request_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ forget_if_stale('claude_code') }}",
+        post_hook="{{ remember_code() }}",
+        meta={'code_inputs': [var('cost_reference_model')], 'parents_in_checksum': true},
+    )
+}}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+
+{%- set merging = merges_into_kept() %}
+
 with
 
 usage as (
     select * from {{ ref('stg_claude_code__api_usage') }}
+    where {{ unread_lines(merging, 'loaded_at') }}
 ),
 
 prices as (
@@ -61,7 +81,8 @@ final as (
             + priced.output_tokens * reference_prices.output_usd_per_mtok
             + priced.cache_creation_tokens * reference_prices.cache_write_usd_per_mtok
             + priced.cache_read_tokens * reference_prices.cache_read_usd_per_mtok
-        ) / 1000000.0') }} as reference_model_cost_usd
+        ) / 1000000.0') }} as reference_model_cost_usd,
+        priced.loaded_at
     from priced
     cross join reference_prices
 )

@@ -2,6 +2,24 @@
 -- first record (records without a session id form one row per owner, so they too have a developer). Sessions are per owner (a copied folder is another person's copy), and every transcript
 -- has an owner: a subagent file whose parent is absent, or a session of system records only, still
 -- belongs to the ~/.claude it landed in.
+{#- On DuckDB a run recomputes only the sessions with a line staged since the newest it kept (a late line may be
+    the earliest) and the kept sessions whose owner now links to another developer. A change of this SQL or of
+    a model it reads, or a retraction of transcript lines, recomputes every session (macros/incremental.sql). -#}
+{{
+    config(
+        materialized=kept_materialization(),
+        unique_key='session_context_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='sync_all_columns',
+        pre_hook="{{ forget_if_stale('claude_code') }}",
+        post_hook="{{ remember_code() }}",
+        meta={'parents_in_checksum': true},
+    )
+}}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+
+{%- set merging = merges_into_kept() %}
+
 with
 
 messages as (
@@ -26,6 +44,7 @@ records as (
         sent_at,
         source_file,
         line_number,
+        loaded_at,
         -- The main conversation describes the session best; a subagent's lines stand in when it is absent.
         case when is_sidechain or is_subagent then 1 else 0 end as record_rank
     from messages
@@ -41,9 +60,45 @@ records as (
         occurred_at as sent_at,
         source_file,
         line_number,
+        loaded_at,
         2 as record_rank
     from system_events
 ),
+
+{% if merging %}
+    touched as (
+        -- Sessions with a line staged since the newest kept ...
+        select distinct
+            session_id,
+            transcript_owner
+        from records
+        where loaded_at > {{ kept_through() }}
+
+        union
+
+        -- ... and kept sessions whose owner now links to another developer (the directory changed).
+        select
+            kept.session_id,
+            kept.transcript_owner
+        from {{ this }} as kept
+        left join links
+            on links.identifier_type = 'handle' and lower(kept.transcript_owner) = links.identifier_value
+        where kept.developer_id is distinct from coalesce(links.developer_id, lower(kept.transcript_owner))
+    ),
+
+    session_records as (
+        select records.*
+        from records
+        inner join touched
+            on
+                records.transcript_owner = touched.transcript_owner
+                and records.session_id is not distinct from touched.session_id
+    ),
+{% else %}
+    session_records as (
+        select * from records
+    ),
+{% endif %}
 
 firsts as (
     -- Each session's best record: the main conversation's earliest line, else a subagent's, else a system one.
@@ -53,8 +108,9 @@ firsts as (
         {{ first_by(
             ['project', 'git_branch', 'client_version'], ['record_rank', 'sent_at', 'source_file', 'line_number']
         ) }} as first_record,
-        min(sent_at) as first_record_at
-    from records
+        min(sent_at) as first_record_at,
+        max(loaded_at) as loaded_at
+    from session_records
     group by session_id, transcript_owner
 ),
 
@@ -64,6 +120,7 @@ unpacked as (
         session_id,
         transcript_owner,
         first_record_at,
+        loaded_at,
         first_record['project'] as project,
         first_record['git_branch'] as git_branch,
         first_record['client_version'] as client_version
@@ -72,6 +129,7 @@ unpacked as (
 
 final as (
     select
+        {{ row_key(['unpacked.transcript_owner', 'unpacked.session_id']) }} as session_context_key,
         unpacked.session_id,
         unpacked.transcript_owner,
         unpacked.project,
@@ -79,7 +137,8 @@ final as (
         unpacked.client_version,
         unpacked.first_record_at,
         -- A folder the directory does not know is its own developer, named as the folder is.
-        coalesce(links.developer_id, lower(unpacked.transcript_owner)) as developer_id
+        coalesce(links.developer_id, lower(unpacked.transcript_owner)) as developer_id,
+        unpacked.loaded_at
     from unpacked
     left join links
         on links.identifier_type = 'handle' and lower(unpacked.transcript_owner) = links.identifier_value

@@ -12,9 +12,10 @@ final as (
         _source_file as source_file,
         _line_number as line_number,
         {{ row_key(['_landing_path', '_line_number']) }} as system_event_key,
-        {{ json_text('record', '$.subtype') }} as subtype,
-        {{ json_text('record', '$.level') }} as severity_level,
-        {{ iso_to_utc('record_timestamp') }} as occurred_at
+        subtype,
+        level as severity_level,
+        {{ iso_to_utc('record_timestamp') }} as occurred_at,
+        _loaded_at as loaded_at
     from records
 )
 
