@@ -127,8 +127,7 @@
     (retracted) since. -#}
 {% macro forget_if_stale(source_name=none) -%}
     {%- if execute and is_incremental() and target.type == 'duckdb' -%}
-        {%- set kept = run_query(kept_code()) -%}
-        {%- if not (kept.rows | length == 1 and kept.rows[0][0] == code_checksum()) -%}
+        {%- if not built_by_this_code() -%}
             delete from {{ this }}
         {%- elif source_name -%}
             delete from {{ this }}
@@ -152,6 +151,11 @@
     {%- if not execute -%}
         {{ return(true) }}
     {%- endif -%}
+    {{ return(built_by_this_code()) }}
+{%- endmacro %}
+
+{#- True when the table's kept checksum (`remember_code`) is this code's; it runs a query, so only while executing. -#}
+{% macro built_by_this_code() -%}
     {%- set kept = run_query(kept_code()) -%}
     {{ return(kept.rows | length == 1 and kept.rows[0][0] == code_checksum()) }}
 {%- endmacro %}
