@@ -18,16 +18,26 @@ import re
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from orchestration.listing import list_files
 from orchestration.loader import csv_rows, documents
-from orchestration.loader.files import CHUNK_BYTES, FilePlan, FileState, Segment, plan_file, read_segments
+from orchestration.loader.files import (
+    CHUNK_BYTES,
+    FilePlan,
+    FileState,
+    Segment,
+    plan_file,
+    read_segments,
+    read_whole_files,
+)
 from orchestration.loader.storage import record_table_storage
 from orchestration.paths import DUCKDB_MEMORY_LIMIT
 
@@ -65,9 +75,10 @@ CLOCK_SKEW = timedelta(days=1)
 class Source:
     """A landing source: where its files are, which handler reads them, where its rows land.
 
-    Three handlers, one per file kind. `jsonl` and `csv` are line files, read and split by DuckDB and checked
-    by SQL: the source's sql/<source>.sql (csv: the shared sql/csv_rows.sql, with each file's header from
-    csv_rows.py) leaves each line's outcome in its `stage` table, counted by the script's _counts.sql.
+    Three handlers, one per file kind. `jsonl` and `csv` are line files, read and split into Arrow lines
+    (files.py) and checked by SQL: the source's sql/<source>.sql (csv: the shared sql/csv_rows.sql, with
+    each file's header from csv_rows.py) leaves each line's outcome in its stage tables, counted by the
+    script's _counts.sql.
     `json_document` files are parsed whole (documents.py)."""
 
     name: str
@@ -75,7 +86,6 @@ class Source:
     patterns: tuple[str, ...]
     kind: str  # jsonl | csv | json_document
     tables: tuple[str, ...]  # raw tables its rows land in
-    stage: str = ""  # jsonl and csv: the table of the flush's checked lines
     owned_by_folder: bool = False  # a file's owner is the first folder under the source's (a ~/.claude)
     script: str = ""  # the SQL that checks its lines, when several sources share one (default: its name)
 
@@ -90,12 +100,12 @@ class Source:
 
 def csv_source(name: str, folder: str) -> Source:
     """A CSV export whose rows land in raw.<name>, checked by the shared sql/csv_rows.sql."""
-    return Source(name, folder, ("*.csv",), "csv", (name,), "csv_stage", script="csv_rows")
+    return Source(name, folder, ("*.csv",), "csv", (name,), script="csv_rows")
 
 
 SOURCES = (
-    Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), "claude_stage", True),
-    Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points"), "otel_checked"),
+    Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), owned_by_folder=True),
+    Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points")),
     Source("cursor_daily_usage", "cursor/daily_usage", ("*.json",), "json_document", ("cursor_daily_usage",)),
     csv_source("cursor_usage_events", "cursor/usage_events"),
     csv_source("org_directory", "org"),
@@ -156,9 +166,10 @@ def statements(name: str) -> tuple[tuple[str, frozenset[str]], ...]:
     )
 
 
-def batch_lines_view(*, from_files: bool) -> str:
-    """batch_lines.sql defines the view twice: over Python-read segments (first), over whole files (second)."""
-    return statements("batch_lines.sql")[1 if from_files else 0][0]
+def batch_lines_view() -> str:
+    """The lines of one flush as the transform scripts read them (batch_lines.sql)."""
+    ((view, _),) = statements("batch_lines.sql")
+    return view
 
 
 def run_script(con: duckdb.DuckDBPyConnection, name: str, params: dict[str, object] | None = None) -> None:
@@ -315,42 +326,50 @@ class Loader:
 
     # -- line-based sources ----------------------------------------------------------------------------
     def _load_lines(self, source: Source, plans: list[FilePlan]) -> None:
-        # Files loaded from their first byte are read, split and parsed by DuckDB itself, in parallel;
-        # appended tails (and files DuckDB cannot decode as UTF-8) are read here, chunk by chunk.
-        whole: list[FilePlan] = []
-        tails: list[FilePlan] = []
-        for plan in plans:
-            # A touched file (same bytes, new mtime) has nothing to load: its manifest row is renewed below.
-            whole_file = plan.read_from == 0 and plan.size_bytes > 0 and plan.action != "touched"
-            (whole if whole_file else tails).append(plan)
-        group: list[FilePlan] = []
-        size = 0
-        for plan in whole:
-            group.append(plan)
-            size += plan.size_bytes
-            if size >= self.chunk_bytes:
-                tails += self._flush_files(source, group)
-                group, size = [], 0
-        if group:
-            tails += self._flush_files(source, group)
+        # Every file is read here into Arrow lines, up to a chunk per flush: DuckDB scans an Arrow table on all
+        # its threads, where its own file reader (read_blob) and the split after it ran on one. Small whole
+        # files are read and split together; appended tails and files larger than a chunk, chunk by chunk.
         pending: list[Segment] = []
         size = 0
-        for plan in tails:
-            if plan.action == "touched":
+
+        def add(segment: Segment, nbytes: int) -> None:
+            nonlocal pending, size
+            pending.append(segment)
+            size += nbytes
+            if size >= self.chunk_bytes:
+                self._flush(source, pending)
+                pending, size = [], 0
+
+        whole: list[FilePlan] = []
+        whole_size = 0
+        for plan in plans:
+            if plan.action == "touched":  # same bytes, new mtime: nothing to load, the manifest row is renewed
                 self._flush(source, [], touched=[plan])
-                continue
-            got_any = False
-            for segment in read_segments(Path(plan.path), plan, self.chunk_bytes):
-                got_any = True
-                pending.append(segment)
-                size += segment.nbytes
-                if size >= self.chunk_bytes:
-                    self._flush(source, pending)
-                    pending, size = [], 0
-            if not got_any:  # an empty file: recorded, so it is not looked at again until it changes
-                self._flush(source, [], touched=[plan])
+            elif plan.read_from == 0 and plan.size_bytes < self.chunk_bytes:
+                whole.append(plan)
+                whole_size += plan.size_bytes
+                if whole_size >= self.chunk_bytes:
+                    self._load_whole(source, whole, add)
+                    whole, whole_size = [], 0
+            else:
+                got_any = False
+                for segment in read_segments(Path(plan.path), plan, self.chunk_bytes):
+                    got_any = True
+                    add(segment, segment.nbytes)
+                if not got_any:  # an empty file: recorded, so it is not looked at again until it changes
+                    self._flush(source, [], touched=[plan])
+        self._load_whole(source, whole, add)
         if pending:
             self._flush(source, pending)
+
+    def _load_whole(self, source: Source, plans: list[FilePlan], add: Callable[[Segment, int], None]) -> None:
+        segments = read_whole_files(plans)
+        for segment in segments:
+            add(segment, segment.end_offset)
+        read = {id(segment.plan) for segment in segments}
+        for plan in plans:
+            if id(plan) not in read:  # an empty file: recorded, so it is not looked at again until it changes
+                self._flush(source, [], touched=[plan])
 
     def _plan(
         self, source: Source, paths: list[str], states: dict[str, FileState], known: dict[tuple[int, str], str]
@@ -396,53 +415,6 @@ class Loader:
                 params,
             )
 
-    def _flush_files(self, source: Source, plans: list[FilePlan]) -> list[FilePlan]:
-        """Loads whole files in one transaction; returns those DuckDB could not decode (for the slow path)."""
-        con = self.con
-        loaded_at = self._load_time()
-        con.begin()
-        try:
-            retracted = {plan.path: self._retract(source, plan) for plan in plans}
-            con.register("batch_files", self._files_table(source, [p.path for p in plans], plans))
-            con.execute("set variable batch_paths = ?", [[p.path for p in plans]])
-            con.execute(batch_lines_view(from_files=True))
-            self._transform(source, loaded_at)
-            facts = {
-                row[0]: row[1:]
-                for row in con.execute(
-                    f"select file_index, max(line_number), arg_max(line_bytes, line_number), "  # noqa: S608
-                    f"bool_or(unterminated) from {source.stage} group by file_index"
-                ).fetchall()
-            }
-            counts = self._counts(source)
-            undecodable = []
-            for index, plan in enumerate(plans):
-                if index not in facts:
-                    undecodable.append(plan)
-                    continue
-                n_lines, last_len, unterminated = facts[index]
-                loaded, quarantined = counts.get(index, (0, 0))
-                self._manifest(
-                    plan,
-                    loaded_at,
-                    loaded_bytes=plan.size_bytes,
-                    prefix_hash=plan.content_hash or "",
-                    lines=(1, n_lines),
-                    last_line_offset=plan.size_bytes - last_len - (0 if unterminated else 1),
-                    complete=not unterminated,
-                    loaded=loaded,
-                    quarantined=quarantined,
-                    retracted=retracted[plan.path],
-                )
-            self._write_manifest()
-            con.execute("drop view batch_lines")
-            con.unregister("batch_files")
-            con.commit()
-        except BaseException:
-            con.rollback()
-            raise
-        return undecodable
-
     def _flush(self, source: Source, segments: list[Segment], touched: list[FilePlan] = ()) -> None:
         con = self.con
         loaded_at = self._load_time()
@@ -456,7 +428,7 @@ class Loader:
                     self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
                 )
                 con.register("batch_lines_raw", self._lines_table(segments))
-                con.execute(batch_lines_view(from_files=False))
+                con.execute(batch_lines_view())
                 self._transform(source, loaded_at)
                 counts = self._counts(source)
                 con.execute("drop view batch_lines")
@@ -512,18 +484,18 @@ class Loader:
 
     @staticmethod
     def _lines_table(segments: list[Segment]) -> pa.Table:
+        counts = np.array([len(s.lines) for s in segments])
+        ends = np.cumsum(counts)
+        # Each segment's line numbers run on from its first line.
+        first = np.repeat(np.array([s.first_line for s in segments]) - (ends - counts), counts)
+        unterminated = np.zeros(int(ends[-1]), dtype=bool)
+        unterminated[ends[[not s.last_line_complete for s in segments]] - 1] = True
         return pa.table(
             {
-                "file_index": pa.chunked_array(
-                    [pa.array([i] * len(s.lines), pa.int32()) for i, s in enumerate(segments)]
-                ),
-                "line_number": pa.chunked_array(
-                    [pa.array(range(s.first_line, s.first_line + len(s.lines)), pa.int64()) for s in segments]
-                ),
+                "file_index": np.repeat(np.arange(len(segments), dtype=np.int32), counts),
+                "line_number": first + np.arange(int(ends[-1])),
                 "line": pa.chunked_array([s.lines for s in segments], pa.large_binary()),
-                "unterminated": pa.chunked_array(
-                    [pa.array([False] * (len(s.lines) - 1) + [not s.last_line_complete], pa.bool_()) for s in segments]
-                ),
+                "unterminated": unterminated,
             }
         )
 

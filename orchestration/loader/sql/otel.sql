@@ -22,13 +22,14 @@ extracted as (
     from lines
 )
 
+-- Each line's verdict, not its text: an export is ~10 KB, so a flush is a few thousand rows, one row group,
+-- which DuckDB scans on one thread. The stages below read the text from batch_lines, scanned on all.
 select
     file_index,
     line_number,
     line_bytes,
     unterminated,
     duplicate_of,
-    t,
     f is not null as is_json,
     case
         when duplicate_of is not null then 'duplicate_file'
@@ -47,15 +48,14 @@ select
     end as kind
 from extracted;
 
--- The stages read the lines kept in otel_checked: the files are read and split once per flush. Each
--- export is parsed once, by json_transform into the OTLP structure; a part of the wrong shape becomes
+-- Each export is parsed once, by json_transform into the OTLP structure; a part of the wrong shape becomes
 -- null and yields no rows, and a line that yields none is quarantined as 'no_records' below.
 create or replace temp table otel_logs_stage as
 with docs as (
     select
-        file_index,
-        line_number,
-        json_transform(t, '{"resourceLogs": [{
+        l.file_index,
+        l.line_number,
+        json_transform(ltrim(l.line, chr(65279)), '{"resourceLogs": [{
             "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
             "scopeLogs": [{
                 "scope": {"name": "VARCHAR", "version": "VARCHAR"},
@@ -65,8 +65,9 @@ with docs as (
                 }]
             }]
         }]}').resourcelogs as resources
-    from otel_checked
-    where reason is null and kind = 'logs'
+    from batch_lines as l
+    inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
+    where c.reason is null and c.kind = 'logs'
 ),
 
 resources as (
@@ -140,9 +141,9 @@ inner join batch_files as f on r.file_index = f.file_index;
 create or replace temp table otel_metrics_stage as
 with docs as (
     select
-        file_index,
-        line_number,
-        json_transform(t, '{"resourceMetrics": [{
+        l.file_index,
+        l.line_number,
+        json_transform(ltrim(l.line, chr(65279)), '{"resourceMetrics": [{
             "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
             "scopeMetrics": [{
                 "scope": {"name": "VARCHAR", "version": "VARCHAR"},
@@ -160,8 +161,9 @@ with docs as (
                 }]
             }]
         }]}').resourcemetrics as resources
-    from otel_checked
-    where reason is null and kind = 'metrics'
+    from batch_lines as l
+    inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
+    where c.reason is null and c.kind = 'metrics'
 ),
 
 resources as (
@@ -276,31 +278,39 @@ insert into raw.otel_metric_points select * exclude (_file_index) from otel_metr
 
 -- Lines that failed a check, and well-formed exports that carried no record at all.
 insert into raw.quarantine
+with quarantined as (
+    select
+        c.*,
+        coalesce(c.reason, 'no_records') as why
+    from otel_checked as c
+    where
+        c.reason is not null
+        or (
+            not exists (
+                select 1 from otel_logs_stage as s
+                where s._file_index = c.file_index and s.line_number = c.line_number
+            )
+            and not exists (
+                select 1 from otel_metrics_stage as s
+                where s._file_index = c.file_index and s.line_number = c.line_number
+            )
+        )
+)
+
 select
     f.source_file,
-    c.line_number,
+    q.line_number,
     null,
     $batch_id,
     $loaded_at,
     'otel',
-    coalesce(c.reason, 'no_records'),
-    c.line_bytes,
+    q.why,
+    q.line_bytes,
     -- Only quarantined lines need an excerpt; computing it for every line cost more than parsing them.
     case
-        when c.duplicate_of is not null then 'same bytes as ' || c.duplicate_of
-        else excerpt_of(c.t, c.is_json)
+        when q.duplicate_of is not null then 'same bytes as ' || q.duplicate_of
+        else excerpt_of(ltrim(l.line, chr(65279)), q.is_json)
     end
-from otel_checked as c
-inner join batch_files as f on c.file_index = f.file_index
-where
-    c.reason is not null
-    or (
-        not exists (
-            select 1 from otel_logs_stage as s
-            where s._file_index = c.file_index and s.line_number = c.line_number
-        )
-        and not exists (
-            select 1 from otel_metrics_stage as s
-            where s._file_index = c.file_index and s.line_number = c.line_number
-        )
-    );
+from quarantined as q
+inner join batch_files as f on q.file_index = f.file_index
+inner join batch_lines as l on q.file_index = l.file_index and q.line_number = l.line_number;
