@@ -8,13 +8,42 @@ events as (
     select * from {{ ref('fct_events') }}
 ),
 
+developer_weeks as (
+    -- One row per developer, week and what they used, so the strings below are built per row of this, not per
+    -- event (ten million at the largest benchmark).
+    select
+        cast({{ dbt.date_trunc('week', 'event_date') }} as date) as week_start,
+        tool,
+        event_name,
+        tool_name,
+        model_name,
+        is_tool_call,
+        event_object,
+        client_version,
+        developer_id,
+        sum(quantity) as uses,
+        sum(case when outcome = 'error' then quantity else 0 end) as failed_uses
+    from events
+    group by
+        cast({{ dbt.date_trunc('week', 'event_date') }} as date),
+        tool,
+        event_name,
+        tool_name,
+        model_name,
+        is_tool_call,
+        event_object,
+        client_version,
+        developer_id
+),
+
 features as (
     select
+        week_start,
         tool,
         event_name,
         developer_id,
-        quantity,
-        outcome,
+        uses,
+        failed_uses,
         client_version,
         coalesce(tool_name, model_name, 'n/a') as feature,
         -- failure_modes' (tool, feature) total adds up these weeks: the group a subtraction works within.
@@ -22,9 +51,8 @@ features as (
             when is_tool_call or event_object in ('ai_request', 'api_request', 'response')
                 then {{ dbt.concat(['tool', "'|'", failure_mode_feature('tool_name', 'event_object')]) }}
             else {{ dbt.concat(['tool', "'|-'", 'event_name']) }}
-        end as failure_group,
-        cast({{ dbt.date_trunc('week', 'event_date') }} as date) as week_start
-    from events
+        end as failure_group
+    from developer_weeks
 ),
 
 weekly as (
@@ -34,9 +62,9 @@ weekly as (
         event_name,
         feature,
         {{ dbt.concat([week_id, "'|'", 'tool', "'|'", 'event_name', "'|'", 'feature']) }} as cell_id,
-        sum(quantity) as uses,
+        sum(uses) as uses,
         count(distinct developer_id) as developers,
-        sum(case when outcome = 'error' then quantity else 0 end) * 1.0 / sum(quantity) as failure_rate
+        sum(failed_uses) * 1.0 / sum(uses) as failure_rate
     from features
     group by week_start, tool, event_name, feature
 ),
