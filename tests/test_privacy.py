@@ -59,6 +59,20 @@ def plant_suffix(value: object, key: str = "") -> object:
     return value
 
 
+def bare_values(value: object) -> object:
+    """OTLP attribute values written bare (a JSON string or list, not an AnyValue object), as a malformed
+    exporter might: each string value with the canary appended, every other one a list holding the canary."""
+    if isinstance(value, dict):
+        inner = value.get("value")
+        if set(value) == {"key", "value"} and isinstance(inner, dict) and "stringValue" in inner:
+            text = f"{inner['stringValue']} {CANARY}"
+            return {"key": value["key"], "value": text if len(value["key"]) % 2 else [text]}
+        return {k: bare_values(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [bare_values(v) for v in value]
+    return value
+
+
 def write_jsonl(path: Path, records: list) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("".join(json.dumps(r) + "\n" for r in records))
@@ -77,7 +91,7 @@ def fuzzed_landing(tmp_path: Path, sample_landing: Path) -> Path:
     landing = tmp_path / "landing"
     # OpenTelemetry exports: every string leaf too (attribute keys and values, names, units, times).
     for index, source in enumerate(sorted((sample_landing / "otel").rglob("*.jsonl"))[:6]):
-        for name, planter in (("whole", plant), ("suffix", plant_suffix)):
+        for name, planter in (("whole", plant), ("suffix", plant_suffix), ("bare", bare_values)):
             records = [json.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
             write_jsonl(landing / "otel" / name / f"{index:04d}.jsonl", [planter(r) for r in records])
     for owner, planter in (("whole", plant), ("suffix", plant_suffix)):

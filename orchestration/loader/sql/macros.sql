@@ -30,8 +30,15 @@ create or replace temp macro command_kind(cmd) as
 create or replace temp macro otlp_value(v) as
     coalesce(v->>'stringValue', v->>'intValue', v->>'doubleValue', v->>'boolValue', v::varchar);
 
+-- A value written bare, not as an AnyValue object (a malformed exporter), is typed by its JSON: a string or a
+-- list is text ('bare_text'), anything else a scalar ('bare_scalar'). Values are minified JSON, so the first
+-- character tells.
 create or replace temp macro otlp_value_type(v) as
-    coalesce(json_keys(v)[1], 'empty');
+    case
+        when v is null or left(v::varchar, 1) = '{' then coalesce(json_keys(v)[1], 'empty')
+        when left(v::varchar, 1) in ('"', '[') then 'bare_text'
+        else 'bare_scalar'
+    end;
 
 -- Values known to be safe keep their text only when they have their known shape; anything else that sits
 -- where an identifier or enum belongs (a pasted prompt, say) becomes an opaque, stable hash of itself.
@@ -94,7 +101,7 @@ create or replace temp macro is_json_scalar(v) as
 -- known to carry an identifier, enum, version, model, tool, number or time, and only in that shape (anything
 -- else in its place becomes an opaque hash); every other string, list or map is kept as its size only.
 create or replace temp macro otlp_is_text(value_type) as
-    value_type in ('stringValue', 'arrayValue', 'kvlistValue', 'bytesValue');
+    value_type in ('stringValue', 'arrayValue', 'kvlistValue', 'bytesValue', 'bare_text');
 
 -- An intValue or doubleValue arrives as a number or, proto3 JSON's way, as a numeric string.
 create or replace temp macro otlp_number(v) as
