@@ -106,6 +106,29 @@ def test_appended_lines_load_alone(landing_copy: Path, tmp_path: Path) -> None:
     assert_each_line_once(landing_copy, warehouse)
 
 
+def test_a_file_whose_only_line_was_cut_loads_whole_once_completed(tmp_path: Path) -> None:
+    """A file written so far as one unfinished line: the next load reads it from byte 0 as an append, so its
+    prefix hash must cover the whole file, or every later load would take it for a rewrite."""
+    landing = tmp_path / "landing"
+    transcript = landing / "claude_code" / "dev" / "projects" / "p" / "s.jsonl"
+    transcript.parent.mkdir(parents=True)
+    line = json.dumps({"type": "summary", "summary": "x", "leafUuid": "0f0e0d0c-0b0a-4090-8070-605040302010"})
+    transcript.write_bytes(line[:20].encode())
+    warehouse = tmp_path / "w.duckdb"
+    assert load(landing, warehouse).rows_quarantined == 1  # truncated_last_line, for now
+    transcript.write_bytes((line + "\n" + line + "\n").encode())
+    completed = load(landing, warehouse)
+    assert completed.sources["claude_code"].actions == Counter(appended=1)
+    assert completed.rows_loaded == 2
+    unchanged = load(landing, warehouse)
+    assert unchanged.sources["claude_code"].actions == Counter()
+    os.utime(transcript)  # same bytes, new time: not a rewrite, nothing to load again
+    touched = load(landing, warehouse)
+    assert touched.sources["claude_code"].actions == Counter(unchanged=1)
+    assert touched.rows_loaded == touched.rows_quarantined == 0
+    assert_each_line_once(landing, warehouse)
+
+
 def test_a_load_is_always_later_than_the_one_before(landing_copy: Path, tmp_path: Path) -> None:
     """The deduplicated staging tables read on from the newest load time they kept: a clock set back must not
     give new lines an older time than lines already loaded."""

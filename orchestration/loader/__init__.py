@@ -345,7 +345,8 @@ class Loader:
         for plan in plans:
             if plan.action == "touched":  # same bytes, new mtime: nothing to load, the manifest row is renewed
                 self._flush(source, [], touched=[plan])
-            elif plan.read_from == 0 and plan.size_bytes < self.chunk_bytes:
+            elif plan.hashed_until == plan.size_bytes < self.chunk_bytes and plan.read_from == 0:
+                # New or replaced, hashed whole when planned (an append re-reading its one cut line is not).
                 whole.append(plan)
                 whole_size += plan.size_bytes
                 if whole_size >= self.chunk_bytes:
