@@ -1,16 +1,23 @@
 -- OTLP/JSON export lines -> raw.otel_log_records / raw.otel_metric_points, or raw.quarantine.
 -- Input: batch_lines and batch_files as for transcripts. Attribute text is kept only where its key and
 -- shape say it is safe (macros.sql, otlp_facts); other text is dropped here and kept only as its size.
+
+-- The flush's lines without a byte-order mark, read by the checks, the stages and the quarantine alike.
+create or replace temp view otel_lines as
+select
+    file_index,
+    line_number,
+    unterminated,
+    line_bytes,
+    ltrim(line, chr(65279)) as t
+from batch_lines;
+
 create or replace temp table otel_checked as
 with lines as (
     select
-        l.file_index,
-        l.line_number,
-        l.unterminated,
-        f.duplicate_of,
-        l.line_bytes,
-        ltrim(l.line, chr(65279)) as t
-    from batch_lines as l
+        l.*,
+        f.duplicate_of
+    from otel_lines as l
     inner join batch_files as f on l.file_index = f.file_index
 ),
 
@@ -23,7 +30,7 @@ extracted as (
 )
 
 -- Each line's verdict, not its text: an export is ~10 KB, so a flush is a few thousand rows, one row group,
--- which DuckDB scans on one thread. The stages below read the text from batch_lines, scanned on all.
+-- which DuckDB scans on one thread. The stages below read the text from otel_lines, scanned on all.
 select
     file_index,
     line_number,
@@ -55,7 +62,7 @@ with docs as (
     select
         l.file_index,
         l.line_number,
-        json_transform(ltrim(l.line, chr(65279)), '{"resourceLogs": [{
+        json_transform(l.t, '{"resourceLogs": [{
             "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
             "scopeLogs": [{
                 "scope": {"name": "VARCHAR", "version": "VARCHAR"},
@@ -65,7 +72,7 @@ with docs as (
                 }]
             }]
         }]}').resourcelogs as resources
-    from batch_lines as l
+    from otel_lines as l
     inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
     where c.reason is null and c.kind = 'logs'
 ),
@@ -143,7 +150,7 @@ with docs as (
     select
         l.file_index,
         l.line_number,
-        json_transform(ltrim(l.line, chr(65279)), '{"resourceMetrics": [{
+        json_transform(l.t, '{"resourceMetrics": [{
             "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
             "scopeMetrics": [{
                 "scope": {"name": "VARCHAR", "version": "VARCHAR"},
@@ -161,7 +168,7 @@ with docs as (
                 }]
             }]
         }]}').resourcemetrics as resources
-    from batch_lines as l
+    from otel_lines as l
     inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
     where c.reason is null and c.kind = 'metrics'
 ),
@@ -309,8 +316,8 @@ select
     -- Only quarantined lines need an excerpt; computing it for every line cost more than parsing them.
     case
         when q.duplicate_of is not null then 'same bytes as ' || q.duplicate_of
-        else excerpt_of(ltrim(l.line, chr(65279)), q.is_json)
+        else excerpt_of(l.t, q.is_json)
     end
 from quarantined as q
 inner join batch_files as f on q.file_index = f.file_index
-inner join batch_lines as l on q.file_index = l.file_index and q.line_number = l.line_number;
+inner join otel_lines as l on q.file_index = l.file_index and q.line_number = l.line_number;
