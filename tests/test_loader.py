@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, query
 
+from orchestration import loader
 from orchestration.loader.csv_rows import OBJECT_MAX_KEYS
 from orchestration.pipeline import RAW_TABLES
 
@@ -127,6 +128,41 @@ def test_a_file_whose_only_line_was_cut_loads_whole_once_completed(tmp_path: Pat
     assert touched.sources["claude_code"].actions == Counter(unchanged=1)
     assert touched.rows_loaded == touched.rows_quarantined == 0
     assert_each_line_once(landing, warehouse)
+
+
+def test_a_file_gone_between_planning_and_reading_stands_in_quarantine_until_it_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Small new files are first opened when their chunk is read, not when planned: one removed in between is
+    quarantined as unreadable, by path and error, and the rest of the load goes on."""
+    landing = tmp_path / "landing"
+    projects = landing / "claude_code" / "dev" / "projects" / "p"
+    kept = write_lines(projects / "kept.jsonl", [enc(good_record())])
+    gone = write_lines(projects / "gone.jsonl", [enc(good_record(sessionId="s-2", uuid="u-2"))])
+    aside = tmp_path / "aside.jsonl"
+    planned = loader.Loader._plan
+
+    def plan_then_remove(self: loader.Loader, *args: object) -> list:
+        plans = planned(self, *args)
+        if gone.exists():
+            gone.rename(aside)
+        return plans
+
+    monkeypatch.setattr(loader.Loader, "_plan", plan_then_remove)
+    warehouse = tmp_path / "w.duckdb"
+    first = load(landing, warehouse)
+    assert first.rows_loaded == 1 and first.sources["claude_code"].actions["unreadable"] == 1
+    quarantined = query(warehouse, "select _source_file, reason, excerpt from raw.quarantine")
+    assert quarantined == [(str(gone.resolve()), "unreadable_file", "FileNotFoundError: No such file or directory")]
+    monkeypatch.setattr(loader.Loader, "_plan", planned)
+    aside.rename(gone)
+    second = load(landing, warehouse)
+    assert second.rows_loaded == 1 and second.sources["claude_code"].actions == Counter(new=1)
+    assert query(warehouse, "select count(*) from raw.quarantine") == [(0,)]
+    assert_each_line_once(landing, warehouse)
+    assert str(kept.resolve()) in {
+        p for (p,) in query(warehouse, "select distinct _source_file from raw.claude_code_records")
+    }
 
 
 def test_a_load_is_always_later_than_the_one_before(landing_copy: Path, tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -298,7 +299,7 @@ class Loader:
                     for plan in plans:
                         self._load_document(source, plan)
                 else:
-                    self._load_lines(source, plans)
+                    self._load_lines(source, plans, known)
         except BaseException as error:
             con.execute(
                 "update raw.load_batches set status = 'failed', finished_at = ?, error = ? where batch_id = ?",
@@ -325,7 +326,7 @@ class Loader:
         return summary
 
     # -- line-based sources ----------------------------------------------------------------------------
-    def _load_lines(self, source: Source, plans: list[FilePlan]) -> None:
+    def _load_lines(self, source: Source, plans: list[FilePlan], known: dict[tuple[int, str], str]) -> None:
         # Every file is read here into Arrow lines, up to a chunk per flush: DuckDB scans an Arrow table on all
         # its threads, where its own file reader (read_blob) and the split after it ran on one. Small whole
         # files are read and split together; appended tails and files larger than a chunk, chunk by chunk.
@@ -340,18 +341,17 @@ class Loader:
                 self._flush(source, pending)
                 pending, size = [], 0
 
-        whole: list[FilePlan] = []
-        whole_size = 0
+        groups: list[list[FilePlan]] = [[]]  # whole files, about a chunk a group
+        group_size = 0
         for plan in plans:
             if plan.action == "touched":  # same bytes, new mtime: nothing to load, the manifest row is renewed
                 self._flush(source, [], touched=[plan])
-            elif plan.hashed_until == plan.size_bytes < self.chunk_bytes and plan.read_from == 0:
-                # New or replaced, hashed whole when planned (an append re-reading its one cut line is not).
-                whole.append(plan)
-                whole_size += plan.size_bytes
-                if whole_size >= self.chunk_bytes:
-                    self._load_whole(source, whole, add)
-                    whole, whole_size = [], 0
+            elif plan.read_whole:
+                groups[-1].append(plan)
+                group_size += plan.size_bytes
+                if group_size >= self.chunk_bytes:
+                    groups.append([])
+                    group_size = 0
             else:
                 got_any = False
                 for segment in read_segments(Path(plan.path), plan, self.chunk_bytes):
@@ -359,18 +359,38 @@ class Loader:
                     add(segment, segment.nbytes)
                 if not got_any:  # an empty file: recorded, so it is not looked at again until it changes
                     self._flush(source, [], touched=[plan])
-        self._load_whole(source, whole, add)
+        self._load_whole(source, [group for group in groups if group], add, known)
         if pending:
             self._flush(source, pending)
 
-    def _load_whole(self, source: Source, plans: list[FilePlan], add: Callable[[Segment, int], None]) -> None:
-        segments = read_whole_files(plans)
-        for segment in segments:
-            add(segment, segment.end_offset)
-        read = {id(segment.plan) for segment in segments}
-        for plan in plans:
-            if id(plan) not in read:  # an empty file: recorded, so it is not looked at again until it changes
-                self._flush(source, [], touched=[plan])
+    def _load_whole(
+        self,
+        source: Source,
+        groups: list[list[FilePlan]],
+        add: Callable[[Segment, int], None],
+        known: dict[tuple[int, str], str],
+    ) -> None:
+        """Reads the groups of whole files in order, each while DuckDB takes in the one before: reading and
+        splitting are Python's and Arrow's work, which would otherwise leave a core idle whenever DuckDB's own
+        work runs on one thread. (Only the reading thread uses `known` meanwhile.)"""
+        if not groups:
+            return
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="read-whole-files") as reader:
+            upcoming = reader.submit(read_whole_files, groups[0], known)
+            for index, plans in enumerate(groups):
+                segments, unreadable = upcoming.result()
+                if index + 1 < len(groups):
+                    upcoming = reader.submit(read_whole_files, groups[index + 1], known)
+                if unreadable:  # planned, then gone or refused when read: it stands in the quarantine, the rest load
+                    self.con.begin()
+                    self._quarantine_unreadable(source, [(plan.path, error) for plan, error in unreadable])
+                    self.con.commit()
+                for segment in segments:
+                    add(segment, segment.end_offset)
+                read = {id(segment.plan) for segment in segments} | {id(plan) for plan, _ in unreadable}
+                for plan in plans:
+                    if id(plan) not in read:  # an empty file: recorded, so it is not looked at again until it changes
+                        self._flush(source, [], touched=[plan])
 
     def _plan(
         self, source: Source, paths: list[str], states: dict[str, FileState], known: dict[tuple[int, str], str]
@@ -378,27 +398,33 @@ class Loader:
         """What to do with each file. A file that cannot be read (permissions, gone, a device) is skipped and
         stands in the quarantine, one row with its path and reason, until a load can read it; the rest load."""
         plans: list[FilePlan] = []
-        unreadable: list[tuple[str, str]] = []
+        unreadable: list[tuple[str, OSError]] = []
+        # Line files smaller than a chunk are read whole, and hashed then (JSON documents are read apart).
+        read_whole_below = self.chunk_bytes if source.kind != "json_document" else 0
         for path in paths:
             try:
-                plan = plan_file(source.name, path, states.get(path), known)
+                plan = plan_file(source.name, path, states.get(path), known, read_whole_below)
             except OSError as error:
-                unreadable.append((path, f"{type(error).__name__}: {error.strerror or error}"))
+                unreadable.append((path, error))
                 continue
             if plan is not None:
                 plans.append(plan)
         self.con.begin()
         self.con.execute("delete from raw.quarantine where source = ? and reason = 'unreadable_file'", [source.name])
-        for path, why in unreadable:
+        self._quarantine_unreadable(source, unreadable)
+        self.con.commit()
+        return plans
+
+    def _quarantine_unreadable(self, source: Source, unreadable: list[tuple[str, OSError]]) -> None:
+        """One quarantine row per file that could not be read, with the error (in the caller's transaction)."""
+        for path, error in unreadable:
+            why = f"{type(error).__name__}: {error.strerror or error}"
             self.con.execute(
                 "insert into raw.quarantine values (?, null, null, ?, ?, ?, 'unreadable_file', null, ?)",
                 [path, self.batch_id, datetime.now(UTC), source.name, why],
             )
-        self.con.commit()
-        if unreadable:
-            self.stats[source.name].actions["unreadable"] += len(unreadable)
-            self.stats[source.name].rows_quarantined += len(unreadable)
-        return plans
+        self.stats[source.name].actions["unreadable"] += len(unreadable)
+        self.stats[source.name].rows_quarantined += len(unreadable)
 
     def _transform(self, source: Source, loaded_at: datetime) -> None:
         params = {"batch_id": self.batch_id, "loaded_at": loaded_at}

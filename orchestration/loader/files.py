@@ -54,6 +54,8 @@ class FilePlan:
     previous: FileState | None = None
     hasher: xxhash.xxh3_128 = field(default_factory=xxhash.xxh3_128)
     hashed_until: int = 0
+    # New or replaced and smaller than a chunk: read whole with other such files, and hashed from that read.
+    read_whole: bool = False
 
 
 @dataclass
@@ -91,8 +93,12 @@ def hash_prefix(path: str, length: int, hasher: xxhash.xxh3_128) -> int:
     return done
 
 
-def plan_file(source: str, key: str, state: FileState | None, known: dict[tuple[int, str], str]) -> FilePlan | None:
-    """Decides what to do with a file, or None when it has not changed since the last load."""
+def plan_file(
+    source: str, key: str, state: FileState | None, known: dict[tuple[int, str], str], read_whole_below: int = 0
+) -> FilePlan | None:
+    """Decides what to do with a file, or None when it has not changed since the last load. A new or replaced
+    file smaller than `read_whole_below` bytes is hashed when it is read (`read_whole`), not here: reading every
+    new file twice cost more than hashing it."""
     stat = os.stat(key)  # noqa: PTH116 (a Path per file costs more than the stat)
     plan = FilePlan(
         source=source, path=key, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, action="new", previous=state
@@ -119,15 +125,23 @@ def plan_file(source: str, key: str, state: FileState | None, known: dict[tuple[
     if state is not None:
         # Shrunk or rewritten: the file as it is now replaces everything loaded from it before.
         plan.action, plan.retract_from_line = "replaced", 1
-    if stat.st_size > 0:
-        # The whole file's hash finds a copy of a file already loaded, and is the prefix hash once it loads.
+    if 0 < stat.st_size < read_whole_below:
+        plan.read_whole = True
+    elif stat.st_size > 0:
         plan.hashed_until = hash_prefix(key, stat.st_size, plan.hasher)
-        original = known.get((stat.st_size, plan.hasher.hexdigest()))
-        if original is not None and original != key:
-            plan.action, plan.duplicate_of = "duplicate", original
-        else:
-            known[(stat.st_size, plan.hasher.hexdigest())] = key
+        find_copy(plan, known)
     return plan
+
+
+def find_copy(plan: FilePlan, known: dict[tuple[int, str], str]) -> None:
+    """The whole file's hash finds a copy of a file already loaded (or met earlier in this load), and is the
+    prefix hash once it loads."""
+    key = (plan.hashed_until, plan.hasher.hexdigest())
+    original = known.get(key)
+    if original is not None and original != plan.path:
+        plan.action, plan.duplicate_of = "duplicate", original
+    else:
+        known[key] = plan.path
 
 
 def _split_lines(data: bytes, length: int) -> pa.Array:
@@ -139,23 +153,35 @@ def _split_lines(data: bytes, length: int) -> pa.Array:
     return pc.split_pattern(whole, pattern=b"\n").flatten()
 
 
-def read_whole_files(plans: list[FilePlan]) -> list[Segment]:
-    """The lines of whole files (each smaller than a chunk), one segment per file that has any, split in one
-    Arrow call: one call per file cost more than the splitting itself on 9,000 small transcripts.
+def read_whole_files(
+    plans: list[FilePlan], known: dict[tuple[int, str], str]
+) -> tuple[list[Segment], list[tuple[FilePlan, OSError]]]:
+    """The lines of whole files (each smaller than a chunk, planned `read_whole`), one segment per file that has
+    any, split in one Arrow call: one call per file cost more than the splitting itself on 9,000 small
+    transcripts. Each file is hashed as it is read, which finds the copies among them (`find_copy`).
 
     The files are read into one buffer, each ending in a newline (one is added after an unterminated last
-    line), so the buffer splits into exactly their lines. Reading stops at the planned size.
+    line), so the buffer splits into exactly their lines. Reading stops at the planned size. A file that cannot
+    be read (gone since it was planned, refused) is returned apart with its error.
     """
+    unreadable: list[tuple[FilePlan, OSError]] = []
     buffer = bytearray(sum(plan.size_bytes + 1 for plan in plans))
     view = memoryview(buffer)
     read: list[tuple[FilePlan, int, bool]] = []  # plan, bytes read, last line complete
     file_ends: list[int] = []  # where each file's bytes end in the buffer, past its last newline
     end = 0
     for plan in plans:
-        with open(plan.path, "rb") as handle:  # noqa: PTH123 (a Path per file costs more than the open)
-            size = handle.readinto(view[end : end + plan.size_bytes])
+        try:
+            with open(plan.path, "rb") as handle:  # noqa: PTH123 (a Path per file costs more than the open)
+                size = handle.readinto(view[end : end + plan.size_bytes])
+        except OSError as error:
+            unreadable.append((plan, error))
+            continue
         if not size:
             continue
+        plan.hasher.update(view[end : end + size])
+        plan.hashed_until = size
+        find_copy(plan, known)
         complete = buffer[end + size - 1] == ord("\n")
         end += size
         if not complete:
@@ -165,7 +191,7 @@ def read_whole_files(plans: list[FilePlan]) -> list[Segment]:
         file_ends.append(end)
     view.release()
     if not read:
-        return []
+        return [], unreadable
     lines = _split_lines(buffer, end - 1)
     lengths = pc.binary_length(lines).to_numpy()
     # Every file ends where a line ends: the lines through each file, from where the lines end.
@@ -186,7 +212,7 @@ def read_whole_files(plans: list[FilePlan]) -> list[Segment]:
             )
         )
         start = stop
-    return segments
+    return segments, unreadable
 
 
 def read_segments(path: Path, plan: FilePlan, chunk_bytes: int = CHUNK_BYTES) -> Iterator[Segment]:
