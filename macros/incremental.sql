@@ -169,12 +169,15 @@
         and table_name = '{{ this.identifier }}'
 {%- endmacro %}
 
-{#- The model's file and what its SQL depends on from elsewhere: the values in its `meta.code_inputs` (vars)
-    and, with `meta.parents_in_checksum`, the files of the models and seeds it reads (a seed's file is its data:
-    a price table edited and seeded again changes it). -#}
+{#- The model's file and what its SQL depends on from elsewhere: the project's macros it calls (and those they
+    call), the values in its `meta.code_inputs` (vars) and, with `meta.parents_in_checksum`, the files of the
+    models and seeds it reads (a seed's file is its data: a price table edited and seeded again changes it). -#}
 {% macro code_checksum() -%}
     {%- set meta = config.get('meta') -%}
     {%- set inputs = (meta.get('code_inputs', []) if meta is mapping else []) | list -%}
+    {%- for macro_id in project_macros_called(model.depends_on.macros) -%}
+        {%- do inputs.append(macro_id ~ '=' ~ local_md5(context[macro_id.split('.')[-1]].macro.macro_sql)) -%}
+    {%- endfor -%}
     {%- if meta is mapping and meta.get('parents_in_checksum') -%}
         {%- for node_id in model.depends_on.nodes | sort -%}
             {%- set parent = graph.nodes.get(node_id) -%}
@@ -184,6 +187,33 @@
         {%- endfor -%}
     {%- endif -%}
     {{ return('sql ' ~ model.checksum.checksum ~ ((' ' ~ local_md5(inputs | join('|'))) if inputs else '')) }}
+{%- endmacro %}
+
+{#- The unique ids of this project's macros among `called` and the macros they call, with the implementations
+    an `adapter.dispatch` may pick (`<engine>__name`, `default__name`, which dbt's parser cannot see), sorted.
+    dbt's own macros change only with dbt. -#}
+{% macro project_macros_called(called) -%}
+    {%- set prefix = 'macro.' ~ project_name ~ '.' -%}
+    {%- set found = [] -%}
+    {%- set pending = called | list -%}
+    {#- Jinja has no while loop: each pass follows one level of calls; no macro here nests more than a few deep. -#}
+    {%- for _ in range(20) if pending -%}
+        {%- set next_level = [] -%}
+        {%- for macro_id in pending if macro_id.startswith(prefix) and macro_id not in found -%}
+            {%- set name = macro_id.split('.')[-1] -%}
+            {%- do found.append(macro_id) -%}
+            {%- do next_level.extend(context[name].macro.depends_on.macros) -%}
+            {%- for engine in [target.type, 'default'] -%}
+                {%- set implementation = context.get(engine ~ '__' ~ name) -%}
+                {%- if implementation and implementation.macro.unique_id.startswith(prefix) -%}
+                    {%- do next_level.append(implementation.macro.unique_id) -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- do pending.clear() -%}
+        {%- do pending.extend(next_level) -%}
+    {%- endfor -%}
+    {{ return(found | sort) }}
 {%- endmacro %}
 
 {#- Post-hook: the code this table was built by (see forget_if_stale). -#}

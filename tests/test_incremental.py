@@ -237,16 +237,21 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     assert not dbt_build(paths)
 
 
+def project_copy(project: Path) -> Path:
+    """A copy of the dbt project that a test may edit."""
+    project.mkdir()
+    for part in ("dbt_project.yml", "profiles", "models", "macros", "seeds", "tests/dbt"):
+        copy = shutil.copytree if (PROJECT_DIR / part).is_dir() else shutil.copy
+        copy(PROJECT_DIR / part, project / part)
+    return project
+
+
 @pytest.mark.slow
 def test_a_price_change_reprices_the_kept_responses(tmp_path: Path) -> None:
     """int_api_usage_costed prices each response once, as it arrives; a price table edited and seeded again
     changes the checksum it keeps (it covers the files of what it reads), so the next run prices every kept
     response again: the same costs as a build from nothing with the new prices."""
-    project = tmp_path / "project"
-    project.mkdir()
-    for part in ("dbt_project.yml", "profiles", "models", "macros", "seeds", "tests/dbt"):
-        copy = shutil.copytree if (PROJECT_DIR / part).is_dir() else shutil.copy
-        copy(PROJECT_DIR / part, project / part)
+    project = project_copy(tmp_path / "project")
     kept, clean = Paths(tmp_path / "kept"), Paths(tmp_path / "clean")
     generate(GenerateConfig(out=kept.landing, developers=6, days=4, seed=21, workers=1))
     shutil.copytree(kept.landing, clean.landing)
@@ -271,3 +276,36 @@ def test_a_price_change_reprices_the_kept_responses(tmp_path: Path) -> None:
     after = query(kept.warehouse, costs)
     assert after != before
     assert after == query(clean.warehouse, costs)
+
+
+@pytest.mark.slow
+def test_a_macro_change_rebuilds_the_kept_rows_of_the_models_that_call_it(tmp_path: Path) -> None:
+    """An incremental model keeps its rows while its code is the same; its code includes the project's macros it
+    calls, through `adapter.dispatch` too: stg_cursor__usage_events calls json_text, which dispatches to
+    duckdb__json_text. An edit there (every text field upper-cased) rebuilds its kept rows on the next run, with
+    no --full-refresh: the same rows as a build from nothing with the edited macro."""
+    project = project_copy(tmp_path / "project")
+    kept, clean = Paths(tmp_path / "kept"), Paths(tmp_path / "clean")
+    generate(GenerateConfig(out=kept.landing, developers=6, days=4, seed=21, workers=1))
+    shutil.copytree(kept.landing, clean.landing)
+    selected = ("run", "--select", "stg_cursor__usage_events")
+    model = "staging.stg_cursor__usage_events"
+    kinds = f"select distinct usage_kind from {model} order by 1"
+    load(kept.landing, kept.warehouse)
+    assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
+    before = query(kept.warehouse, kinds)
+    assert before and all(kind != kind.upper() for (kind,) in before), before
+    # Unchanged code: the kept rows stay as they are (a second run reads no line again).
+    assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
+    assert query(kept.warehouse, kinds) == before
+    macros = project / "macros" / "cross_db.sql"
+    text = macros.read_text()
+    old = "    json_extract_string({{ column }}, '{{ path }}')"
+    assert old in text
+    macros.write_text(text.replace(old, "    upper(json_extract_string({{ column }}, '{{ path }}'))"))
+    assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
+    after = query(kept.warehouse, kinds)
+    assert after == [(kind.upper(),) for (kind,) in before]
+    load(clean.landing, clean.warehouse)
+    assert run_dbt(*selected, home=clean.home, project_dir=project, capture=True).returncode == 0
+    assert staged(kept.warehouse, model) == staged(clean.warehouse, model)
