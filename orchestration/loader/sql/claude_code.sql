@@ -31,8 +31,7 @@ extracted as (
     from lines
 ),
 
--- Materialised: the lines kept and the lines quarantined are read from one parse, not two.
-checked as materialized (
+reasoned as (
     select
         *,
         (f[1] ->> '$') as record_type,
@@ -73,6 +72,34 @@ checked as materialized (
     from extracted
 ),
 
+-- The fields of a kept line that are not extracted above (json_keys reads the line's keys).
+unlisted as (
+    select
+        *,
+        case when reason is null then list_filter(json_keys(t), lambda k: not list_contains([
+            'type', 'sessionId', 'uuid', 'parentUuid', 'timestamp', 'message', 'requestId', 'toolUseResult',
+            'version', 'cwd', 'gitBranch', 'leafUuid', 'logicalParentUuid', 'messageId', 'toolUseID',
+            'parentToolUseID', 'agentId', 'sourceToolUseID', 'subtype', 'userType', 'level', 'operation',
+            'permissionMode', 'slug'
+        ], k)
+            -- A boolean isSidechain or isMeta is whole in its typed column; another value is an unknown field's.
+            and not (k = 'isSidechain' and f[31]::varchar in ('true', 'false'))
+            and not (k = 'isMeta' and f[32]::varchar in ('true', 'false'))) end as other_keys
+    from reasoned
+),
+
+-- Materialised: the lines kept and the lines quarantined are read from one parse, not two. A line's text is
+-- kept only where it is read again: a quarantined line's excerpt, or a field not extracted above (rare).
+checked as materialized (
+    select
+        * exclude (t),
+        case
+            when reason is not null or len(list_filter(other_keys, lambda k: k not in ('isSidechain', 'isMeta'))) > 0
+                then t
+        end as t
+    from unlisted
+),
+
 -- Privacy by construction: a record keeps only values known to be safe. Identifiers, enums, versions and
 -- model names are kept when they have their known shape and replaced by an opaque hash otherwise;
 -- numbers and booleans are kept under any key; every other string, object or list (message.content,
@@ -81,15 +108,7 @@ kept as (
     select
         *,
         list_transform(
-            list_filter(json_keys(t), lambda k: not list_contains([
-                'type', 'sessionId', 'uuid', 'parentUuid', 'timestamp', 'message', 'requestId', 'toolUseResult',
-                'version', 'cwd', 'gitBranch', 'leafUuid', 'logicalParentUuid', 'messageId', 'toolUseID',
-                'parentToolUseID', 'agentId', 'sourceToolUseID', 'subtype', 'userType', 'level', 'operation',
-                'permissionMode', 'slug'
-            ], k)
-                -- A boolean isSidechain or isMeta is whole in its typed column; another value is an unknown field's.
-                and not (k = 'isSidechain' and f[31]::varchar in ('true', 'false'))
-                and not (k = 'isMeta' and f[32]::varchar in ('true', 'false'))),
+            other_keys,
             -- Both were extracted above: the line is not parsed again for them.
             lambda k: {'key': safe_key(k), 'value': case k
                 when 'isSidechain' then f[31]
