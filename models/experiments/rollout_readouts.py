@@ -53,15 +53,24 @@ def version_key(version: str) -> tuple[int, ...]:
 
 
 def rollouts(weeks: pd.DataFrame, min_group_size: int) -> list[dict]:
-    weeks = weeks.assign(key=weeks["client_version"].map(version_key))
+    # Versions compared by their rank among the distinct version keys: integers, compared per column, not by
+    # a Python call per developer-week and version.
+    rank = {key: i for i, key in enumerate(sorted({version_key(v) for v in weeks["client_version"].unique()}))}
+    weeks = weeks.assign(key=weeks["client_version"].map(lambda v: rank[version_key(v)]))
     per_week = weeks.groupby(["developer_id", "week_start"]).agg(
         newest=("key", "max"), **{c: (c, "sum") for c in ("sessions", "sessions_succeeded", "cost_usd")}
     )
     per_week = per_week.reset_index()
+    # Each metric per developer (rows) and week (columns), the same for every version.
+    metric_values = {
+        metric: per_week.assign(value=per_week[numerator] / per_week[denominator]).pivot_table(
+            index="developer_id", columns="week_start", values="value"
+        )
+        for metric, (numerator, denominator) in METRICS.items()
+    }
     rows = []
     for version in sorted(weeks["client_version"].unique(), key=version_key):
-        target = version_key(version)
-        moved = per_week[per_week["newest"].map(lambda k, t=target: k >= t)]
+        moved = per_week[per_week["newest"] >= rank[version_key(version)]]
         first = moved.groupby("developer_id")["week_start"].min()
         waves = first.value_counts().sort_index()
         waves = waves[waves >= min_group_size]
@@ -72,10 +81,7 @@ def rollouts(weeks: pd.DataFrame, min_group_size: int) -> list[dict]:
         before, after, earlier = wave - week, wave + week, wave - 2 * week
         treated = set(first[first == wave].index)
         comparison = {d for d in per_week["developer_id"].unique() if d not in first or first[d] > after}
-        for metric, (numerator, denominator) in METRICS.items():
-            values = per_week.assign(value=per_week[numerator] / per_week[denominator]).pivot_table(
-                index="developer_id", columns="week_start", values="value"
-            )
+        for metric, values in metric_values.items():
             needed = [w for w in (earlier, before, after) if w in values.columns]
             if before not in values.columns or after not in values.columns:
                 continue
