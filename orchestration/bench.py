@@ -53,6 +53,7 @@ class SizeResult:
     sources: dict[str, dict[str, float]] = field(default_factory=dict)
     targets: dict[str, bool] = field(default_factory=dict)
     memory: dict[str, dict[str, float]] = field(default_factory=dict)  # phase: its PhasePeak, in MiB
+    slowest: dict[str, list[tuple[str, float]]] = field(default_factory=dict)  # dbt build: its slowest nodes
 
 
 def nearest_rank(values: list[float], share: float) -> float:
@@ -124,6 +125,27 @@ def add_new_developers(landing: Path, target_lines: int, start: object, work: Pa
     return added
 
 
+NODE_KINDS = ("model", "test", "seed", "unit_test")
+
+
+def dbt_node_times(run_results: Path, slowest: int = 5) -> tuple[dict[str, float], list[tuple[str, float]]]:
+    """Where a dbt build's time went, from its run_results.json: dbt's own elapsed time, the node time summed over
+    its threads per kind of node (models, data tests, seeds, unit tests) with their counts, and its slowest
+    nodes. The elapsed time less the summed node time over the thread count is what dbt spent between nodes."""
+    results = json.loads(run_results.read_text())
+    figures = {"dbt_elapsed_s": float(results["elapsed_time"]), "node_s": 0.0}
+    for kind in NODE_KINDS:
+        figures[f"{kind}_node_s"] = figures[f"{kind}s"] = 0.0
+    for node in results["results"]:
+        kind = node["unique_id"].split(".", 1)[0]
+        figures["node_s"] += node["execution_time"]
+        if kind in NODE_KINDS:
+            figures[f"{kind}_node_s"] += node["execution_time"]
+            figures[f"{kind}s"] += 1
+    ranked = sorted(results["results"], key=lambda node: node["execution_time"], reverse=True)[:slowest]
+    return figures, [(node["unique_id"], node["execution_time"]) for node in ranked]
+
+
 def peak_rss_mib() -> tuple[float, float]:
     """Peak resident memory of this process and of its largest finished child (dbt), in MiB (Linux: KiB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -186,6 +208,9 @@ def _bench_size(target_lines: int, work: Path, watch: MemoryWatch) -> SizeResult
     figures["build_full_s"], built = step("build_full", lambda: dbt_build(paths))
     if not built:
         raise RuntimeError("the full dbt build failed: see logs/dbt-last-run.log under the bench home")
+    run_results = paths.home / "dbt_target" / "run_results.json"
+    nodes, result.slowest["build_full"] = dbt_node_times(run_results)
+    figures.update({f"build_full_{key}": value for key, value in nodes.items()})
     # The first gate of a home creates its GX objects; every later one (the gate after each incremental build,
     # the case `gate_s` stands for) reuses them, as a running pipeline does.
     figures["gate_first_s"], first_gate = step("gate_first", lambda: run_gate(paths))
@@ -203,6 +228,8 @@ def _bench_size(target_lines: int, work: Path, watch: MemoryWatch) -> SizeResult
     figures["build_incremental_s"], built = step("build_incremental", lambda: dbt_build(paths))
     if not built:
         raise RuntimeError("the incremental dbt build failed")
+    nodes, result.slowest["build_incremental"] = dbt_node_times(run_results)
+    figures.update({f"build_incremental_{key}": value for key, value in nodes.items()})
     figures["gate_s"], gate = step("gate", lambda: run_gate(paths))
     figures["gate_passed"] = float(gate.passed)
     figures["publish_s"], _ = step("publish", lambda: publish(paths))
@@ -339,6 +366,10 @@ def markdown(results: list[SizeResult], machine: str) -> str:
         lines.append(
             f"| target: {target} | " + " | ".join("met" if r.targets[target] else "MISSED" for r in results) + " |"
         )
+    for result in results:
+        for build, nodes in result.slowest.items():
+            shown = ", ".join(f"`{node.split('.', 2)[-1]}` {seconds:.1f} s" for node, seconds in nodes)
+            lines.append(f"| slowest nodes of {build}, {result.target_lines:,} lines | {shown} |")
     if len(results) > 1:
         for smaller, larger in itertools.pairwise(results):
             ratio = larger.figures["build_full_s"] / smaller.figures["build_full_s"]
