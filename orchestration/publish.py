@@ -18,11 +18,14 @@ comments, and are read-only (0444). Unfinished version folders are removed by th
 
 from __future__ import annotations
 
+import copy
 import json
 import os
 import re
 import shutil
 import subprocess
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -148,6 +151,16 @@ class _Writer:
         self.expected: dict[str, dict[str, str]] = {}
         # Per mart of a per-subject audience (`stage`): its rows ordered by subject, and each subject's slice.
         self.staged: dict[str, tuple[pa.Table, dict[str, tuple[int, int]]]] = {}
+        self.alias = "out"  # the name the file being written is attached under
+
+    def for_thread(self, number: int) -> _Writer:
+        """A writer for another thread: its own cursor on this one's database and its own name for the file it
+        writes, sharing everything else (the staged rows, the fingerprints)."""
+        twin = copy.copy(self)
+        twin.con = self.con.cursor()
+        twin.con.execute("set TimeZone = 'UTC'")
+        twin.alias = f"out{number}"
+        return twin
 
     def subjects(self, audience: str) -> list[str]:
         column, _ = PER_SUBJECT[audience]
@@ -212,7 +225,7 @@ class _Writer:
         if template is not None:
             shutil.copyfile(template, target)
         con = self.con
-        con.execute(f"attach ? as out (storage_version '{STORAGE_VERSION}')", [str(target)])
+        con.execute(f"attach ? as {self.alias} (storage_version '{STORAGE_VERSION}')", [str(target)])
         counts: dict[str, int] = {}
         try:
             # One transaction per file: its tables and a few hundred comments commit once, not one by one.
@@ -224,33 +237,38 @@ class _Writer:
                 elif subject is not None:
                     rows, params = f'{rows} where "{PER_SUBJECT[audience][0]}" = ?', [subject]
                 if template is None:
-                    con.execute(f'create table out."{mart}" as {rows}', params)
+                    con.execute(f'create table {self.alias}."{mart}" as {rows}', params)
                     base = mart.rsplit("_v", 1)[0]
                     # Unqualified: a view binds in its own file, whatever name a reader attaches it under.
-                    con.execute(f'create view out."{base}" as select * from "{mart}"')  # noqa: S608
+                    con.execute(f'create view {self.alias}."{base}" as select * from "{mart}"')  # noqa: S608
                     self._comment(mart, base)
                 elif subject is not None and mart in self.staged:
                     staged, slices = self.staged[mart]
-                    con.register("subject_rows", staged.slice(*slices.get(subject, (0, 0))))
-                    inserted = con.execute(f'insert into out."{mart}" select * from subject_rows')  # noqa: S608
+                    # A name per writer: each thread's writer registers its own rows.
+                    rows_view = f"subject_rows_{self.alias}"
+                    con.register(rows_view, staged.slice(*slices.get(subject, (0, 0))))
+                    inserted = con.execute(f'insert into {self.alias}."{mart}" select * from {rows_view}')  # noqa: S608
                     counts[mart] = inserted.fetchone()[0]
-                    con.unregister("subject_rows")
+                    con.unregister(rows_view)
                 else:
                     # The template's tables are empty: the rows inserted are the table's.
-                    counts[mart] = con.execute(f'insert into out."{mart}" {rows}', params).fetchone()[0]
+                    counts[mart] = con.execute(f'insert into {self.alias}."{mart}" {rows}', params).fetchone()[0]
                 if mart == "publish_history_v1" and not empty:
                     self._log_this_publication(mart)
                 if mart not in counts or mart == "publish_history_v1":
-                    counts[mart] = con.execute(f'select count(*) from out."{mart}"').fetchone()[0]  # noqa: S608
+                    counts[mart] = con.execute(f'select count(*) from {self.alias}."{mart}"').fetchone()[0]  # noqa: S608
             if template is None:
                 con.execute(
-                    "create table out.publish_info (version varchar, published_at timestamptz, git_commit varchar, "
+                    f"create table {self.alias}.publish_info (version varchar, published_at timestamptz, "
+                    "git_commit varchar, "
                     "audience varchar, subject varchar, storage_version varchar)"
                 )
-                con.execute("comment on table out.publish_info is 'The published version that wrote this file.'")
+                con.execute(
+                    f"comment on table {self.alias}.publish_info is 'The published version that wrote this file.'"
+                )
             if not empty:
                 con.execute(
-                    "insert into out.publish_info values (?, ?, ?, ?, ?, ?)",
+                    f"insert into {self.alias}.publish_info values (?, ?, ?, ?, ?, ?)",  # noqa: S608 (a fixed alias)
                     [self.version, self.published_at, self.commit, audience, subject, STORAGE_VERSION],
                 )
             if subject is not None:
@@ -262,7 +280,7 @@ class _Writer:
             con.execute("rollback")
             raise
         finally:
-            con.execute("detach out")
+            con.execute(f"detach {self.alias}")
         target.chmod(0o444)
         return counts
 
@@ -279,14 +297,14 @@ class _Writer:
 
     def _fingerprint(self, mart: str) -> str:
         """The written file's rows of one mart: their count and the XOR of their hashes."""
-        n, xor = self.con.execute(f'select count(*), bit_xor(hash(t)) from out."{mart}" t').fetchone()  # noqa: S608
+        n, xor = self.con.execute(f'select count(*), bit_xor(hash(t)) from {self.alias}."{mart}" t').fetchone()  # noqa: S608
         return _fingerprint_part(mart, n, xor)
 
     def _log_this_publication(self, mart: str) -> None:
         """The history a publish ships includes itself: the mart was built before this version existed."""
         for audience in AUDIENCES:
             self.con.execute(
-                f'insert into out."{mart}" (publish_version, audience, published_at, git_commit, '  # noqa: S608
+                f'insert into {self.alias}."{mart}" (publish_version, audience, published_at, git_commit, '  # noqa: S608
                 "validation_outcome, failed_checks, is_published) values (?, ?, ?, ?, 'passed', null, true)",
                 [self.version, audience, self.published_at.replace(tzinfo=None), self.commit],
             )
@@ -294,12 +312,14 @@ class _Writer:
     def _comment(self, mart: str, base: str) -> None:
         description, columns = self.comments.get(mart, ("", {}))
         statements = [
-            f'comment on column out."{mart}"."{column}" is {_literal(text)}' for column, text in columns.items() if text
+            f'comment on column {self.alias}."{mart}"."{column}" is {_literal(text)}'
+            for column, text in columns.items()
+            if text
         ]
         if description:
             statements += [
-                f'comment on table out."{mart}" is {_literal(description)}',
-                f'comment on view out."{base}" is {_literal(description)}',
+                f'comment on table {self.alias}."{mart}" is {_literal(description)}',
+                f'comment on view {self.alias}."{base}" is {_literal(description)}',
             ]
         if statements:
             # One call for a mart's comments: a file has hundreds, and each call is a round trip.
@@ -307,6 +327,33 @@ class _Writer:
 
     def close(self) -> None:
         self.con.close()
+
+
+PUBLISH_THREADS = 2
+
+
+def _write_files(
+    writer: _Writer, audience: str, targets: list[tuple[Path, str | None]], template: Path | None
+) -> dict[Path, dict[str, int]]:
+    """The audience's files, each subject's written by one of PUBLISH_THREADS threads on a cursor of its own:
+    while DuckDB writes one file to disk the other thread's Python runs (200 developer files: 4.30 s on one
+    thread, 2.42 s on two). Returns each file's row counts per mart."""
+    if len(targets) < 2 * PUBLISH_THREADS:
+        return {target: writer.write(target, audience, subject, template) for target, subject in targets}
+    written: dict[Path, dict[str, int]] = {}
+
+    def write_share(number: int) -> None:
+        twin = writer.for_thread(number)
+        try:
+            for target, subject in targets[number::PUBLISH_THREADS]:
+                written[target] = twin.write(target, audience, subject, template)
+        finally:
+            twin.close()
+
+    with ThreadPoolExecutor(PUBLISH_THREADS) as pool:
+        for share in [pool.submit(write_share, number) for number in range(PUBLISH_THREADS)]:
+            share.result()  # a failed file fails the publish
+    return written
 
 
 def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> PublishResult:
@@ -330,10 +377,12 @@ def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> Pub
                 writer.write(template, audience, None, empty=True)
                 writer.expect(audience)
                 writer.stage(audience)
+            shared = [target for target, n in Counter(target for target, _ in targets).items() if n > 1]
+            if shared:
+                raise ValueError(f"two {audience} subjects share the file name {shared[0].name}")
+            all_written = _write_files(writer, audience, targets, template)
             for target, subject in targets:
-                if target in files[audience]:
-                    raise ValueError(f"two {audience} subjects share the file name {target.name}")
-                written = writer.write(target, audience, subject, template)
+                written = all_written[target]
                 for mart, n in written.items():
                     counts[mart] += n
                 files[audience].append(target)
