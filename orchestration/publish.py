@@ -134,6 +134,15 @@ def _fingerprint_part(mart: str, rows: int, xor: int | None) -> str:
     return f"{mart}:{rows}:{xor}"
 
 
+def _fingerprints(groups: dict[str, dict[str, tuple[int, int | None]]]) -> dict[str, str]:
+    """Per subject, its file's fingerprint from each mart's count and XOR of the subject's rows (none: 0, None)."""
+    subjects = set().union(*groups.values())
+    return {
+        subject: ";".join(_fingerprint_part(mart, *found.get(subject, (0, None))) for mart, found in groups.items())
+        for subject in subjects
+    }
+
+
 class _Writer:
     """Writes audience files from one connection that has the warehouse attached read-only."""
 
@@ -146,8 +155,8 @@ class _Writer:
         self.published_at = datetime.now(UTC)
         # Per subject file written: its rows' fingerprint (subject_fingerprints gives the warehouse's).
         self.fingerprints: dict[Path, str] = {}
-        # Per audience, the warehouse's fingerprint of each subject's rows, when the caller computed them all
-        # at once (`expect`): a file written from them takes its subject's, after its row counts are checked.
+        # Per audience, the warehouse's fingerprint of each subject's rows, when a whole publish computed them all
+        # at once (`stage`): a file written from them takes its subject's, after its row counts are checked.
         self.expected: dict[str, dict[str, str]] = {}
         # Per mart of a per-subject audience (`stage`): its rows ordered by subject, and each subject's slice.
         self.staged: dict[str, tuple[pa.Table, dict[str, tuple[int, int]]]] = {}
@@ -162,57 +171,44 @@ class _Writer:
         twin.alias = f"out{number}"
         return twin
 
-    def subjects(self, audience: str) -> list[str]:
+    def _subject_groups(self, audience: str) -> dict[str, dict[str, tuple[int, int | None]]]:
+        """Per mart of the audience, each subject's row count and the XOR of its rows' hashes, from the
+        warehouse, subjects in DuckDB's order of their text (the order `stage` reads the rows in)."""
         column, _ = PER_SUBJECT[audience]
-        seen: set[str] = set()
+        groups = {}
         for mart in AUDIENCES[audience]:
             rows = self.con.execute(
-                f'select distinct cast("{column}" as varchar) from wh.{MART_SCHEMA}."{mart}" '  # noqa: S608
-                f'where "{column}" is not null'
+                f'select cast("{column}" as varchar), count(*), bit_xor(hash(t)) from wh.{MART_SCHEMA}."{mart}" t '  # noqa: S608
+                f'where "{column}" is not null group by 1 order by 1'
             ).fetchall()
-            seen.update(r[0] for r in rows)
-        return sorted(seen)
+            groups[mart] = {subject: (n, xor) for subject, n, xor in rows}
+        return groups
 
     def subject_fingerprints(self, audience: str) -> dict[str, str]:
         """Per subject, the fingerprint `write` records for the subject's file, from the warehouse: equal
         fingerprints mean the file would be written with the same rows."""
-        column, _ = PER_SUBJECT[audience]
-        per_mart: list[tuple[str, dict[str, tuple[int, int]]]] = []
-        for mart in AUDIENCES[audience]:
-            rows = self.con.execute(
-                f'select cast("{column}" as varchar), count(*), bit_xor(hash(t)) from wh.{MART_SCHEMA}."{mart}" t '  # noqa: S608
-                f'where "{column}" is not null group by 1'
-            ).fetchall()
-            per_mart.append((mart, {subject: (n, xor) for subject, n, xor in rows}))
-        subjects = set().union(*(found for _, found in per_mart))
-        return {
-            subject: ";".join(_fingerprint_part(mart, *found.get(subject, (0, None))) for mart, found in per_mart)
-            for subject in subjects
-        }
+        return _fingerprints(self._subject_groups(audience))
 
-    def stage(self, audience: str) -> None:
-        """Reads each mart of the audience once, ordered by subject, for the files `write` is about to write:
-        each then inserts its subject's slice. A filter per file read the whole mart for every subject, so a
-        publish grew with subjects times rows (4,000 developers at 10M lines)."""
+    def stage(self, audience: str) -> list[str]:
+        """Before a whole publish writes the audience's files: each mart read once, ordered by subject, so each
+        file inserts its subject's slice (a filter per file read the whole mart for every subject: subjects times
+        rows, 4,000 developers at 10M lines), and every subject's fingerprint from the same per-mart query (reading
+        each written file's rows back cost a query per mart and file). Returns the subjects, sorted."""
         column = PER_SUBJECT[audience][0]
+        groups = self._subject_groups(audience)
+        self.expected[audience] = _fingerprints(groups)
         self.staged = {}  # the previous audience's rows are not needed again
-        for mart in AUDIENCES[audience]:
+        for mart, found in groups.items():
             # Fixed names (the audience registry), as in every query here.
             source = f'from wh.{MART_SCHEMA}."{mart}" where "{column}" is not null'
-            subject = f'cast("{column}" as varchar)'
-            rows = self.con.sql(f"select * {source} order by {subject}").to_arrow_table()
-            per_subject = self.con.execute(f"select {subject}, count(*) {source} group by 1 order by 1").fetchall()
+            rows = self.con.sql(f'select * {source} order by cast("{column}" as varchar)').to_arrow_table()
             slices, start = {}, 0
-            for name, n in per_subject:
+            for name, (n, _) in found.items():
                 slices[name], start = (start, n), start + n
             if start != rows.num_rows:
                 raise RuntimeError(f"{mart}: {rows.num_rows} rows read, {start} counted per {column}")
             self.staged[mart] = (rows, slices)
-
-    def expect(self, audience: str) -> None:
-        """Fingerprints every subject of the audience from the warehouse, one query per mart, for the files
-        `write` is about to write: reading each written file's rows back cost a query per mart and file."""
-        self.expected[audience] = self.subject_fingerprints(audience)
+        return sorted(self.expected[audience])
 
     def write(
         self, target: Path, audience: str, subject: str | None, template: Path | None = None, empty: bool = False
@@ -285,7 +281,7 @@ class _Writer:
         return counts
 
     def _expected_fingerprint(self, audience: str, subject: str, counts: dict[str, int]) -> str | None:
-        """The subject's fingerprint from `expect`, when there is one and the file holds the row counts it
+        """The subject's fingerprint from `stage`, when there is one and the file holds the row counts it
         names; a file that does not is an error, not a fingerprint."""
         expected = self.expected.get(audience, {}).get(subject)
         if expected is None:
@@ -367,7 +363,7 @@ def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> Pub
             if audience in PER_SUBJECT:
                 folder_name = PER_SUBJECT[audience][1]
                 (folder / folder_name).mkdir(parents=True, exist_ok=True)  # present even when empty
-                targets = [(folder / folder_name / f"{file_name(s)}.duckdb", s) for s in writer.subjects(audience)]
+                targets = [(folder / folder_name / f"{file_name(s)}.duckdb", s) for s in writer.stage(audience)]
             else:
                 targets = [(folder / f"{audience}.duckdb", None)]
             files[audience] = []
@@ -375,8 +371,6 @@ def _write_version(paths: Paths, folder: Path, version: str, commit: str) -> Pub
             template = folder / f".{audience}-template.duckdb" if audience in PER_SUBJECT else None
             if template is not None:
                 writer.write(template, audience, None, empty=True)
-                writer.expect(audience)
-                writer.stage(audience)
             shared = [target for target, n in Counter(target for target, _ in targets).items() if n > 1]
             if shared:
                 raise ValueError(f"two {audience} subjects share the file name {shared[0].name}")
