@@ -663,6 +663,28 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
     assert "secret" not in warehouse.read_bytes().decode("latin-1")
 
 
+def test_otel_record_indexes_run_on_across_resources_and_scopes(tmp_path: Path) -> None:
+    """An export's records are numbered 0, 1, 2, ... in document order across all its resources and scopes;
+    parts of the wrong shape, empty scopes and absent record lists hold no numbers."""
+
+    def scope(*names: str) -> dict:
+        return {"scope": {"name": "s"}, "logRecords": [{"body": {"stringValue": n}} for n in names]}
+
+    logs = {
+        "resourceLogs": [
+            {"scopeLogs": [scope("a", "b"), {"scope": {"name": "empty"}}, scope()]},
+            7,  # not a resource: it holds no records
+            {"scopeLogs": [{"logRecords": "not a list"}, scope("c"), scope("d", "e")]},
+            {"scopeLogs": [scope("f")]},
+        ]
+    }
+    write_lines(tmp_path / "landing" / "otel" / "dev" / "export.jsonl", [enc(logs), enc(logs)])
+    warehouse = tmp_path / "w.duckdb"
+    load(tmp_path / "landing", warehouse)
+    rows = query(warehouse, "select _line_number, _record_index, body from raw.otel_log_records order by 1, 2")
+    assert rows == [(line, index, name) for line in (1, 2) for index, name in enumerate("abcdef")]
+
+
 def test_real_transcripts_every_line_accounted(real_landing: Path, tmp_path: Path) -> None:
     warehouse = tmp_path / "w.duckdb"
     summary = load(real_landing, warehouse)

@@ -82,16 +82,20 @@ create or replace temp macro safe_key(k) as
     case when regexp_full_match(k, '[A-Za-z_][A-Za-z0-9_]{0,63}') then k else opaque(k) end;
 
 -- map_from_entries refuses a repeated key: the first entry of each key wins (a JSON object or an OTLP
--- attribute list may repeat one). The common case, no repeat, skips the quadratic pass.
-create or replace temp macro map_first(entries) as
+-- attribute list may repeat one). The common case, no repeat, skips the quadratic pass; `keys_distinct` says
+-- whether it is that case, for callers that build several maps from one list and check its keys once.
+create or replace temp macro map_first_of(entries, keys_distinct) as
     map_from_entries(
         case
-            when len(list_distinct(list_transform(entries, lambda e: e.key))) = len(entries) then entries
+            when keys_distinct then entries
             else list_filter(
                 entries, lambda e, i: list_position(list_transform(entries, lambda x: x.key), e.key) = i
             )
         end
     );
+
+create or replace temp macro map_first(entries) as
+    map_first_of(entries, len(list_distinct(list_transform(entries, lambda e: e.key))) = len(entries));
 
 -- A JSON number, boolean or null (json_extract writes values minified, so the first character tells).
 create or replace temp macro is_json_scalar(v) as
@@ -142,44 +146,69 @@ create or replace temp macro otlp_key(k) as
     case when regexp_full_match(k, '[a-z][a-z0-9_.]{0,63}') then k else opaque(k) end;
 
 -- Attribute lists arrive as lists of {key, value JSON} structs, parsed with their export (otel.sql).
--- Each attribute is read from its value once, then judged once: the three maps below read the verdicts.
--- (A macro's argument is pasted wherever it is used, so each step reads the fields of the one before.)
+-- Each attribute is read from its value once, judged once and, when kept, made safe once: the maps below
+-- only gather the facts. (A macro's argument is pasted wherever it is used, so each step reads the fields
+-- of the one before.)
 create or replace temp macro otlp_facts(pairs) as
     list_transform(
         list_transform(
-            coalesce(pairs, []),
-            lambda a: {'key': a.key, 'value_type': otlp_value_type(a.value), 'text': otlp_value(a.value)}
+            list_transform(
+                coalesce(pairs, []),
+                lambda a: {'key': a.key, 'value_type': otlp_value_type(a.value), 'text': otlp_value(a.value)}
+            ),
+            lambda a: {
+                'key': a.key,
+                'name': otlp_key(a.key),
+                'value_type': a.value_type,
+                'text': a.text,
+                'kept': not otlp_is_text(a.value_type) or otlp_kept_key(a.key)
+            }
         ),
         lambda a: {
-            'key': a.key,
-            'name': otlp_key(a.key),
+            'name': a.name,
             'value_type': a.value_type,
-            'text': a.text,
-            'kept': not otlp_is_text(a.value_type) or otlp_kept_key(a.key)
-        }
-    );
-
--- The three maps of an attribute list, from its facts (otlp_facts).
-create or replace temp macro otlp_attrs(facts) as
-    map_first(list_transform(
-        list_filter(facts, lambda a: a.kept),
-        lambda a: {
-            'key': a.name,
+            'kept': a.kept,
+            'size': case when not a.kept then strlen(a.text) end,
             'value': case
+                when not a.kept then null
                 when otlp_is_text(a.value_type) then otlp_safe_value(a.key, a.text)
                 when a.value_type = 'empty' then a.text
                 else otlp_number(a.text)
             end
         }
-    ));
+    );
 
-create or replace temp macro otlp_attr_types(facts) as
-    map_first(list_transform(list_filter(facts, lambda a: a.kept), lambda a: {'key': a.name, 'value': a.value_type}));
+-- Whether an attribute list names no attribute twice (its maps then need no repeated-key pass).
+create or replace temp macro otlp_names_distinct(facts) as
+    len(list_distinct(list_transform(facts, lambda a: a.name))) = len(facts);
 
-create or replace temp macro otlp_redacted(facts) as
-    map_first(list_transform(
-        list_filter(facts, lambda a: not a.kept), lambda a: {'key': a.name, 'value': strlen(a.text)}
-    ));
+-- The three maps of an attribute list, from its facts (otlp_facts) and otlp_names_distinct of them.
+create or replace temp macro otlp_attrs(facts, names_distinct) as
+    map_first_of(
+        list_transform(list_filter(facts, lambda a: a.kept), lambda a: {'key': a.name, 'value': a.value}),
+        names_distinct
+    );
+
+-- A resource's attributes: one map per resource, so its facts are computed where the map needs them.
+create or replace temp macro otlp_resource_attrs(pairs) as
+    otlp_attrs(otlp_facts(pairs), otlp_names_distinct(otlp_facts(pairs)));
+
+create or replace temp macro otlp_attr_types(facts, names_distinct) as
+    map_first_of(
+        list_transform(list_filter(facts, lambda a: a.kept), lambda a: {'key': a.name, 'value': a.value_type}),
+        names_distinct
+    );
+
+create or replace temp macro otlp_redacted(facts, names_distinct) as
+    map_first_of(
+        list_transform(list_filter(facts, lambda a: not a.kept), lambda a: {'key': a.name, 'value': a.size}),
+        names_distinct
+    );
+
+-- Where each part's items start among all the parts' items (0-based), from each part's count: an export's
+-- record indexes run on across its resources and scopes (null counts as none).
+create or replace temp macro offsets_of(counts) as
+    list_transform(counts, lambda c, i: coalesce(list_sum(counts[:i - 1]), 0));
 
 -- One CSV field: quoted (a doubled quote inside is one quote), unquoted (it may hold a quote, but not start
 -- with one), or empty. A line is fields separated by commas.

@@ -82,7 +82,10 @@ resources as (
         file_index,
         line_number,
         unnest(resources) as resource_log,
-        generate_subscripts(resources, 1) as resource_index
+        -- Records in the export's earlier resources.
+        unnest(offsets_of(list_transform(
+            resources, lambda r: list_sum(list_transform(r.scopelogs, lambda s: len(s.logrecords)))
+        ))) as resource_offset
     from docs
 ),
 
@@ -90,11 +93,12 @@ scopes as (
     select
         file_index,
         line_number,
-        resource_index,
         -- Once per resource, not once per record.
-        otlp_attrs(otlp_facts(resource_log.resource.attributes)) as resource_attrs,
+        otlp_resource_attrs(resource_log.resource.attributes) as resource_attrs,
         unnest(resource_log.scopelogs) as scope_log,
-        generate_subscripts(resource_log.scopelogs, 1) as scope_index
+        -- Records before the scope's: in earlier resources, then in the resource's earlier scopes.
+        resource_offset + unnest(offsets_of(list_transform(resource_log.scopelogs, lambda s: len(s.logrecords))))
+            as scope_offset
     from resources
 ),
 
@@ -102,13 +106,11 @@ records as (
     select
         file_index,
         line_number,
-        resource_index,
-        scope_index,
         resource_attrs,
         scope_log.scope.name as scope_name,
         scope_log.scope.version as scope_version,
         unnest(scope_log.logrecords) as log_record,
-        generate_subscripts(scope_log.logrecords, 1) as log_index
+        scope_offset + generate_subscripts(scope_log.logrecords, 1) - 1 as record_index
     from scopes
 ),
 
@@ -117,15 +119,20 @@ described as (
         *,
         otlp_facts(log_record.attributes) as facts
     from records
+),
+
+checked as (
+    select
+        *,
+        otlp_names_distinct(facts) as names_distinct
+    from described
 )
 
 select
     r.file_index as _file_index,
     f.source_file,
     r.line_number,
-    row_number() over (
-        partition by r.file_index, r.line_number order by r.resource_index, r.scope_index, r.log_index
-    ) - 1,
+    r.record_index,
     $batch_id,
     $loaded_at,
     r.resource_attrs,
@@ -139,10 +146,10 @@ select
     end,
     -- The body names the event (claude_code.user_prompt); anything else there is text, kept as nothing.
     case when regexp_full_match(r.log_record.body.stringvalue, '[a-z][a-z0-9_.]{0,63}') then r.log_record.body.stringvalue end,
-    otlp_attrs(r.facts),
-    otlp_attr_types(r.facts),
-    otlp_redacted(r.facts)
-from described as r
+    otlp_attrs(r.facts, r.names_distinct),
+    otlp_attr_types(r.facts, r.names_distinct),
+    otlp_redacted(r.facts, r.names_distinct)
+from checked as r
 inner join batch_files as f on r.file_index = f.file_index;
 
 create or replace temp table otel_metrics_stage as
@@ -188,7 +195,7 @@ scopes as (
         line_number,
         resource_index,
         -- Once per resource, not once per data point.
-        otlp_attrs(otlp_facts(resource_metric.resource.attributes)) as resource_attrs,
+        otlp_resource_attrs(resource_metric.resource.attributes) as resource_attrs,
         unnest(resource_metric.scopemetrics) as scope_metric,
         generate_subscripts(resource_metric.scopemetrics, 1) as scope_index
     from resources
@@ -248,6 +255,13 @@ described as (
         *,
         otlp_facts(point.attributes) as facts
     from points
+),
+
+checked as (
+    select
+        *,
+        otlp_names_distinct(facts) as names_distinct
+    from described
 )
 
 select
@@ -274,9 +288,9 @@ select
     case when regexp_full_match(coalesce(p.point.asint, p.point.count), '-?[0-9]{1,20}')
         then coalesce(p.point.asint, p.point.count) end,
     try_cast(coalesce(p.point.asdouble, p.point.sum) as double),
-    otlp_attrs(p.facts),
-    otlp_attr_types(p.facts)
-from described as p
+    otlp_attrs(p.facts, p.names_distinct),
+    otlp_attr_types(p.facts, p.names_distinct)
+from checked as p
 inner join batch_files as f on p.file_index = f.file_index;
 
 insert into raw.otel_log_records select * exclude (_file_index) from otel_logs_stage;
