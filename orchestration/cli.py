@@ -76,7 +76,7 @@ def _bench(args: argparse.Namespace, paths: Paths) -> int:
 
     keep = Path(args.keep) if args.keep else None
     return run_bench(args.sizes, Path(args.json) if args.json else None, Path(args.markdown) if args.markdown else None,
-                     keep, args.freshness_developers)  # fmt: skip
+                     keep, args.freshness_developers, args.rounds)  # fmt: skip
 
 
 def _fresh(args: argparse.Namespace, paths: Paths) -> int:
@@ -326,6 +326,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", help="write the figures as JSON here")
     bench.add_argument("--markdown", help="write the table as markdown here")
     bench.add_argument("--keep", help="keep each size's files under this folder (default: a temporary folder)")
+    bench.add_argument(
+        "--rounds",
+        type=int,
+        default=2,
+        help="per source, the floor and the load alone are each the best of this many rounds, taken in turn "
+        "(default 2)",
+    )
     bench.add_argument(
         "--freshness-developers",
         type=int,

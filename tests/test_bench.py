@@ -1,15 +1,17 @@
-"""The bench's breakdown of a dbt build, read from the run_results.json of the suite's real build."""
+"""The bench's own measurements: a dbt build's breakdown (from the suite's real build) and its rounds of a
+source's floor and load."""
 
 import json
+from pathlib import Path
 
 import pytest
+from conftest import query
 
-from orchestration.bench import dbt_node_times
+from orchestration.bench import dbt_node_times, floor_and_load
 from orchestration.paths import Paths
 
-pytestmark = pytest.mark.slow  # it reads the suite's built organisation
 
-
+@pytest.mark.slow  # it reads the suite's built organisation
 def test_a_builds_node_times_add_up_per_kind_and_name_its_slowest_nodes(validated: Paths) -> None:
     run_results = validated.home / "dbt_target" / "run_results.json"
     results = json.loads(run_results.read_text())["results"]
@@ -26,3 +28,21 @@ def test_a_builds_node_times_add_up_per_kind_and_name_its_slowest_nodes(validate
     assert figures["dbt_elapsed_s"] >= figures["node_s"] / 2 > 0
     assert len(slowest) == 3 and [s for _, s in slowest] == sorted((s for _, s in slowest), reverse=True)
     assert slowest[0][1] == max(node["execution_time"] for node in results)
+
+
+@pytest.mark.parametrize("source", ["claude_code", "cursor/usage_events"])
+def test_each_round_stores_and_loads_a_source_from_nothing(sample_landing: Path, tmp_path: Path, source: str) -> None:
+    """Best of two rounds: each floor and each load starts from a new file, so the second load is a whole
+    load of the source (one batch, every line), not an incremental load that finds nothing new."""
+    stats = floor_and_load(sample_landing, source, tmp_path, rounds=2)
+    assert stats["rounds"] == 2 and stats["floor_s"] > 0 and stats["load_s"] > 0 and stats["lines"] > 0
+    stored = query(tmp_path / f"floor-{source.replace('/', '_')}.duckdb", "select count(*) from lines")[0][0]
+    warehouse = tmp_path / f"alone-{source.replace('/', '_')}.duckdb"
+    table = "claude_code_records" if source == "claude_code" else "cursor_usage_events"
+    # Transcript lines are one record each; a CSV line is a row, its header none.
+    loaded = query(
+        warehouse,
+        f"select (select count(*) from raw.{table}) + (select count(*) from raw.quarantine)",
+    )[0][0]
+    assert stored == loaded == stats["lines"]
+    assert query(warehouse, "select count(*), min(status) from raw.load_batches") == [(1, "complete")]
