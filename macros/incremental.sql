@@ -143,13 +143,15 @@
     run computes every row, which `forget_if_stale` has made room for, and `on_schema_change='sync_all_columns'`
     gives the table the new code's columns. A model that uses it needs no `--full-refresh` after a change. -#}
 {% macro merges_into_kept() -%}
+    {#- While dbt parses, the merging branch: it calls every macro the other does and more, so the parsed node's
+        macros (what `code_checksum` reads) are the same whichever branch a run takes. -#}
+    {%- if not execute -%}
+        {{ return(true) }}
+    {%- endif -%}
     {#- Spark: its tables cannot merge, and without partitions an insert_overwrite replaces the whole table, so
         every run computes every row. -#}
     {%- if not is_incremental() or target.type != 'duckdb' -%}
         {{ return(false) }}
-    {%- endif -%}
-    {%- if not execute -%}
-        {{ return(true) }}
     {%- endif -%}
     {{ return(built_by_this_code()) }}
 {%- endmacro %}
@@ -175,7 +177,10 @@
 {% macro code_checksum() -%}
     {%- set meta = config.get('meta') -%}
     {%- set inputs = (meta.get('code_inputs', []) if meta is mapping else []) | list -%}
-    {%- for macro_id in project_macros_called(model.depends_on.macros) -%}
+    {#- The macros of the node as parsed, not as this run renders it: a render records only the macros its branch
+        called (merging or not), and a checksum that followed it changed from run to run. -#}
+    {%- set parsed = graph.get('nodes', {}).get(model.unique_id) -%}
+    {%- for macro_id in project_macros_called((parsed or model).depends_on.macros) -%}
         {%- do inputs.append(macro_id ~ '=' ~ local_md5(context[macro_id.split('.')[-1]].macro.macro_sql)) -%}
     {%- endfor -%}
     {%- if meta is mapping and meta.get('parents_in_checksum') -%}

@@ -309,3 +309,36 @@ def test_a_macro_change_rebuilds_the_kept_rows_of_the_models_that_call_it(tmp_pa
     load(clean.landing, clean.warehouse)
     assert run_dbt(*selected, home=clean.home, project_dir=project, capture=True).returncode == 0
     assert staged(kept.warehouse, model) == staged(clean.warehouse, model)
+
+
+@pytest.mark.slow
+def test_kept_tables_keep_their_code_checksum_whichever_branch_a_run_takes(tmp_path: Path) -> None:
+    """fct_sessions calls `select_changed` only in a run that merges into its kept rows. Its kept checksum must be
+    the same after a run that computes every row and after one that merges, or every other build recomputes it
+    all (it did: the checksum followed the macros the last render happened to call). It still covers the
+    merging branch's macros: an edit to `select_changed` makes the next run compute every row."""
+    project = project_copy(tmp_path / "project")
+    paths = Paths(tmp_path / "home")
+    generate(GenerateConfig(out=paths.landing, developers=6, days=4, seed=23, workers=1))
+    load(paths.landing, paths.warehouse)
+    # With the seeds it reads (prices); tests are not what this checks.
+    selected = ("build", "--select", "+fct_sessions", "--exclude-resource-type", "test", "unit_test")
+    compiled = paths.home / "dbt_target" / "compiled" / "ai_telemetry" / "models" / "sessions" / "fct_sessions.sql"
+    kept_checksums = "select table_name, comment from duckdb_tables() where comment like 'sql %' order by 1"
+
+    def run() -> tuple[list[tuple], bool]:
+        assert run_dbt(*selected, home=paths.home, project_dir=project, capture=True).returncode == 0
+        return query(paths.warehouse, kept_checksums), "changed_scopes" in compiled.read_text()
+
+    first, first_merged = run()
+    assert "fct_sessions" in dict(first) and not first_merged
+    for _ in range(2):
+        assert run() == (first, True)
+    macros = project / "macros" / "incremental.sql"
+    text = macros.read_text()
+    old = "{% macro select_changed(key, columns, built_where=none) -%}\n"
+    assert old in text
+    macros.write_text(text.replace(old, old + "    {#- an edit that changes no SQL -#}\n"))
+    edited, merged = run()
+    assert not merged
+    assert dict(edited)["fct_sessions"] != dict(first)["fct_sessions"]
