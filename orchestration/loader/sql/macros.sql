@@ -189,10 +189,6 @@ create or replace temp macro otlp_attrs(facts, names_distinct) as
         names_distinct
     );
 
--- A resource's attributes: one map per resource, so its facts are computed where the map needs them.
-create or replace temp macro otlp_resource_attrs(pairs) as
-    otlp_attrs(otlp_facts(pairs), otlp_names_distinct(otlp_facts(pairs)));
-
 create or replace temp macro otlp_attr_types(facts, names_distinct) as
     map_first_of(
         list_transform(list_filter(facts, lambda a: a.kept), lambda a: {'key': a.name, 'value': a.value_type}),

@@ -89,17 +89,25 @@ resources as (
     from docs
 ),
 
+described_resources as (
+    -- A resource's attributes judged once, a column the map and its repeated-name check both read.
+    select
+        *,
+        otlp_facts(resource_log.resource.attributes) as resource_facts
+    from resources
+),
+
 scopes as (
     select
         file_index,
         line_number,
         -- Once per resource, not once per record.
-        otlp_resource_attrs(resource_log.resource.attributes) as resource_attrs,
+        otlp_attrs(resource_facts, otlp_names_distinct(resource_facts)) as resource_attrs,
         unnest(resource_log.scopelogs) as scope_log,
         -- Records before the scope's: in earlier resources, then in the resource's earlier scopes.
         resource_offset + unnest(offsets_of(list_transform(resource_log.scopelogs, lambda s: len(s.logrecords))))
             as scope_offset
-    from resources
+    from described_resources
 ),
 
 records as (
@@ -189,16 +197,24 @@ resources as (
     from docs
 ),
 
+described_resources as (
+    -- A resource's attributes judged once, a column the map and its repeated-name check both read.
+    select
+        *,
+        otlp_facts(resource_metric.resource.attributes) as resource_facts
+    from resources
+),
+
 scopes as (
     select
         file_index,
         line_number,
         resource_index,
         -- Once per resource, not once per data point.
-        otlp_resource_attrs(resource_metric.resource.attributes) as resource_attrs,
+        otlp_attrs(resource_facts, otlp_names_distinct(resource_facts)) as resource_attrs,
         unnest(resource_metric.scopemetrics) as scope_metric,
         generate_subscripts(resource_metric.scopemetrics, 1) as scope_index
-    from resources
+    from described_resources
 ),
 
 metrics as (
