@@ -88,5 +88,16 @@ def run_dbt(
         "--target-path",
         str(target or target_path(home)),
     ]
-    env = {**os.environ, HOME_ENV_VAR: str(home), "DBT_PROFILES_DIR": str(profiles)}
+    env = dbt_env(home, profiles)
     return subprocess.run(command, env=env, cwd=project_dir, capture_output=capture, text=True, check=False)
+
+
+def dbt_env(home: Path, profiles: Path) -> dict[str, str]:
+    """The environment dbt runs in: this process's, with the home and the profile set.
+
+    dbt's log file goes to the home (not the project's `logs/`, which every home and test worker would
+    share), at info level, unless DBT_LOG_PATH or DBT_LOG_LEVEL_FILE say otherwise. At debug, dbt's default,
+    every statement is logged from both threads under one lock: a 1M-line build with nothing new took 18.7 s
+    against 17.4 s at info (three runs each, alternating). Compiled and run SQL stay in the target folder."""
+    logs = {"DBT_LOG_PATH": str(home / "logs"), "DBT_LOG_LEVEL_FILE": "info"}
+    return {**logs, **os.environ, HOME_ENV_VAR: str(home), "DBT_PROFILES_DIR": str(profiles)}

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.dbt import run_dbt
+from orchestration.dbt import dbt_env, run_dbt
 from orchestration.loader import load
 from orchestration.paths import PROJECT_DIR
 
@@ -28,3 +28,17 @@ def test_every_dbt_unit_test_passes(tmp_path: Path) -> None:
         path.read_text().count("\n  - name: ") for path in (PROJECT_DIR / "models").rglob("*__unit_tests.yml")
     )
     assert len(units) == declared >= 11 and all(r["status"] == "pass" for r in units), units
+    # dbt's log is the home's, at info level: no statement-by-statement debug lines.
+    log = (home / "logs" / "dbt.log").read_text()
+    assert "Running with dbt=" in log and "[debug]" not in log
+
+
+def test_dbt_logs_in_the_home_at_info_unless_the_environment_says_otherwise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("DBT_LOG_PATH", raising=False)
+    monkeypatch.delenv("DBT_LOG_LEVEL_FILE", raising=False)
+    env = dbt_env(tmp_path / "home", tmp_path / "profiles")
+    assert (env["DBT_LOG_PATH"], env["DBT_LOG_LEVEL_FILE"]) == (str(tmp_path / "home" / "logs"), "info")
+    monkeypatch.setenv("DBT_LOG_LEVEL_FILE", "debug")
+    assert dbt_env(tmp_path / "home", tmp_path / "profiles")["DBT_LOG_LEVEL_FILE"] == "debug"
