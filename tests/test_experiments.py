@@ -8,10 +8,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 from conftest import query
+from scipy import stats
 from statsmodels.stats.power import TTestIndPower
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from orchestration.experiments import compare, difference_in_differences, sample_ratio_p_value
+from orchestration.experiments import (
+    _two_sided_power,
+    compare,
+    difference_in_differences,
+    sample_ratio_p_value,
+    welch_test,
+)
 from orchestration.generator.experiments import PLANTED, build_planted_experiments
 
 SEED = 7  # benchmarks/experiments_benchmark.py checks seeds the tests do not use
@@ -72,6 +79,43 @@ def test_difference_in_differences_estimate_and_placebo() -> None:
     assert result.p_value == pytest.approx(changes.ttest_ind(usevar="unequal")[1], rel=1e-9)
     assert result.ci_low < 0.1 < result.ci_high and result.p_value < 0.001
     assert result.pre_trend_p_value > 0.05, "the groups were on parallel trends before"
+
+
+def samples(rng: np.random.Generator) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Pairs of unit values as the readouts meet them: skewed, tiny, rounded, and constant on either side."""
+    pairs = []
+    for i in range(60):
+        first = rng.lognormal(0, rng.uniform(0.05, 1), rng.integers(2, 40))
+        second = rng.lognormal(rng.uniform(-0.5, 0.5), rng.uniform(0.05, 1), rng.integers(2, 40))
+        if i % 5 == 0:
+            first = np.round(first)
+        if i % 6 == 0:
+            second = np.full(len(second), 1.5)
+        if i % 12 == 0:
+            first = np.full(len(first), 1.5 if i % 24 else 2.0)
+        pairs.append((first, second))
+    return pairs
+
+
+def test_the_statistics_equal_scipy_stats() -> None:
+    """The readout computes with scipy.special (scipy.stats costs a second of import per build): every figure
+    is held to scipy.stats' own, constant samples (0/0 and x/0 statistics) included."""
+    for first, second in samples(np.random.default_rng(19)):
+        ours = welch_test(first, second)
+        theirs = stats.ttest_ind(first, second, equal_var=False)
+        interval = theirs.confidence_interval(confidence_level=0.9)
+        assert ours.dof == pytest.approx(float(theirs.df), rel=1e-12)
+        assert ours.p_value == pytest.approx(float(theirs.pvalue), rel=1e-12, abs=1e-300, nan_ok=True)
+        assert ours.interval(0.1) == (pytest.approx(interval.low, rel=1e-12), pytest.approx(interval.high, rel=1e-12))
+        se, dof = max(ours.standard_error, 0.01), ours.dof
+        critical = stats.t.ppf(0.975, dof)
+        power = stats.nct.sf(critical, dof, 0.3 / se) + stats.nct.cdf(-critical, dof, 0.3 / se)
+        if np.isfinite(power):  # scipy.stats' noncentral t gives nan far in its tail; ours does not
+            assert _two_sided_power(0.3, se, dof, 0.05) == pytest.approx(power, rel=1e-9, abs=1e-12)
+    for control, treatment in [(500, 500), (430, 570), (24, 26), (0, 7), (3, 0)]:
+        expected = np.array([control + treatment] * 2) * [0.7, 0.3]
+        reference = stats.chisquare([control, treatment], f_exp=expected).pvalue
+        assert sample_ratio_p_value(control, treatment, 0.3) == pytest.approx(reference, rel=1e-12)
 
 
 @pytest.mark.slow
