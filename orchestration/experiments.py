@@ -50,9 +50,14 @@ class Comparison:
         return asdict(self)
 
 
+def t_critical(dof: float, alpha: float) -> float:
+    """Student's t value a two-sided test at `alpha` must exceed (the interval's half-width in standard errors)."""
+    return float(special.stdtrit(dof, 1 - alpha / 2))
+
+
 def _two_sided_power(effect: float, standard_error: float, dof: float, alpha: float) -> float:
     """P(|T| > t_crit) when T follows a noncentral t with noncentrality effect / standard_error."""
-    critical = special.stdtrit(dof, 1 - alpha / 2)
+    critical = t_critical(dof, alpha)
     noncentrality = effect / standard_error
     return float(1 - special.nctdtr(dof, noncentrality, critical) + special.nctdtr(dof, noncentrality, -critical))
 
@@ -91,8 +96,13 @@ class WelchTest:
     dof: float
     p_value: float  # nan when both samples are constant and equal (t is 0/0)
 
+    @property
+    def reported_p_value(self) -> float:
+        """The p-value, 1.0 where it is undefined: no difference and no variance says nothing against the null."""
+        return self.p_value if math.isfinite(self.p_value) else 1.0
+
     def interval(self, alpha: float) -> tuple[float, float]:
-        critical = float(special.stdtrit(self.dof, 1 - alpha / 2))
+        critical = t_critical(self.dof, alpha)
         return self.difference - critical * self.standard_error, self.difference + critical * self.standard_error
 
 
@@ -127,10 +137,10 @@ def compare(
         relative = mean_t / mean_c - 1
         # Delta method for mean_t / mean_c (the two means are independent).
         rel_se = math.sqrt(se_t2 / mean_c**2 + mean_t**2 * se_c2 / mean_c**4)
-        critical = float(special.stdtrit(dof, 1 - alpha / 2))
+        critical = t_critical(dof, alpha)
         rel_low, rel_high = relative - critical * rel_se, relative + critical * rel_se
     effect = minimum_detectable_effect * abs(mean_c)
-    se = math.sqrt(se_c2 + se_t2)
+    se = result.standard_error
     achieved = _two_sided_power(effect, se, dof, alpha) if se > 0 and effect > 0 else None
     return Comparison(
         control_units=len(control),
@@ -146,7 +156,7 @@ def compare(
         relative_ci_low=rel_low,
         relative_ci_high=rel_high,
         degrees_of_freedom=dof,
-        p_value=result.p_value if math.isfinite(result.p_value) else 1.0,
+        p_value=result.reported_p_value,
         test=WELCH,
         achieved_power=achieved,
         required_units_per_variant=required_units(effect, std_c, std_t, alpha, power),
@@ -206,7 +216,7 @@ def difference_in_differences(
         comparison_pre = np.asarray(comparison_before, dtype=float) - np.asarray(comparison_earlier, dtype=float)
         placebo = welch_test(treated_pre, comparison_pre)
         pre_difference = placebo.difference
-        pre_p = placebo.p_value if math.isfinite(placebo.p_value) else 1.0
+        pre_p = placebo.reported_p_value
     return DifferenceInDifferences(
         treated_units=len(treated),
         comparison_units=len(comparison),
@@ -215,7 +225,7 @@ def difference_in_differences(
         estimate=float(treated.mean() - comparison.mean()),
         ci_low=ci_low,
         ci_high=ci_high,
-        p_value=result.p_value if math.isfinite(result.p_value) else 1.0,
+        p_value=result.reported_p_value,
         pre_trend_difference=pre_difference,
         pre_trend_p_value=pre_p,
     )
