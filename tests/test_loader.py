@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import json
 import os
+import random
 from collections import Counter
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 import pytest
 from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, query
 
 from orchestration import loader
+from orchestration.loader import files
 from orchestration.loader.csv_rows import OBJECT_MAX_KEYS
 from orchestration.pipeline import RAW_TABLES
 
@@ -434,6 +437,36 @@ def test_a_large_load_leaves_its_row_groups_merged_for_the_next_writer(tmp_path:
     con.execute("checkpoint")
     con.close()
     assert query(warehouse, blocks) == after_load
+
+
+@pytest.mark.parametrize("copied", [False, True], ids=["views", "copied"])
+def test_lines_are_split_as_bytes_split_them_and_views_do_not_copy(
+    copied: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The loader's split: the lines of a buffer (short ones held in their view, long ones pointing into the
+    buffer, blank, CR-ended, not UTF-8, the last unterminated) and their lengths, as bytes.split gives them;
+    views over the buffer itself, or, for a buffer too large for 32-bit offsets, a copy."""
+    if copied:
+        monkeypatch.setattr(files, "VIEW_MAX_BUFFER", 0)
+    monkeypatch.setattr(files, "NEWLINE_SCAN_BYTES", 7)  # the newline scan crosses its blocks mid-line
+    rng = random.Random(15)
+    lines = [b"", b"x", b"\xff\xfe", b"a" * 12, b"b" * 13, b"line\r", b'{"type":"user"}']
+    lines += [bytes(rng.randrange(11, 256) for _ in range(rng.randrange(0, 40))) for _ in range(300)]
+    for body in (b"\n".join(lines), b"\n".join(lines) + b"\n", b""):
+        buffer = bytearray(body + b"padding past the length")
+        split, lengths = files._split_lines(buffer, len(body))
+        split.validate(full=True)
+        assert split.to_pylist() == body.split(b"\n")
+        assert lengths.tolist() == [len(line) for line in body.split(b"\n")]
+        if copied:
+            assert split.type == pa.large_binary()
+        elif body:
+            assert split.type == pa.binary_view()
+            assert split.buffers()[2].address == pa.py_buffer(buffer).address
+    # A flush whose segments were split both ways holds their lines as one type.
+    view = files.Segment(None, pa.array([b"a" * 20], pa.binary_view()), 1, 21, 0, True, "", True)
+    mixed = loader.Loader._lines_table([view, files.Segment(None, split, 1, 0, 0, True, "", True)])
+    assert mixed.column("line").to_pylist() == [b"a" * 20, b""]
 
 
 def test_shrunk_file_replaces_its_rows(landing_copy: Path, tmp_path: Path) -> None:

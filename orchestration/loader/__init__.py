@@ -516,11 +516,14 @@ class Loader:
         first = np.repeat(np.array([s.first_line for s in segments]) - (ends - counts), counts)
         unterminated = np.zeros(int(ends[-1]), dtype=bool)
         unterminated[ends[[not s.last_line_complete for s in segments]] - 1] = True
+        # Views over the buffers read (files.py), unless one buffer was too large for them.
+        types = {s.lines.type for s in segments}
+        line_type = types.pop() if len(types) == 1 else pa.large_binary()
         return pa.table(
             {
                 "file_index": np.repeat(np.arange(len(segments), dtype=np.int32), counts),
                 "line_number": first + np.arange(int(ends[-1])),
-                "line": pa.chunked_array([s.lines for s in segments], pa.large_binary()),
+                "line": pa.chunked_array([s.lines.cast(line_type) for s in segments], line_type),
                 "unterminated": unterminated,
             }
         )
