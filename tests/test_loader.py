@@ -666,6 +666,8 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
             enc({"resourceLogs": []}),  # 6 no records
             enc({"resourceLogs": [1, {"scopeLogs": {"logRecords": []}}]}),  # 7 parts of the wrong shape
             b"",  # 8 blank
+            "\ufeff\ufeff".encode() + enc(metrics),  # 9 byte-order marks before an export: its three points
+            "\ufeff".encode(),  # 10 only a byte-order mark: blank
         ],
     )
     warehouse = tmp_path / "w.duckdb"
@@ -678,6 +680,7 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
         6: "no_records",
         7: "no_records",
         8: "blank_line",
+        10: "blank_line",
     }
     rows = query(
         warehouse,
@@ -710,9 +713,9 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
     points = query(
         warehouse,
         "select metric_name, metric_type, aggregation_temporality, is_monotonic, as_int, as_double "
-        "from raw.otel_metric_points order by _record_index",
+        "from raw.otel_metric_points order by _line_number, _record_index",
     )
-    assert points == [
+    assert points == 2 * [
         ("tokens", "sum", 1, True, None, 94.0),
         ("tokens", "sum", 1, True, None, 5.0),
         ("latency", "histogram", None, None, "3", 1.5),

@@ -11,7 +11,7 @@ with lines as (
         l.unterminated,
         f.duplicate_of,
         l.line_bytes,
-        ltrim(l.line, chr(65279)) as t
+        without_bom(l.line) as t
     from batch_lines as l
     inner join batch_files as f on l.file_index = f.file_index
 ),

@@ -1,5 +1,10 @@
 -- Helpers for the raw load; temp macros, so nothing here persists in the warehouse.
 
+-- A line without its byte-order marks. Nearly every line has none and is passed on as it is: ltrim copies
+-- every line it is given (0.1 s per GB of OTel exports, for each statement that reads them).
+create or replace temp macro without_bom(t) as
+    case when starts_with(t, chr(65279)) then ltrim(t, chr(65279)) else t end;
+
 -- A quarantine excerpt that keeps a line's shape but none of its words or numbers.
 create or replace temp macro shape_of(t) as
     regexp_replace(regexp_replace(t, '\pL', 'a', 'g'), '\pN', '9', 'g');

@@ -9,7 +9,7 @@ select
     line_number,
     unterminated,
     line_bytes,
-    ltrim(line, chr(65279)) as t
+    without_bom(line) as t
 from batch_lines;
 
 create or replace temp table otel_checked as
