@@ -6,6 +6,7 @@ import csv
 import json
 import os
 import random
+import threading
 from collections import Counter
 from pathlib import Path
 
@@ -437,6 +438,56 @@ def test_a_large_load_leaves_its_row_groups_merged_for_the_next_writer(tmp_path:
     con.execute("checkpoint")
     con.close()
     assert query(warehouse, blocks) == after_load
+
+
+def test_flushes_commit_in_order_and_one_that_fails_takes_the_later_ones_with_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two flushes are in flight at once, each on its own connection, but a flush commits only after the one
+    before it. One file read in four chunks; the second flush fails after the third has staged its lines:
+    the third rolls back too, so the file's first chunk stands alone, with no gap, and the next load leaves
+    every line of the file loaded exactly once."""
+    landing = tmp_path / "landing"
+    session = landing / "claude_code" / "dev" / "projects" / "p" / "s.jsonl"
+    write_lines(session, [enc(good_record(uuid=f"u-{i}")) for i in range(4_000)])
+    warehouse = tmp_path / "w.duckdb"
+    chunk = session.stat().st_size // 4 + 1
+    data, firsts, done = session.read_bytes(), [], 0
+    for read in range(0, len(data), chunk):  # each chunk's first line: blocks read whole, cut at a line's end
+        firsts.append(data.count(b"\n", 0, done) + 1)
+        done = data.rfind(b"\n", 0, read + chunk) + 1
+    assert len(firsts) == 4
+    third_staged = threading.Event()
+    seen: list[int] = []
+    real_counts = loader.Loader._counts
+
+    def counts_then_fail_the_second(self: loader.Loader, con: duckdb.DuckDBPyConnection, source: object) -> object:
+        first = con.execute("select min(line_number) from batch_lines").fetchone()[0]
+        seen.append(first)
+        if first == firsts[1]:
+            # The third flush runs beside this one: once it has staged its lines, this one fails.
+            assert third_staged.wait(timeout=120)
+            raise RuntimeError("flush 2 failed")
+        if first == firsts[2]:
+            third_staged.set()
+        return real_counts(self, con, source)
+
+    monkeypatch.setattr(loader.Loader, "_counts", counts_then_fail_the_second)
+    with pytest.raises(RuntimeError, match="flush 2 failed"):
+        load(landing, warehouse, chunk_bytes=chunk)
+    assert sorted(seen) == firsts[:3]  # the third flush was staged, and waited for the second at its commit
+    lines = [n for (n,) in query(warehouse, "select _line_number from raw.claude_code_records order by 1")]
+    assert lines == list(range(1, len(lines) + 1)) and 0 < len(lines) < 2_000
+    manifest = query(warehouse, "select first_line, last_line from raw.load_manifest")
+    assert manifest == [(1, len(lines))]
+    assert query(warehouse, "select status from raw.load_batches") == [("failed",)]
+
+    monkeypatch.setattr(loader.Loader, "_counts", real_counts)
+    again = load(landing, warehouse, chunk_bytes=chunk)
+    # The manifest's hash of a file read in chunks is the whole file's, so the next load cannot tell the chunk
+    # it kept from a rewrite: it replaces it. (It skipped the file as unchanged before, losing 3/4 of it.)
+    assert (again.rows_loaded, again.sources["claude_code"].rows_retracted) == (4_000, len(lines))
+    assert_each_line_once(landing, warehouse)
 
 
 @pytest.mark.parametrize("copied", [False, True], ids=["views", "copied"])

@@ -7,19 +7,23 @@ Guarantees:
 - idempotent and incremental: the manifest records each file's loaded prefix; unchanged files are
   skipped, grown files load only their new lines, shrunk or rewritten files replace their old rows,
   and byte-identical copies under another name are quarantined as duplicates;
-- atomic per flush: a flush's raw rows, quarantine rows and manifest rows commit together.
+- atomic per flush: a flush's raw rows, quarantine rows and manifest rows commit together, and flushes
+  commit in the order they were read (two are in flight, on their own connections: see `Loader._flush`).
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import queue
 import re
+import threading
 import time
 import uuid
-from collections import Counter
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -65,6 +69,10 @@ MANIFEST_SCHEMA = pa.schema(
         ("loaded_at", pa.timestamp("us", tz="UTC")),
     ]
 )
+# Flushes in flight at once: the next one's parse overlaps the previous one's insert and commit, which run on
+# one core for much of their time (an insert's row groups are split between DuckDB's threads unevenly).
+FLUSHES_IN_FLIGHT = 2
+
 # Timestamps outside [EARLIEST_PLAUSIBLE, load time + CLOCK_SKEW] are quarantined as implausible: no AI
 # coding assistant wrote telemetry before 2024, and a clock may run a little ahead, not days.
 EARLIEST_PLAUSIBLE = datetime(2024, 1, 1, tzinfo=UTC)
@@ -245,8 +253,12 @@ class Loader:
         self.claude_dir = claude_dir
         self.batch_id = datetime.now(UTC).strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
         self.stats = {s.name: SourceStats() for s in SOURCES}
-        self._manifest_rows: list[dict] = []
         self._last_load_time: datetime | None = None
+        self._flusher: ThreadPoolExecutor | None = None  # while `run` runs
+        self._flushes: deque[Future] = deque()  # queued or running, oldest first
+        self._cursors: queue.SimpleQueue[duckdb.DuckDBPyConnection] = queue.SimpleQueue()
+        self._cursors_made: list[duckdb.DuckDBPyConnection] = []
+        self._stats_lock = threading.Lock()  # the flush threads and this one count into self.stats
 
     def _load_time(self) -> datetime:
         """Now, but always after every earlier load's time: the deduplicated staging tables read on from the newest
@@ -283,22 +295,8 @@ class Loader:
             [self.batch_id, datetime.now(UTC), str(self.landing)],
         )
         try:
-            states = self._states()
-            known = {(s.loaded_bytes, s.prefix_hash): p for p, s in states.items() if s.loaded_bytes > 0}
-            for source in SOURCES:
-                root = self.landing / source.folder
-                if self.claude_dir is not None:  # local mode: only that folder's transcripts, read in place
-                    if not source.owned_by_folder:
-                        continue
-                    root = self.claude_dir.path
-                paths = list_files(root, source.patterns)
-                self.stats[source.name].files_seen = len(paths)
-                plans = self._plan(source, paths, states, known)
-                if source.kind == "json_document":
-                    for plan in plans:
-                        self._load_document(source, plan)
-                else:
-                    self._load_lines(source, plans, known)
+            with self._flushing():
+                self._load_sources()
         except BaseException as error:
             con.execute(
                 "update raw.load_batches set status = 'failed', finished_at = ?, error = ? where batch_id = ?",
@@ -323,6 +321,25 @@ class Loader:
             ],
         )
         return summary
+
+    def _load_sources(self) -> None:
+        states = self._states()
+        known = {(s.loaded_bytes, s.prefix_hash): p for p, s in states.items() if s.loaded_bytes > 0}
+        for source in SOURCES:
+            root = self.landing / source.folder
+            if self.claude_dir is not None:  # local mode: only that folder's transcripts, read in place
+                if not source.owned_by_folder:
+                    continue
+                root = self.claude_dir.path
+            paths = list_files(root, source.patterns)
+            self.stats[source.name].files_seen = len(paths)
+            plans = self._plan(source, paths, states, known)
+            if source.kind == "json_document":
+                for plan in plans:
+                    self._load_document(source, plan)
+            else:
+                self._load_lines(source, plans, known)
+                self._settle()
 
     # -- line-based sources ----------------------------------------------------------------------------
     def _load_lines(self, source: Source, plans: list[FilePlan], known: dict[tuple[int, str], str]) -> None:
@@ -422,72 +439,148 @@ class Loader:
                 "insert into raw.quarantine values (?, null, null, ?, ?, ?, 'unreadable_file', null, ?)",
                 [path, self.batch_id, datetime.now(UTC), source.name, why],
             )
-        self.stats[source.name].actions["unreadable"] += len(unreadable)
-        self.stats[source.name].rows_quarantined += len(unreadable)
+        with self._stats_lock:
+            self.stats[source.name].actions["unreadable"] += len(unreadable)
+            self.stats[source.name].rows_quarantined += len(unreadable)
 
-    def _transform(self, source: Source, loaded_at: datetime) -> None:
+    def _transform(self, con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime) -> None:
         params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
         run_script(
-            self.con,
+            con,
             source.sql,
             {**params, "source": source.name, "earliest_at": EARLIEST_PLAUSIBLE, "latest_at": loaded_at + CLOCK_SKEW},
         )
         if source.kind == "csv":
             # The shared CSV script cannot name its source's table; the registry's fixed name does.
-            self.con.execute(
+            con.execute(
                 f"insert into raw.{source.tables[0]} select f.source_file, s.line_number, $batch_id, $loaded_at, "  # noqa: S608
                 "s.record from csv_stage as s inner join batch_files as f on s.file_index = f.file_index "
                 "where s.reason is null and not s.is_header",
                 params,
             )
 
+    @contextmanager
+    def _flushing(self) -> Iterator[None]:
+        """While the sources load: the flush worker threads, and their connections once a flush needs one."""
+        with ThreadPoolExecutor(max_workers=FLUSHES_IN_FLIGHT, thread_name_prefix="flush") as flusher:
+            self._flusher = flusher
+            try:
+                yield
+                self._settle()
+            finally:
+                self._abandon()
+                self._flusher = None
+                for cursor in self._cursors_made:
+                    cursor.close()
+
+    def _add_cursor(self) -> None:
+        """Another connection of this load's database for the flushes (each its own transaction and temp
+        tables), made on this thread: one per flush in flight, so a flush always finds one free."""
+        cursor = self.con.cursor()
+        cursor.execute("set TimeZone = 'UTC'")
+        run_script(cursor, "macros.sql")
+        cursor.execute(csv_rows.object_macro())
+        self._cursors_made.append(cursor)
+        self._cursors.put(cursor)
+
     def _flush(self, source: Source, segments: list[Segment], touched: list[FilePlan] = ()) -> None:
-        con = self.con
+        """Queues one flush: its lines checked and stored, its manifest rows, in one transaction. Up to
+        FLUSHES_IN_FLIGHT run at once on their own connections, but each commits only after the one before
+        it: a file's later lines never stand without its earlier ones, and a failed flush fails the ones
+        after it."""
         loaded_at = self._load_time()
-        con.begin()
+        while len(self._flushes) >= FLUSHES_IN_FLIGHT:
+            self._wait_oldest()
+        if len(self._cursors_made) < FLUSHES_IN_FLIGHT:
+            self._add_cursor()
+        previous = self._flushes[-1] if self._flushes else None
+        flush = self._flusher.submit(self._run_flush, source, segments, list(touched), loaded_at, previous)
+        self._flushes.append(flush)
+
+    def _wait_oldest(self) -> None:
         try:
-            retracted = {seg.plan.path: self._retract(source, seg.plan) for seg in segments if seg.is_first}
-            counts: dict[int, tuple[int, int]] = {}
-            if segments:
-                con.register(
-                    "batch_files",
-                    self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
-                )
-                con.register("batch_lines_raw", self._lines_table(segments))
-                con.execute(batch_lines_view())
-                self._transform(source, loaded_at)
-                counts = self._counts(source)
-                con.execute("drop view batch_lines")
-                con.unregister("batch_files")
-                con.unregister("batch_lines_raw")
-            for index, seg in enumerate(segments):
-                loaded, quarantined = counts.get(index, (0, 0))
-                self._manifest(
-                    seg.plan,
-                    loaded_at,
-                    loaded_bytes=seg.end_offset,
-                    prefix_hash=seg.prefix_hash,
-                    lines=(seg.first_line, seg.last_line),
-                    last_line_offset=seg.last_line_offset,
-                    complete=seg.last_line_complete,
-                    loaded=loaded,
-                    quarantined=quarantined,
-                    retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0,
-                    first=seg.is_first,
-                )
-            for plan in touched:
-                self._manifest(
-                    plan,
-                    loaded_at,
-                    loaded_bytes=plan.size_bytes,
-                    prefix_hash=plan.hasher.hexdigest(),
-                    retracted=self._retract(source, plan),
-                )
-            self._write_manifest()
-            con.commit()
+            self._flushes[0].result()
         except BaseException:
-            con.rollback()
+            self._abandon()
             raise
+        self._flushes.popleft()
+
+    def _settle(self) -> None:
+        """Waits until every queued flush committed; raises the first failure."""
+        while self._flushes:
+            self._wait_oldest()
+
+    def _abandon(self) -> None:
+        """After a failure: the flushes not started are dropped, the running ones end (each rolls back, since
+        the one before it failed)."""
+        for flush in self._flushes:
+            flush.cancel()
+        wait(self._flushes)
+        self._flushes.clear()
+
+    def _run_flush(
+        self,
+        source: Source,
+        segments: list[Segment],
+        touched: list[FilePlan],
+        loaded_at: datetime,
+        previous: Future | None,
+    ) -> None:
+        con = self._cursors.get_nowait()
+        try:
+            con.begin()
+            try:
+                retracted = {seg.plan.path: self._retract(con, source, seg.plan) for seg in segments if seg.is_first}
+                counts: dict[int, tuple[int, int]] = {}
+                if segments:
+                    con.register(
+                        "batch_files",
+                        self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
+                    )
+                    con.register("batch_lines_raw", self._lines_table(segments))
+                    con.execute(batch_lines_view())
+                    self._transform(con, source, loaded_at)
+                    counts = self._counts(con, source)
+                    con.execute("drop view batch_lines")
+                    con.unregister("batch_files")
+                    con.unregister("batch_lines_raw")
+                if previous is not None:
+                    previous.result()  # it committed (or raises: then this flush rolls back)
+                rows = []
+                for index, seg in enumerate(segments):
+                    loaded, quarantined = counts.get(index, (0, 0))
+                    rows.append(
+                        self._manifest(
+                            seg.plan,
+                            loaded_at,
+                            loaded_bytes=seg.end_offset,
+                            prefix_hash=seg.prefix_hash,
+                            lines=(seg.first_line, seg.last_line),
+                            last_line_offset=seg.last_line_offset,
+                            complete=seg.last_line_complete,
+                            loaded=loaded,
+                            quarantined=quarantined,
+                            retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0,
+                            first=seg.is_first,
+                        )
+                    )
+                for plan in touched:
+                    rows.append(
+                        self._manifest(
+                            plan,
+                            loaded_at,
+                            loaded_bytes=plan.size_bytes,
+                            prefix_hash=plan.hasher.hexdigest(),
+                            retracted=self._retract(con, source, plan),
+                        )
+                    )
+                self._write_manifest(con, rows)
+                con.commit()
+            except BaseException:
+                con.rollback()
+                raise
+        finally:
+            self._cursors.put(con)
 
     def _files_table(self, source: Source, paths: list[str], plans: list[FilePlan]) -> pa.Table:
         files = pa.table(
@@ -528,24 +621,24 @@ class Loader:
             }
         )
 
-    def _counts(self, source: Source) -> dict[int, tuple[int, int]]:
+    def _counts(self, con: duckdb.DuckDBPyConnection, source: Source) -> dict[int, tuple[int, int]]:
         """Rows loaded and quarantined per segment (file_index) in this flush."""
         ((query, names),) = statements(source.counts_sql)
         params = {"batch_id": self.batch_id} if "batch_id" in names else {}
-        return {r[0]: (r[1], r[2]) for r in self.con.execute(query, params).fetchall()}
+        return {r[0]: (r[1], r[2]) for r in con.execute(query, params).fetchall()}
 
-    def _retract(self, source: Source, plan: FilePlan) -> int:
+    def _retract(self, con: duckdb.DuckDBPyConnection, source: Source, plan: FilePlan) -> int:
         """Deletes what an earlier load took from this file, from `plan.retract_from_line` on."""
         if plan.retract_from_line is None:
             return 0
         removed = 0
         line_column = "_record_index" if source.kind == "json_document" else "_line_number"
         for table in source.tables:
-            removed += self.con.execute(
+            removed += con.execute(
                 f"delete from raw.{table} where _source_file = ? and {line_column} >= ?",  # noqa: S608 (fixed names)
                 [plan.path, plan.retract_from_line - (1 if source.kind == "json_document" else 0)],
             ).fetchone()[0]
-        removed += self.con.execute(
+        removed += con.execute(
             "delete from raw.quarantine where _source_file = ? and coalesce(_line_number, 0) >= ?",
             [plan.path, plan.retract_from_line if source.kind != "json_document" else 0],
         ).fetchone()[0]
@@ -565,51 +658,49 @@ class Loader:
         quarantined: int = 0,
         retracted: int = 0,
         first: bool = True,
-    ) -> None:
-        """Queues one manifest row; `_write_manifest` inserts the queue with the flush's rows."""
+    ) -> dict:
+        """One manifest row (and the source's counts); `_write_manifest` inserts a flush's rows with them."""
         stats = self.stats[plan.source]
         action = plan.action if first else "appended"
-        if first:
-            stats.actions["unchanged" if action == "touched" else action] += 1
-        stats.rows_loaded += loaded
-        stats.rows_quarantined += quarantined
-        stats.rows_retracted += retracted
+        with self._stats_lock:
+            if first:
+                stats.actions["unchanged" if action == "touched" else action] += 1
+            stats.rows_loaded += loaded
+            stats.rows_quarantined += quarantined
+            stats.rows_retracted += retracted
         previous = plan.previous
         keep = previous is not None and plan.action == "touched"
-        self._manifest_rows.append(
-            {
-                "batch_id": self.batch_id,
-                "source": plan.source,
-                "path": plan.path,
-                "action": action,
-                "size_bytes": plan.size_bytes,
-                "mtime_ns": plan.mtime_ns,
-                "loaded_bytes": loaded_bytes,
-                "prefix_hash": prefix_hash,
-                "first_line": lines[0] if lines else None,
-                "last_line": lines[1] if lines else None,
-                "lines_total": lines[1] if lines else (previous.lines_total if keep else 0),
-                "last_line_offset": last_line_offset
-                if last_line_offset is not None
-                else (previous.last_line_offset if keep else 0),
-                "last_line_complete": complete,
-                "rows_loaded": loaded,
-                "rows_quarantined": quarantined,
-                "rows_retracted": retracted,
-                "duplicate_of": plan.duplicate_of,
-                "loaded_at": loaded_at,
-            }
-        )
+        return {
+            "batch_id": self.batch_id,
+            "source": plan.source,
+            "path": plan.path,
+            "action": action,
+            "size_bytes": plan.size_bytes,
+            "mtime_ns": plan.mtime_ns,
+            "loaded_bytes": loaded_bytes,
+            "prefix_hash": prefix_hash,
+            "first_line": lines[0] if lines else None,
+            "last_line": lines[1] if lines else None,
+            "lines_total": lines[1] if lines else (previous.lines_total if keep else 0),
+            "last_line_offset": last_line_offset
+            if last_line_offset is not None
+            else (previous.last_line_offset if keep else 0),
+            "last_line_complete": complete,
+            "rows_loaded": loaded,
+            "rows_quarantined": quarantined,
+            "rows_retracted": retracted,
+            "duplicate_of": plan.duplicate_of,
+            "loaded_at": loaded_at,
+        }
 
-    def _write_manifest(self) -> None:
-        if not self._manifest_rows:
+    @staticmethod
+    def _write_manifest(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+        if not rows:
             return
-        rows = pa.Table.from_pylist(self._manifest_rows, schema=MANIFEST_SCHEMA)
-        self.con.register("manifest_rows", rows)
+        con.register("manifest_rows", pa.Table.from_pylist(rows, schema=MANIFEST_SCHEMA))
         columns = ", ".join(MANIFEST_SCHEMA.names)
-        self.con.execute(f"insert into raw.load_manifest ({columns}) select {columns} from manifest_rows")  # noqa: S608
-        self.con.unregister("manifest_rows")
-        self._manifest_rows = []
+        con.execute(f"insert into raw.load_manifest ({columns}) select {columns} from manifest_rows")  # noqa: S608
+        con.unregister("manifest_rows")
 
     # -- JSON documents (Cursor Admin API exports) -----------------------------------------------------
     def _load_document(self, source: Source, plan: FilePlan) -> None:
@@ -625,7 +716,7 @@ class Loader:
             good, bad, period = documents.parse_daily_usage(body, plan.duplicate_of)
         con.begin()
         try:
-            retracted = self._retract(source, plan) if plan.action == "replaced" else 0
+            retracted = self._retract(con, source, plan) if plan.action == "replaced" else 0
             con.register("doc_rows", good)
             con.register("doc_bad", bad)
             run_script(
@@ -643,7 +734,7 @@ class Loader:
             con.unregister("doc_rows")
             con.unregister("doc_bad")
             rows = good.num_rows + bad.num_rows
-            self._manifest(
+            row = self._manifest(
                 plan,
                 loaded_at,
                 loaded_bytes=plan.size_bytes,
@@ -653,7 +744,7 @@ class Loader:
                 quarantined=bad.num_rows,
                 retracted=retracted,
             )
-            self._write_manifest()
+            self._write_manifest(con, [row])
             con.commit()
         except BaseException:
             con.rollback()

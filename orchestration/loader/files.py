@@ -103,7 +103,14 @@ def plan_file(
     plan = FilePlan(
         source=source, path=key, size_bytes=stat.st_size, mtime_ns=stat.st_mtime_ns, action="new", previous=state
     )
-    if state is not None and state.size_bytes == stat.st_size and state.mtime_ns == stat.st_mtime_ns:
+    # Unchanged, and loaded to its end: a load that stopped between two chunks of a file (killed, or a later
+    # flush failed) left its size and time as they are, with only the lines before that chunk loaded.
+    if (
+        state is not None
+        and state.size_bytes == stat.st_size
+        and state.mtime_ns == stat.st_mtime_ns
+        and state.loaded_bytes == stat.st_size
+    ):
         return None
     if state is not None and stat.st_size >= state.loaded_bytes:
         plan.hashed_until = hash_prefix(key, state.loaded_bytes, plan.hasher)
