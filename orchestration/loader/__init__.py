@@ -286,8 +286,6 @@ class Loader:
     def run(self) -> LoadSummary:
         started = time.perf_counter()
         con = self.con
-        run_script(con, "macros.sql")
-        con.execute(csv_rows.object_macro())
         # A batch left 'running' was interrupted; each of its flushes committed whole, so its rows stand.
         con.execute("update raw.load_batches set status = 'interrupted' where status = 'running'")
         con.execute(
@@ -475,7 +473,8 @@ class Loader:
 
     def _add_cursor(self) -> None:
         """Another connection of this load's database for the flushes (each its own transaction and temp
-        tables), made on this thread: one per flush in flight, so a flush always finds one free."""
+        tables), made on this thread: one per flush in flight, so a flush always finds one free. The flushes'
+        scripts are the only SQL that calls the load's temp macros, so only these connections define them."""
         cursor = self.con.cursor()
         cursor.execute("set TimeZone = 'UTC'")
         run_script(cursor, "macros.sql")
@@ -498,11 +497,8 @@ class Loader:
         self._flushes.append(flush)
 
     def _wait_oldest(self) -> None:
-        try:
-            self._flushes[0].result()
-        except BaseException:
-            self._abandon()
-            raise
+        """Waits for the oldest queued flush; its failure is raised (`_flushing` then ends the others)."""
+        self._flushes[0].result()
         self._flushes.popleft()
 
     def _settle(self) -> None:
@@ -511,8 +507,8 @@ class Loader:
             self._wait_oldest()
 
     def _abandon(self) -> None:
-        """After a failure: the flushes not started are dropped, the running ones end (each rolls back, since
-        the one before it failed)."""
+        """When the load ends (after `_settle`, nothing is left): the flushes not started are dropped and the
+        running ones finish, each committing only if every flush before it did."""
         for flush in self._flushes:
             flush.cancel()
         wait(self._flushes)
