@@ -28,6 +28,8 @@ def layers(project_dir: Path = PROJECT_DIR) -> tuple[str, ...]:
 
 
 PARTIAL_PARSE = "partial_parse.msgpack"
+# Which checkout the saved parse in a target folder was made for (see `forget_parse_of_another_project`).
+PARSED_FOR = "partial_parse.project"
 RUN_TARGETS_KEPT = 10
 
 
@@ -45,8 +47,9 @@ def run_target(home: Path, run_id: str) -> Path:
     target = home / "dbt_runs" / f"{run_id[:8]}-{uuid.uuid4().hex[:6]}"
     target.mkdir(parents=True)
     saved = target_path(home) / PARTIAL_PARSE
-    if saved.exists():
+    if saved.exists() and parsed_for(target_path(home)) == str(PROJECT_DIR):
         shutil.copy2(saved, target / PARTIAL_PARSE)
+    (target / PARSED_FOR).write_text(str(PROJECT_DIR))
     return target
 
 
@@ -60,9 +63,30 @@ def keep_run_target(home: Path, target: Path, kept: int = RUN_TARGETS_KEPT) -> N
         partial = saved.with_name(f".{PARTIAL_PARSE}.{os.getpid()}")
         shutil.copy2(state, partial)
         partial.replace(saved)
+        (saved.parent / PARSED_FOR).write_text(str(PROJECT_DIR))
     folders = sorted((p for p in target.parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime)
     for old in folders[:-kept]:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def parsed_for(target: Path) -> str | None:
+    """The checkout whose project the saved parse in `target` was made from (None: not known)."""
+    marker = target / PARSED_FOR
+    return marker.read_text() if marker.exists() else None
+
+
+def forget_parse_of_another_project(target: Path, project_dir: Path) -> None:
+    """Drops the saved parse in `target` unless it was made for the project in `project_dir`.
+
+    dbt's saved parse keeps each node's absolute root path and trusts it while the files' contents match: after
+    the checkout moved (the default data home is inside it), its seeds were read from the old path ("No files
+    found" at dbt 1.11.16), and with two checkouts sharing a home one would load the other's seed files. dbt
+    then parses the project once more (7 to 20 s)."""
+    here = str(project_dir.resolve())
+    if parsed_for(target) != here:
+        (target / PARTIAL_PARSE).unlink(missing_ok=True)
+    target.mkdir(parents=True, exist_ok=True)
+    (target / PARSED_FOR).write_text(here)
 
 
 def run_dbt(
@@ -88,6 +112,7 @@ def run_dbt(
         "--target-path",
         str(target or target_path(home)),
     ]
+    forget_parse_of_another_project(target or target_path(home), project_dir)
     env = dbt_env(home, profiles)
     return subprocess.run(command, env=env, cwd=project_dir, capture_output=capture, text=True, check=False)
 

@@ -14,7 +14,8 @@ import pytest
 from conftest import digests, independent_daily, query, usage_lines
 
 from orchestration.cli import build_parser, main
-from orchestration.dbt import PARTIAL_PARSE, keep_run_target, run_target, target_path
+from orchestration.dbt import PARSED_FOR, PARTIAL_PARSE, keep_run_target, run_dbt, run_target, target_path
+from orchestration.paths import PROJECT_DIR
 from orchestration.publish import reader_files
 
 
@@ -109,6 +110,11 @@ def test_a_run_target_starts_from_the_homes_parse_state_and_only_the_newest_stay
     saved = target_path(tmp_path) / PARTIAL_PARSE
     saved.parent.mkdir()
     saved.write_bytes(b"state 0")
+    (saved.parent / PARSED_FOR).write_text("/elsewhere/ai-telemetry")
+    other = run_target(tmp_path, "other")
+    assert not (other / PARTIAL_PARSE).exists()  # made for another checkout: not taken
+    shutil.rmtree(other)
+    (saved.parent / PARSED_FOR).write_text(str(PROJECT_DIR))
     for run in range(4):
         target = run_target(tmp_path, f"run-{run}")
         assert (target / PARTIAL_PARSE).read_bytes() == f"state {run}".encode()
@@ -118,6 +124,26 @@ def test_a_run_target_starts_from_the_homes_parse_state_and_only_the_newest_stay
         assert saved.read_bytes() == f"state {run + 1}".encode()
     assert sorted(p.name[:5] for p in (tmp_path / "dbt_runs").iterdir()) == ["run-2", "run-3"]
     assert not list(saved.parent.glob(f".{PARTIAL_PARSE}*"))
+
+
+def test_a_moved_checkout_reads_its_own_seed_files(tmp_path: Path) -> None:
+    """dbt's saved parse keeps every node's absolute path: after the checkout moves (the default data home is
+    inside it), the next parse must point the seeds at the new place, not the old one."""
+    home, old, new = tmp_path / "home", tmp_path / "old", tmp_path / "new"
+    old.mkdir()
+    for name in ("dbt_project.yml", "profiles", "models", "seeds", "macros", "tests/dbt"):
+        source = PROJECT_DIR / name
+        if source.is_dir():
+            shutil.copytree(source, old / name)
+        else:
+            shutil.copy2(source, old / name)
+    assert run_dbt("parse", home=home, project_dir=old, capture=True).returncode == 0
+    old.rename(new)
+    parsed = run_dbt("parse", home=home, project_dir=new, capture=True)
+    assert parsed.returncode == 0, parsed.stdout[-2000:]
+    manifest = json.loads((target_path(home) / "manifest.json").read_text())
+    seeds = [node for node in manifest["nodes"].values() if node["resource_type"] == "seed"]
+    assert seeds and {node["root_path"] for node in seeds} == {str(new)}
 
 
 @pytest.mark.slow
