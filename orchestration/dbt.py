@@ -46,10 +46,11 @@ def run_target(home: Path, run_id: str) -> Path:
     `dbt parse` for whichever home prepared it."""
     target = home / "dbt_runs" / f"{run_id[:8]}-{uuid.uuid4().hex[:6]}"
     target.mkdir(parents=True)
-    saved = target_path(home) / PARTIAL_PARSE
-    if saved.exists() and parsed_for(target_path(home)) == str(PROJECT_DIR):
-        shutil.copy2(saved, target / PARTIAL_PARSE)
-    (target / PARSED_FOR).write_text(str(PROJECT_DIR))
+    for name in (PARTIAL_PARSE, PARSED_FOR):
+        saved = target_path(home) / name
+        if saved.exists():
+            shutil.copy2(saved, target / name)
+    forget_parse_of_another_project(target, PROJECT_DIR)
     return target
 
 
@@ -69,12 +70,6 @@ def keep_run_target(home: Path, target: Path, kept: int = RUN_TARGETS_KEPT) -> N
         shutil.rmtree(old, ignore_errors=True)
 
 
-def parsed_for(target: Path) -> str | None:
-    """The checkout whose project the saved parse in `target` was made from (None: not known)."""
-    marker = target / PARSED_FOR
-    return marker.read_text() if marker.exists() else None
-
-
 def forget_parse_of_another_project(target: Path, project_dir: Path) -> None:
     """Drops the saved parse in `target` unless it was made for the project in `project_dir`.
 
@@ -82,11 +77,11 @@ def forget_parse_of_another_project(target: Path, project_dir: Path) -> None:
     the checkout moved (the default data home is inside it), its seeds were read from the old path ("No files
     found" at dbt 1.11.16), and with two checkouts sharing a home one would load the other's seed files. dbt
     then parses the project once more (7 to 20 s)."""
-    here = str(project_dir.resolve())
-    if parsed_for(target) != here:
+    here, marker = str(project_dir.resolve()), target / PARSED_FOR
+    if not marker.exists() or marker.read_text() != here:
         (target / PARTIAL_PARSE).unlink(missing_ok=True)
     target.mkdir(parents=True, exist_ok=True)
-    (target / PARSED_FOR).write_text(here)
+    marker.write_text(here)
 
 
 def run_dbt(

@@ -523,58 +523,57 @@ class Loader:
         previous: Future | None,
     ) -> None:
         con = self._cursors.get_nowait()
+        con.begin()
         try:
-            con.begin()
-            try:
-                retracted = {seg.plan.path: self._retract(con, source, seg.plan) for seg in segments if seg.is_first}
-                counts: dict[int, tuple[int, int]] = {}
-                if segments:
-                    con.register(
-                        "batch_files",
-                        self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
+            retracted = {seg.plan.path: self._retract(con, source, seg.plan) for seg in segments if seg.is_first}
+            counts: dict[int, tuple[int, int]] = {}
+            if segments:
+                con.register(
+                    "batch_files",
+                    self._files_table(source, [s.plan.path for s in segments], [s.plan for s in segments]),
+                )
+                con.register("batch_lines_raw", self._lines_table(segments))
+                con.execute(batch_lines_view())
+                self._transform(con, source, loaded_at)
+                counts = self._counts(con, source)
+                con.execute("drop view batch_lines")
+                con.unregister("batch_files")
+                con.unregister("batch_lines_raw")
+            if previous is not None:
+                previous.result()  # it committed (or raises: then this flush rolls back)
+            rows = []
+            for index, seg in enumerate(segments):
+                loaded, quarantined = counts.get(index, (0, 0))
+                rows.append(
+                    self._manifest(
+                        seg.plan,
+                        loaded_at,
+                        loaded_bytes=seg.end_offset,
+                        prefix_hash=seg.prefix_hash,
+                        lines=(seg.first_line, seg.last_line),
+                        last_line_offset=seg.last_line_offset,
+                        complete=seg.last_line_complete,
+                        loaded=loaded,
+                        quarantined=quarantined,
+                        retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0,
+                        first=seg.is_first,
                     )
-                    con.register("batch_lines_raw", self._lines_table(segments))
-                    con.execute(batch_lines_view())
-                    self._transform(con, source, loaded_at)
-                    counts = self._counts(con, source)
-                    con.execute("drop view batch_lines")
-                    con.unregister("batch_files")
-                    con.unregister("batch_lines_raw")
-                if previous is not None:
-                    previous.result()  # it committed (or raises: then this flush rolls back)
-                rows = []
-                for index, seg in enumerate(segments):
-                    loaded, quarantined = counts.get(index, (0, 0))
-                    rows.append(
-                        self._manifest(
-                            seg.plan,
-                            loaded_at,
-                            loaded_bytes=seg.end_offset,
-                            prefix_hash=seg.prefix_hash,
-                            lines=(seg.first_line, seg.last_line),
-                            last_line_offset=seg.last_line_offset,
-                            complete=seg.last_line_complete,
-                            loaded=loaded,
-                            quarantined=quarantined,
-                            retracted=retracted.get(seg.plan.path, 0) if seg.is_first else 0,
-                            first=seg.is_first,
-                        )
+                )
+            for plan in touched:
+                rows.append(
+                    self._manifest(
+                        plan,
+                        loaded_at,
+                        loaded_bytes=plan.size_bytes,
+                        prefix_hash=plan.hasher.hexdigest(),
+                        retracted=self._retract(con, source, plan),
                     )
-                for plan in touched:
-                    rows.append(
-                        self._manifest(
-                            plan,
-                            loaded_at,
-                            loaded_bytes=plan.size_bytes,
-                            prefix_hash=plan.hasher.hexdigest(),
-                            retracted=self._retract(con, source, plan),
-                        )
-                    )
-                self._write_manifest(con, rows)
-                con.commit()
-            except BaseException:
-                con.rollback()
-                raise
+                )
+            self._write_manifest(con, rows)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
         finally:
             self._cursors.put(con)
 
