@@ -40,6 +40,11 @@ create or replace temp macro otlp_value(v) as
 -- character tells.
 create or replace temp macro otlp_value_type(v) as
     case
+        -- The usual AnyValue kinds, told by the opening of the minified object: no parse, 4x cheaper.
+        when starts_with(v::varchar, '{"stringValue":') then 'stringValue'
+        when starts_with(v::varchar, '{"intValue":') then 'intValue'
+        when starts_with(v::varchar, '{"doubleValue":') then 'doubleValue'
+        when starts_with(v::varchar, '{"boolValue":') then 'boolValue'
         when v is null or left(v::varchar, 1) = '{' then coalesce(json_keys(v)[1], 'empty')
         when left(v::varchar, 1) in ('"', '[') then 'bare_text'
         else 'bare_scalar'
@@ -163,19 +168,19 @@ create or replace temp macro otlp_facts(pairs) as
             ),
             lambda a: {
                 'key': a.key,
-                'name': otlp_key(a.key),
+                -- A kept key is a plain name already, so its name needs no pattern match.
+                'known': otlp_kept_key(a.key),
                 'value_type': a.value_type,
-                'text': a.text,
-                'kept': not otlp_is_text(a.value_type) or otlp_kept_key(a.key)
+                'text': a.text
             }
         ),
         lambda a: {
-            'name': a.name,
+            'name': case when a.known then a.key else otlp_key(a.key) end,
             'value_type': a.value_type,
-            'kept': a.kept,
-            'size': case when not a.kept then strlen(a.text) end,
+            'kept': a.known or not otlp_is_text(a.value_type),
+            'size': case when not (a.known or not otlp_is_text(a.value_type)) then strlen(a.text) end,
             'value': case
-                when not a.kept then null
+                when not (a.known or not otlp_is_text(a.value_type)) then null
                 when otlp_is_text(a.value_type) then otlp_safe_value(a.key, a.text)
                 when a.value_type = 'empty' then a.text
                 else otlp_number(a.text)

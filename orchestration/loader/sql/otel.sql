@@ -56,8 +56,10 @@ select
 from extracted;
 
 -- Each export is parsed once, by json_transform into the OTLP structure; a part of the wrong shape becomes
--- null and yields no rows, and a line that yields none is quarantined as 'no_records' below.
-create or replace temp table otel_logs_stage as
+-- null and yields no rows, and a line that yields none is quarantined as 'no_records' below. The rows go
+-- straight into their raw table: a stage table in between cost a copy of every row, and its insert ran on
+-- one core.
+insert into raw.otel_log_records
 with docs as (
     select
         l.file_index,
@@ -137,7 +139,6 @@ checked as (
 )
 
 select
-    r.file_index as _file_index,
     f.source_file,
     r.line_number,
     r.record_index,
@@ -160,7 +161,7 @@ select
 from checked as r
 inner join batch_files as f on r.file_index = f.file_index;
 
-create or replace temp table otel_metrics_stage as
+insert into raw.otel_metric_points
 with docs as (
     select
         l.file_index,
@@ -281,7 +282,6 @@ checked as (
 )
 
 select
-    p.file_index as _file_index,
     f.source_file,
     p.line_number,
     row_number() over (
@@ -309,33 +309,32 @@ select
 from checked as p
 inner join batch_files as f on p.file_index = f.file_index;
 
-insert into raw.otel_log_records select * exclude (_file_index) from otel_logs_stage;
-
-insert into raw.otel_metric_points select * exclude (_file_index) from otel_metrics_stage;
-
 -- Lines that failed a check, and well-formed exports that carried no record at all.
 insert into raw.quarantine
 with quarantined as (
     select
         c.*,
+        f.source_file,
         coalesce(c.reason, 'no_records') as why
     from otel_checked as c
+    inner join batch_files as f on c.file_index = f.file_index
     where
         c.reason is not null
         or (
+            -- This flush's rows are those of its load time (each flush has its own).
             not exists (
-                select 1 from otel_logs_stage as s
-                where s._file_index = c.file_index and s.line_number = c.line_number
+                select 1 from raw.otel_log_records as r
+                where r._loaded_at = $loaded_at and r._source_file = f.source_file and r._line_number = c.line_number
             )
             and not exists (
-                select 1 from otel_metrics_stage as s
-                where s._file_index = c.file_index and s.line_number = c.line_number
+                select 1 from raw.otel_metric_points as r
+                where r._loaded_at = $loaded_at and r._source_file = f.source_file and r._line_number = c.line_number
             )
         )
 )
 
 select
-    f.source_file,
+    q.source_file,
     q.line_number,
     null,
     $batch_id,
@@ -349,5 +348,4 @@ select
         else excerpt_of(l.t, q.is_json)
     end
 from quarantined as q
-inner join batch_files as f on q.file_index = f.file_index
 inner join otel_lines as l on q.file_index = l.file_index and q.line_number = l.line_number;
