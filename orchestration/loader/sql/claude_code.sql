@@ -3,7 +3,7 @@
 -- and batch_files(file_index, source_file, owner, is_subagent, duplicate_of). Each line is parsed once;
 -- payload (prompt text, assistant text, thinking, tool inputs and outputs) is reduced to kinds and sizes
 -- here, so it never reaches a table.
-create or replace temp table claude_stage as
+create or replace temp table claude_checked as
 with lines as (
     select
         l.file_index,
@@ -86,20 +86,23 @@ unlisted as (
             and not (k = 'isSidechain' and f[31]::varchar in ('true', 'false'))
             and not (k = 'isMeta' and f[32]::varchar in ('true', 'false'))) end as other_keys
     from reasoned
-),
+)
 
--- Materialised: the lines kept and the lines quarantined are read from one parse, not two. A line's text is
--- kept only where it is read again: a quarantined line's excerpt, or a field not extracted above (rare).
-checked as materialized (
-    select
-        * exclude (t),
-        case
-            when reason is not null or len(list_filter(other_keys, lambda k: k not in ('isSidechain', 'isMeta'))) > 0
-                then t
-        end as t
-    from unlisted
-),
+-- Materialised as a table: the lines kept and the lines quarantined are read from one parse, not two. A
+-- line's text is kept only where it is read again: a quarantined line's excerpt, or a field not extracted
+-- above (rare).
+select
+    * exclude (t),
+    case
+        when reason is not null or len(list_filter(other_keys, lambda k: k not in ('isSidechain', 'isMeta'))) > 0
+            then t
+    end as t
+from unlisted;
 
+-- The kept lines' records go straight into the raw table: a stage table in between cost a copy of every
+-- record, and its insert ran on one core.
+insert into raw.claude_code_records by name
+with
 -- Privacy by construction: a record keeps only values known to be safe. Identifiers, enums, versions and
 -- model names are kept when they have their known shape and replaced by an opaque hash otherwise;
 -- numbers and booleans are kept under any key; every other string, object or list (message.content,
@@ -116,7 +119,7 @@ kept as (
                 else try(json_extract(t, '$."' || k || '"'))
             end}
         ) as other_fields
-    from checked
+    from claude_checked
     where reason is null
 ),
 
@@ -145,15 +148,11 @@ safe as (
         safe_id(f[23] ->> '$') as agent_id
     from kept
 ),
-
 staged as (
     select
         file_index,
         line_number,
         line_bytes,
-        unterminated,
-        reason,
-        null as excerpt,
         record_type,
         session_id,
         uuid,
@@ -259,27 +258,8 @@ staged as (
             other_fields, lambda kv: is_json_scalar(kv.value) and kv.value::varchar <> 'null'
         )) as other_scalars
     from safe
-
-    -- By name: the quarantined lines have no fields, only their reason and excerpt.
-    union all by name
-
-    select
-        file_index,
-        line_number,
-        line_bytes,
-        unterminated,
-        reason,
-        case
-            when duplicate_of is not null then 'same bytes as ' || duplicate_of
-            else excerpt_of(t, f is not null and reason not in ('not_a_json_object'))
-        end as excerpt
-    from checked
-    where reason is not null
 )
 
-select * from staged;
-
-insert into raw.claude_code_records by name
 select
     f.source_file as _source_file,
     s.line_number as _line_number,
@@ -288,26 +268,28 @@ select
     f.owner as _transcript_owner,
     f.is_subagent as _is_subagent_file,
     s.line_bytes as _line_bytes,
-    s.* exclude (file_index, line_number, line_bytes, unterminated, reason, excerpt, usage_details),
+    s.* exclude (file_index, line_number, line_bytes, usage_details),
     s.usage_details.cache_creation.ephemeral_5m_input_tokens as cache_creation_5m_tokens,
     s.usage_details.cache_creation.ephemeral_1h_input_tokens as cache_creation_1h_tokens,
     s.usage_details.server_tool_use.web_search_requests as web_search_requests,
     s.usage_details.server_tool_use.web_fetch_requests as web_fetch_requests
-from claude_stage as s
-inner join batch_files as f on s.file_index = f.file_index
-where s.reason is null;
+from staged as s
+inner join batch_files as f on s.file_index = f.file_index;
 
 insert into raw.quarantine
 select
     f.source_file,
-    s.line_number,
+    c.line_number,
     null,
     $batch_id,
     $loaded_at,
     'claude_code',
-    s.reason,
-    s.line_bytes,
-    s.excerpt
-from claude_stage as s
-inner join batch_files as f on s.file_index = f.file_index
-where s.reason is not null;
+    c.reason,
+    c.line_bytes,
+    case
+        when c.duplicate_of is not null then 'same bytes as ' || c.duplicate_of
+        else excerpt_of(c.t, c.f is not null and c.reason not in ('not_a_json_object'))
+    end
+from claude_checked as c
+inner join batch_files as f on c.file_index = f.file_index
+where c.reason is not null;

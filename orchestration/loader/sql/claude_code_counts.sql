@@ -3,5 +3,5 @@ select
     file_index,
     count(*) filter (where reason is null),
     count(*) filter (where reason is not null)
-from claude_stage
+from claude_checked
 group by file_index
