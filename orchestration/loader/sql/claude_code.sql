@@ -148,6 +148,7 @@ safe as (
         safe_id(f[23] ->> '$') as agent_id
     from kept
 ),
+
 staged as (
     select
         file_index,

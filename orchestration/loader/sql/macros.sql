@@ -168,19 +168,20 @@ create or replace temp macro otlp_facts(pairs) as
             ),
             lambda a: {
                 'key': a.key,
-                -- A kept key is a plain name already, so its name needs no pattern match.
-                'known': otlp_kept_key(a.key),
+                -- A kept key is a plain name already: it needs no pattern match.
+                'name': case when otlp_kept_key(a.key) then a.key else otlp_key(a.key) end,
                 'value_type': a.value_type,
-                'text': a.text
+                'text': a.text,
+                'kept': not otlp_is_text(a.value_type) or otlp_kept_key(a.key)
             }
         ),
         lambda a: {
-            'name': case when a.known then a.key else otlp_key(a.key) end,
+            'name': a.name,
             'value_type': a.value_type,
-            'kept': a.known or not otlp_is_text(a.value_type),
-            'size': case when not (a.known or not otlp_is_text(a.value_type)) then strlen(a.text) end,
+            'kept': a.kept,
+            'size': case when not a.kept then strlen(a.text) end,
             'value': case
-                when not (a.known or not otlp_is_text(a.value_type)) then null
+                when not a.kept then null
                 when otlp_is_text(a.value_type) then otlp_safe_value(a.key, a.text)
                 when a.value_type = 'empty' then a.text
                 else otlp_number(a.text)
