@@ -2,8 +2,8 @@
 beside a baseline measured in the same run (shared machines are noisy: read the ratios).
 
 Per size: generation; per source, DuckDB's bare scan of its files (best of 3), the floor (its lines stored
-unparsed in a DuckDB file) and the loader alone on it (each the best of `rounds`, taken in turn), as ratios
-and MB/s; the load of every source; the full dbt build and the gate after it (a home's first gate creates its
+unparsed in a DuckDB file) and the loader alone on it (each the best of `rounds`, each round taking every
+source in turn), as ratios and MB/s; the load of every source; the full dbt build and the gate after it (a home's first gate creates its
 GX objects: `gate_first_s`); about 1% more transcript lines (new people's sessions) loaded and built
 incrementally; the gate again (`gate_s`, as after every later build); the publish; peak RSS (this process
 and dbt's); the warehouse's and the published files' sizes. Targets (issue 15) are checked and printed.
@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -119,15 +120,30 @@ def load_alone(landing: Path, source: str, work: Path) -> float:
     return seconds
 
 
-def floor_and_load(landing: Path, source: str, work: Path, rounds: int) -> dict[str, float]:
-    """The bare scan, and the best of `rounds` floors and loads of one source, taken in turn (floor, load,
-    floor, load, ...) so that both see the machine as it is then: a busy moment slows one round, not a ratio."""
-    stats = scan_and_floor(landing, source, work)
-    stats["load_s"] = load_alone(landing, source, work)
-    for _ in range(rounds - 1):
-        stats["floor_s"] = min(stats["floor_s"], store_unparsed(landing, source, work))
-        stats["load_s"] = min(stats["load_s"], load_alone(landing, source, work))
-    stats["rounds"] = float(rounds)
+def floors_and_loads(
+    landing: Path,
+    sources: list[str],
+    work: Path,
+    rounds: int,
+    phase: Callable[[str], AbstractContextManager[object]] = lambda _: nullcontext(),
+) -> dict[str, dict[str, float]]:
+    """Per source: the bare scan, and the best of `rounds` floors and loads. Rounds run across the sources
+    (round 1 scans, stores and loads each source in turn, each later round stores and loads each again), so
+    a source's floor and load see the machine as it is then, and so do the other sources' loads, whose rates
+    per MB are compared with it: a busy spell slows one round of every source, not one source's figures.
+    `phase(source)` wraps each source's work in a round (the bench's memory phases)."""
+    stats: dict[str, dict[str, float]] = {}
+    for round_number in range(rounds):
+        for source in sources:
+            with phase(source):
+                if round_number == 0:
+                    stats[source] = scan_and_floor(landing, source, work)
+                    stats[source]["load_s"] = load_alone(landing, source, work)
+                else:
+                    stats[source]["floor_s"] = min(stats[source]["floor_s"], store_unparsed(landing, source, work))
+                    stats[source]["load_s"] = min(stats[source]["load_s"], load_alone(landing, source, work))
+    for source_stats in stats.values():
+        source_stats["rounds"] = float(rounds)
     return stats
 
 
@@ -218,9 +234,12 @@ def _bench_size(target_lines: int, work: Path, watch: MemoryWatch, rounds: int) 
     config = GenerateConfig(out=paths.landing, developers=developers, days=DAYS, start=sample_start(None, DAYS))
     figures["generate_s"], summary = step("generate", lambda: generate(config))
     figures["transcript_lines"] = float(summary.lines["claude_code"])
-    for source in SOURCE_SCANS:
-        with watch.phase(f"{source} scan, floor and load alone"):
-            stats = floor_and_load(paths.landing, source, work, rounds)
+
+    def alone_phase(source: str) -> AbstractContextManager[object]:
+        return watch.phase(f"{source} scan, floor and load alone")
+
+    alone = floors_and_loads(paths.landing, list(SOURCE_SCANS), work, rounds, alone_phase)
+    for source, stats in alone.items():
         stats["load_over_bare_scan"] = stats["load_s"] / stats["bare_scan_s"]
         stats["load_over_floor"] = stats["load_s"] / stats["floor_s"]
         stats["load_mb_per_s"] = stats["mb"] / stats["load_s"]

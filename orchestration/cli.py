@@ -330,8 +330,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--rounds",
         type=int,
         default=2,
-        help="per source, the floor and the load alone are each the best of this many rounds, taken in turn "
-        "(default 2)",
+        help="per source, the floor and the load alone are each the best of this many rounds, each round "
+        "storing and loading every source in turn (default 2)",
     )
     bench.add_argument(
         "--freshness-developers",

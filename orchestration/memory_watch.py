@@ -88,9 +88,9 @@ class MemoryWatch:
 
     @contextmanager
     def phase(self, name: str) -> Iterator[PhasePeak]:
-        peak = PhasePeak()
         with self._lock:
-            self.phases[name] = peak
+            # A phase entered again (a bench round) keeps the most of all its times.
+            peak = self.phases.setdefault(name, PhasePeak())
             self._open.append(peak)
         self.sample()
         try:

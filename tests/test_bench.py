@@ -1,13 +1,14 @@
-"""The bench's own measurements: a dbt build's breakdown (from the suite's real build) and its rounds of a
-source's floor and load."""
+"""The bench's own measurements: a dbt build's breakdown (from the suite's real build) and its rounds of the
+sources' floors and loads."""
 
+import contextlib
 import json
 from pathlib import Path
 
 import pytest
 from conftest import query
 
-from orchestration.bench import dbt_node_times, floor_and_load
+from orchestration.bench import dbt_node_times, floors_and_loads
 from orchestration.paths import Paths
 
 
@@ -34,7 +35,7 @@ def test_a_builds_node_times_add_up_per_kind_and_name_its_slowest_nodes(validate
 def test_each_round_stores_and_loads_a_source_from_nothing(sample_landing: Path, tmp_path: Path, source: str) -> None:
     """Best of two rounds: each floor and each load starts from a new file, so the second load is a whole
     load of the source (one batch, every line), not an incremental load that finds nothing new."""
-    stats = floor_and_load(sample_landing, source, tmp_path, rounds=2)
+    stats = floors_and_loads(sample_landing, [source], tmp_path, rounds=2)[source]
     assert stats["rounds"] == 2 and stats["floor_s"] > 0 and stats["load_s"] > 0 and stats["lines"] > 0
     stored = query(tmp_path / f"floor-{source.replace('/', '_')}.duckdb", "select count(*) from lines")[0][0]
     warehouse = tmp_path / f"alone-{source.replace('/', '_')}.duckdb"
@@ -46,3 +47,39 @@ def test_each_round_stores_and_loads_a_source_from_nothing(sample_landing: Path,
     )[0][0]
     assert stored == loaded == stats["lines"]
     assert query(warehouse, "select count(*), min(status) from raw.load_batches") == [(1, "complete")]
+
+
+def test_rounds_run_across_the_sources(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Each later round stores and loads every source again after the first round did them all: the sources
+    whose rates are compared see the same stretches of the run. Each source keeps its best floor and load."""
+    import orchestration.bench as bench
+
+    calls: list[str] = []
+    seconds = iter([5.0, 9.0, 6.0, 8.0, 4.0, 7.0, 3.0, 10.0])
+
+    def scan(landing: Path, source: str, work: Path) -> dict[str, float]:
+        calls.append(f"floor {source}")
+        return {"lines": 1.0, "mb": 1.0, "bare_scan_s": 1.0, "floor_s": next(seconds)}
+
+    def timed_call(kind: str) -> object:
+        def call(landing: Path, source: str, work: Path) -> float:
+            calls.append(f"{kind} {source}")
+            return next(seconds)
+
+        return call
+
+    monkeypatch.setattr(bench, "scan_and_floor", scan)
+    monkeypatch.setattr(bench, "store_unparsed", timed_call("floor"))
+    monkeypatch.setattr(bench, "load_alone", timed_call("load"))
+    phases: list[str] = []
+
+    def phase(source: str) -> object:
+        phases.append(source)
+        return contextlib.nullcontext()
+
+    stats = floors_and_loads(tmp_path, ["a", "b"], tmp_path, rounds=2, phase=phase)
+    assert calls == ["floor a", "load a", "floor b", "load b", "floor a", "load a", "floor b", "load b"]
+    assert phases == ["a", "b", "a", "b"]
+    assert stats["a"]["floor_s"] == 4.0 and stats["a"]["load_s"] == 7.0
+    assert stats["b"]["floor_s"] == 3.0 and stats["b"]["load_s"] == 8.0
+    assert stats["a"]["rounds"] == stats["b"]["rounds"] == 2.0

@@ -1,4 +1,5 @@
-"""The bench's memory figures: a phase's peak sees a child process's memory and this process's, apart."""
+"""The bench's memory figures: a phase's peak sees a child process's memory and this process's, apart, and a
+phase entered again keeps the most of all its times."""
 
 import json
 import os
@@ -24,6 +25,9 @@ with MemoryWatch(os.getpid(), interval=0.05) as watch:
         child.wait(timeout=30)
     with watch.phase("after"):
         block = bytearray(200 * 1024 * 1024)  # touched: bytearray zero-fills its pages
+    del block
+    with watch.phase("holding"):  # entered again, with no child: it keeps the first time's peak
+        pass
 print(json.dumps({name: vars(peak) for name, peak in watch.phases.items()}))
 """
 
