@@ -3,10 +3,11 @@ beside a baseline measured in the same run (shared machines are noisy: read the 
 
 Per size: generation; per source, DuckDB's bare scan of its files (best of 3), the floor (its lines stored
 unparsed in a DuckDB file) and the loader alone on it (each the best of `rounds`, each round taking every
-source in turn), as ratios and MB/s; the load of every source; the full dbt build and the gate after it (a home's first gate creates its
-GX objects: `gate_first_s`); about 1% more transcript lines (new people's sessions) loaded and built
-incrementally; the gate again (`gate_s`, as after every later build); the publish; peak RSS (this process
-and dbt's); the warehouse's and the published files' sizes. Targets (issue 15) are checked and printed.
+source in turn), as ratios and MB/s; the load of every source; the full dbt build and the gate after it (a
+home's first gate creates its GX objects: `gate_first_s`); about 1% more transcript lines (new people's
+sessions) loaded and built incrementally; the gate again (`gate_s`, as after every later build); the publish;
+peak RSS (this process and dbt's); the warehouse's and the published files' sizes. Targets (issue 15) are
+checked and printed.
 """
 
 from __future__ import annotations
