@@ -164,15 +164,20 @@ create or replace temp macro otlp_facts(pairs) as
         list_transform(
             list_transform(
                 coalesce(pairs, []),
-                lambda a: {'key': a.key, 'value_type': otlp_value_type(a.value), 'text': otlp_value(a.value)}
+                lambda a: {
+                    'key': a.key,
+                    'listed': otlp_kept_key(a.key),
+                    'value_type': otlp_value_type(a.value),
+                    'text': otlp_value(a.value)
+                }
             ),
             lambda a: {
                 'key': a.key,
-                -- A kept key is a plain name already: it needs no pattern match.
-                'name': case when otlp_kept_key(a.key) then a.key else otlp_key(a.key) end,
+                -- A listed key is a plain name already: it needs no pattern match.
+                'name': case when a.listed then a.key else otlp_key(a.key) end,
                 'value_type': a.value_type,
                 'text': a.text,
-                'kept': not otlp_is_text(a.value_type) or otlp_kept_key(a.key)
+                'kept': not otlp_is_text(a.value_type) or a.listed
             }
         ),
         lambda a: {
