@@ -314,6 +314,100 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
     assert_each_line_once(landing, warehouse)
 
 
+def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_path: Path) -> None:
+    """A value a staging model casts (a count to bigint, a time to a timestamp) that would not cast is caught at
+    the load: its line or record is quarantined with the field's name, or (an OTel time, a usage detail) kept as
+    no value. Before, a 19-digit token count failed the whole load, and one "n/a" in a Cursor export failed every
+    dbt build after it, so nothing published until someone edited the file."""
+    landing = tmp_path / "landing"
+    usage = {"input_tokens": 3, "output_tokens": 5}
+
+    def assistant(number: int, **tokens: object) -> bytes:
+        message = {"id": f"msg_{number:08d}", "role": "assistant", "content": [], "usage": usage | tokens}
+        return enc(good_record(type="assistant", uuid=f"u-{number}", message=message))
+
+    transcripts = write_lines(
+        landing / "claude_code" / "dev" / "projects" / "p" / "s.jsonl",
+        [
+            assistant(1, input_tokens=999_999_999_999_999_999),  # 18 digits: the most a count may have
+            assistant(2, input_tokens=9_999_999_999_999_999_999),  # 19: beyond the bigint column
+            assistant(3, input_tokens="12"),
+            assistant(4, cache_creation={"ephemeral_5m_input_tokens": 9_999_999_999_999_999_999}),
+            assistant(5, server_tool_use={"web_search_requests": 2}),
+        ],
+    )
+    events = landing / "cursor" / "usage_events" / "usage-events.csv"
+    events.parent.mkdir(parents=True)
+    header = "Date,User,Kind,Model,Max Mode,Input (w/ Cache Write),Input (w/o Cache Write),Cache Read,Output Tokens,"
+    events.write_text(
+        header + "Total Tokens,Cost\n"
+        "2026-09-01T06:11:00.562Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 2 fine
+        "2026-09-01T06:12:00.562Z,a@x.org,Usage-based,gpt-5,No,n/a,8,6,3,27,$0.12\n"  # 3 not a count
+        "2026-09-01T06:13:00.562Z,a@x.org,Errored,gpt-5,No,,,,,,Included\n"  # 4 blanks: no values
+        "2026-09-01T06:14:00.562Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,-$0.10\n"  # 5 a negative cost
+        "yesterday,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 6 not a time
+        "2026-09-01 06:15:00,a@x.org,Usage-based,gpt-5,No,10,-8,6,3,27,$0.12\n"  # 7 a negative count
+    )
+    daily = landing / "cursor" / "daily_usage" / "daily.json"
+    daily.parent.mkdir(parents=True)
+    day = {"date": 1788566400000, "email": "a@x.org", "totalLinesAdded": 4, "isActive": True}
+    records = [
+        day,
+        day | {"totalLinesAdded": "many"},
+        day | {"acceptedLinesAdded": -3},
+        day | {"chatRequests": 2.5},
+        day | {"isActive": "yes"},
+        day | {"date": 10**16},
+        day | {"totalTabsShown": None},
+    ]
+    daily.write_text(json.dumps({"period": {}, "data": records}))
+    org = landing / "org" / "directory.csv"
+    org.parent.mkdir(parents=True)
+    org.write_text("developer_id,name,seat_monthly_cost_usd\ndev_1,A,40.00\ndev_2,B,n/a\ndev_3,C,\n")
+    otel = landing / "otel" / "dev" / "logs.jsonl"
+
+    def export(nanos: str) -> bytes:
+        record = {"timeUnixNano": nanos, "body": {"stringValue": "claude_code.user_prompt"}, "attributes": []}
+        return enc({"resourceLogs": [{"resource": {"attributes": []}, "scopeLogs": [{"logRecords": [record]}]}]})
+
+    write_lines(otel, [export("1788614846000000000"), export("99999999999999999999")])
+
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    reasons = "select coalesce(_line_number, _record_index), reason from raw.quarantine where _source_file = ?"
+    assert dict(query(warehouse, reasons, [str(transcripts)])) == {2: "invalid_value:message.usage"}
+    assert query(
+        warehouse,
+        "select _line_number, input_tokens, cache_creation_5m_tokens, web_search_requests "
+        "from raw.claude_code_records order by 1",
+    ) == [(1, 999_999_999_999_999_999, None, None), (3, 12, None, None), (4, 3, None, None), (5, 3, None, 2)]
+    assert dict(query(warehouse, reasons, [str(events)])) == {
+        3: "invalid_value:Input (w/ Cache Write)",
+        5: "invalid_value:Cost",
+        6: "invalid_value:Date",
+        7: "invalid_value:Input (w/o Cache Write)",
+    }
+    assert [n for (n,) in query(warehouse, "select _line_number from raw.cursor_usage_events order by 1")] == [2, 4]
+    assert dict(query(warehouse, reasons, [str(daily)])) == {
+        1: "wrong_type:totalLinesAdded",
+        2: "invalid_value:acceptedLinesAdded",
+        3: "wrong_type:chatRequests",
+        4: "wrong_type:isActive",
+        5: "invalid_value:date",
+    }
+    assert dict(query(warehouse, reasons, [str(org)])) == {3: "invalid_value:seat_monthly_cost_usd"}
+    assert query(warehouse, "select _line_number, time_unix_nano from raw.otel_log_records order by 1") == [
+        (1, "1788614846000000000"),
+        (2, None),
+    ]
+    # A quarantined CSV row's excerpt keeps its shape only.
+    excerpts = [
+        e for (e,) in query(warehouse, "select excerpt from raw.quarantine where _source_file = ?", [str(events)])
+    ]
+    assert excerpts and not any("gpt" in e or "x.org" in e for e in excerpts)
+    assert_each_line_once(landing, warehouse)
+
+
 def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_path: Path) -> None:
     """CSV lines are split and unquoted by DuckDB (sql/csv_rows.sql); Python's csv module is the oracle for every
     row kept, whole files and appended tails alike, and each other line is quarantined with its reason."""

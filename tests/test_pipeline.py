@@ -111,6 +111,60 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
     assert again[0] >= staged[0]
 
 
+def plant_bad_values(landing: Path) -> None:
+    """One value per source that a staging model could not cast, beside the generated ones: a 19-digit token
+    count, "n/a" and a blank where Cursor's export has token counts, a word where its daily usage has a count,
+    and a 20-digit OTel time."""
+    transcript = next(p for p in sorted(landing.glob("claude_code/**/*.jsonl")) if b'"usage"' in p.read_bytes())
+    line = next(json.loads(x) for x in transcript.read_bytes().splitlines() if b'"usage"' in x)
+    line["uuid"], line["message"]["id"] = "0000000c-1111-4222-8333-444455556666", "msg_planted0001"
+    line["message"]["usage"]["input_tokens"] = 9_999_999_999_999_999_999
+    with transcript.open("a") as handle:
+        handle.write(json.dumps(line) + "\n")
+    events = sorted(landing.glob("cursor/usage_events/*.csv"))[0]
+    rows = events.read_text().splitlines()
+    fields = rows[1].split(",")
+    rows.append(",".join([*fields[:5], "n/a", *fields[6:]]))
+    rows.append(",".join([*fields[:5], "", "", "", "", "", *fields[10:]]))
+    events.write_text("\n".join(rows) + "\n")
+    daily = sorted(landing.glob("cursor/daily_usage/*.json"))[0]
+    export = json.loads(daily.read_text())
+    export["data"].append(export["data"][0] | {"totalLinesAdded": "many"})
+    daily.write_text(json.dumps(export))
+    otel = sorted(landing.glob("otel/**/*.jsonl"))[0]
+    first = otel.read_bytes().splitlines()[0]
+    planted = re.sub(rb'"timeUnixNano":"[0-9]+"', b'"timeUnixNano":"99999999999999999999"', first, count=1)
+    with otel.open("ab") as handle:
+        handle.write(planted + b"\n")
+
+
+@pytest.mark.slow
+def test_a_bad_value_in_any_source_is_quarantined_and_the_run_still_publishes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd
+) -> None:
+    """Each planted value is caught at the load (quarantined with its field, or kept as no value) and the run
+    builds, passes its gate and publishes. Before, the Cursor value failed the dbt build of every run and the
+    token count failed the load itself: nothing published until someone edited the files."""
+    from orchestration.generator import GenerateConfig, generate
+
+    home = tmp_path / "home"
+    generate(GenerateConfig(out=home / "landing", developers=6, days=3, seed=5, workers=1))
+    plant_bad_values(home / "landing")
+    assert run_main(home, monkeypatch, "run") == 0
+    assert "run complete" in capfd.readouterr().out
+    warehouse = home / "warehouse.duckdb"
+    reasons = {r for (r,) in query(warehouse, "select reason from raw.quarantine")}
+    assert reasons == {
+        "invalid_value:message.usage",
+        "invalid_value:Input (w/ Cache Write)",
+        "wrong_type:totalLinesAdded",
+    }
+    blanks = "select count(*) from staging.stg_cursor__usage_events where input_tokens is null and total_tokens is null"
+    assert query(warehouse, blanks) == [(1,)]
+    assert query(warehouse, "select count(*) from raw.otel_log_records where time_unix_nano is null") == [(1,)]
+    assert list((home / "published" / "developers").glob("*.duckdb"))
+
+
 def test_a_run_target_starts_from_the_homes_parse_state_and_only_the_newest_stay(tmp_path: Path) -> None:
     saved = target_path(tmp_path) / PARTIAL_PARSE
     saved.parent.mkdir()

@@ -96,6 +96,7 @@ class Source:
     tables: tuple[str, ...]  # raw tables its rows land in
     owned_by_folder: bool = False  # a file's owner is the first folder under the source's (a ~/.claude)
     script: str = ""  # the SQL that checks its lines, when several sources share one (default: its name)
+    typed: tuple[tuple[str, str], ...] = ()  # csv: fields the staging models cast, and their kinds (csv_rows.py)
 
     @property
     def sql(self) -> str:
@@ -106,18 +107,30 @@ class Source:
         return f"{self.script or self.name}_counts.sql"
 
 
-def csv_source(name: str, folder: str) -> Source:
+def csv_source(name: str, folder: str, typed: tuple[tuple[str, str], ...] = ()) -> Source:
     """A CSV export whose rows land in raw.<name>, checked by the shared sql/csv_rows.sql."""
-    return Source(name, folder, ("*.csv",), "csv", (name,), script="csv_rows")
+    return Source(name, folder, ("*.csv",), "csv", (name,), script="csv_rows", typed=typed)
 
+
+CURSOR_TOKEN_FIELDS = (
+    "Input (w/ Cache Write)",
+    "Input (w/o Cache Write)",
+    "Cache Read",
+    "Output Tokens",
+    "Total Tokens",
+)
 
 SOURCES = (
     Source("claude_code", "claude_code", ("*.jsonl",), "jsonl", ("claude_code_records",), owned_by_folder=True),
     Source("otel", "otel", ("*.jsonl", "*.json"), "jsonl", ("otel_log_records", "otel_metric_points")),
     Source("cursor_daily_usage", "cursor/daily_usage", ("*.json",), "json_document", ("cursor_daily_usage",)),
-    csv_source("cursor_usage_events", "cursor/usage_events"),
-    csv_source("org_directory", "org"),
-    csv_source("experiment_assignments", "experiments"),
+    csv_source(
+        "cursor_usage_events",
+        "cursor/usage_events",
+        (("Date", "timestamp"), *((field, "count") for field in CURSOR_TOKEN_FIELDS), ("Cost", "price")),
+    ),
+    csv_source("org_directory", "org", (("seat_monthly_cost_usd", "amount"),)),
+    csv_source("experiment_assignments", "experiments", (("assigned_at", "timestamp"),)),
 )
 # The loader's own tables beside the sources': the dead-letter table and its bookkeeping.
 BOOKKEEPING_TABLES = ("quarantine", "load_manifest", "load_batches", "table_storage")
@@ -588,7 +601,7 @@ class Loader:
             }
         )
         if source.kind == "csv":
-            for name, values in csv_rows.header_columns(paths).items():
+            for name, values in csv_rows.header_columns(paths, source.typed).items():
                 column = csv_rows.HEADER_SCHEMA.field(name)
                 files = files.append_column(column, pa.array(values, column.type))
         return files

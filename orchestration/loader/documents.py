@@ -15,16 +15,45 @@ BAD_SCHEMA = pa.schema(
 )
 
 
+# The fields stg_cursor__daily_usage casts to whole numbers and to a boolean: a value that does not cast would
+# fail the whole dbt build (nothing would publish until someone edited the export), so its record is
+# quarantined here instead.
+COUNT_FIELDS = (
+    "totalLinesAdded", "totalLinesDeleted", "acceptedLinesAdded", "acceptedLinesDeleted", "totalApplies",
+    "totalAccepts", "totalRejects", "totalTabsShown", "totalTabsAccepted", "composerRequests", "chatRequests",
+    "agentRequests", "cmdkUsages", "usageBasedReqs",
+)  # fmt: skip
+MAX_COUNT = 10**18
+# Milliseconds since the epoch up to the end of year 9999: beyond it a day does not convert to a timestamp.
+MAX_DATE_MS = 253_402_300_799_999
+
+
+def is_whole_number(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def daily_usage_problem(record: object) -> str | None:
     if not isinstance(record, dict):
         return "not_a_json_object"
     for key in ("date", "email"):
         if key not in record:
             return f"missing_field:{key}"
-    if not isinstance(record["date"], int) or isinstance(record["date"], bool):
+    if not is_whole_number(record["date"]):
         return "wrong_type:date"
+    if not 0 <= record["date"] <= MAX_DATE_MS:
+        return "invalid_value:date"
     if not isinstance(record["email"], str):
         return "wrong_type:email"
+    for key in COUNT_FIELDS:
+        value = record.get(key)
+        if value is None:
+            continue
+        if not is_whole_number(value):
+            return f"wrong_type:{key}"
+        if not 0 <= value < MAX_COUNT:
+            return f"invalid_value:{key}"
+    if record.get("isActive") is not None and not isinstance(record["isActive"], bool):
+        return "wrong_type:isActive"
     return None
 
 

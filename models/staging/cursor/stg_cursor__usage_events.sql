@@ -35,11 +35,13 @@ final as (
         lower({{ json_text('record', '$.User') }}) as user_email,
         {{ iso_to_utc(json_text('record', '$.Date')) }} as occurred_at,
         {{ json_text('record', '$."Max Mode"') }} = 'Yes' as is_max_mode,
-        cast({{ json_text('record', '$."Input (w/ Cache Write)"') }} as bigint) as input_with_cache_write_tokens,
-        cast({{ json_text('record', '$."Input (w/o Cache Write)"') }} as bigint) as input_tokens,
-        cast({{ json_text('record', '$."Cache Read"') }} as bigint) as cache_read_tokens,
-        cast({{ json_text('record', '$."Output Tokens"') }} as bigint) as output_tokens,
-        cast({{ json_text('record', '$."Total Tokens"') }} as bigint) as total_tokens,
+        -- The loader lets only whole numbers or blanks (no value) into the token fields (csv_rows.py).
+        cast(nullif({{ json_text('record', '$."Input (w/ Cache Write)"') }}, '') as bigint)
+            as input_with_cache_write_tokens,
+        cast(nullif({{ json_text('record', '$."Input (w/o Cache Write)"') }}, '') as bigint) as input_tokens,
+        cast(nullif({{ json_text('record', '$."Cache Read"') }}, '') as bigint) as cache_read_tokens,
+        cast(nullif({{ json_text('record', '$."Output Tokens"') }}, '') as bigint) as output_tokens,
+        cast(nullif({{ json_text('record', '$."Total Tokens"') }}, '') as bigint) as total_tokens,
         coalesce(try_cast(replace({{ json_text('record', '$.Cost') }}, '$', '') as double), 0) as cost_usd,
         {{ json_text('record', '$.Kind') }} like 'Errored%' as is_errored
     from usage_events

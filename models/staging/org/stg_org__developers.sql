@@ -44,7 +44,7 @@ final as (
         persona,
         licence_seat,
         claude_account_uuid,
-        cast(seat_monthly_cost_usd as decimal(10, 2)) as seat_monthly_cost_usd,
+        cast(nullif(seat_monthly_cost_usd, '') as decimal(10, 2)) as seat_monthly_cost_usd,
         lower(split_part(emails, ';', 1)) as primary_email,
         lower(manager_email) as manager_email,
         lower(individual_sharing_opt_in) = 'true' as is_opted_in

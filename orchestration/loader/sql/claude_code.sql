@@ -59,13 +59,14 @@ reasoned as (
             when (f[1] ->> '$') in ('user', 'assistant') and f[5] is null then 'missing_field:timestamp'
             when f[6] is not null and not starts_with(f[6]::varchar, '"') then 'wrong_type:message.id'
             when f[10] is not null and not starts_with(f[10]::varchar, '{') then 'wrong_type:message.usage'
-            -- A token count is a whole number >= 0; one written as a numeric string ("12") is read as one.
+            -- A token count is a whole number >= 0 of up to 18 digits (one the raw table's bigint holds); one
+            -- written as a numeric string ("12") is read as one.
             when f[10] is not null and not list_bool_and(list_transform(
                 json_extract(f[10], [
                     '$.input_tokens', '$.output_tokens', '$.cache_creation_input_tokens',
                     '$.cache_read_input_tokens'
                 ]),
-                lambda x: x is null or json_type(x) = 'UBIGINT' or regexp_full_match(x::varchar, '"[0-9]{1,18}"')
+                lambda x: x is null or regexp_full_match(x::varchar, '[0-9]{1,18}|"[0-9]{1,18}"')
             )) then 'invalid_value:message.usage'
             when f[9] is not null and left(f[9]::varchar, 1) not in ('"', '[') then 'wrong_type:message.content'
         end as reason
@@ -270,10 +271,11 @@ select
     f.is_subagent as _is_subagent_file,
     s.line_bytes as _line_bytes,
     s.* exclude (file_index, line_number, line_bytes, usage_details),
-    s.usage_details.cache_creation.ephemeral_5m_input_tokens as cache_creation_5m_tokens,
-    s.usage_details.cache_creation.ephemeral_1h_input_tokens as cache_creation_1h_tokens,
-    s.usage_details.server_tool_use.web_search_requests as web_search_requests,
-    s.usage_details.server_tool_use.web_fetch_requests as web_fetch_requests
+    -- Counts that are not whole numbers >= 0 were read as null above; one beyond the bigint column is too.
+    try_cast(s.usage_details.cache_creation.ephemeral_5m_input_tokens as bigint) as cache_creation_5m_tokens,
+    try_cast(s.usage_details.cache_creation.ephemeral_1h_input_tokens as bigint) as cache_creation_1h_tokens,
+    try_cast(s.usage_details.server_tool_use.web_search_requests as bigint) as web_search_requests,
+    try_cast(s.usage_details.server_tool_use.web_fetch_requests as bigint) as web_fetch_requests
 from staged as s
 inner join batch_files as f on s.file_index = f.file_index;
 

@@ -151,6 +151,11 @@ create or replace temp macro otlp_safe_value(key, v) as
         else safe_enum(v)
     end;
 
+-- A time in nanoseconds since the epoch (a numeric string in proto3 JSON), kept when the staging models can
+-- cast it to a 64-bit integer (one that did not cast would fail the whole dbt build); anything else is no time.
+create or replace temp macro otlp_nanos(v) as
+    case when regexp_full_match(v, '[0-9]{1,19}') and try_cast(v as bigint) is not null then v end;
+
 -- Attribute keys are data too: one that is not a plain dotted name is stored as its hash.
 create or replace temp macro otlp_key(k) as
     case when regexp_full_match(k, '[a-z][a-z0-9_.]{0,63}') then k else opaque(k) end;
@@ -221,6 +226,19 @@ create or replace temp macro otlp_redacted(facts, names_distinct) as
 -- record indexes run on across its resources and scopes (null counts as none).
 create or replace temp macro offsets_of(counts) as
     list_transform(counts, lambda c, i: coalesce(list_sum(counts[:i - 1]), 0));
+
+-- The first of a row's typed fields (names, values, kinds: csv_rows.py, FIELD_KINDS) whose value is not of its
+-- kind, or null.
+create or replace temp macro csv_untyped_field(names, vals, kinds) as
+    list_filter(
+        list_zip(names, vals, kinds),
+        lambda f: not coalesce(case f[3]
+            when 'count' then regexp_full_match(f[2], '[0-9]{0,18}')
+            when 'amount' then regexp_full_match(f[2], '|[0-9]{1,8}(\.[0-9]{0,6})?')
+            when 'price' then coalesce(try_cast(replace(f[2], '$', '') as double), 0) >= 0
+            when 'timestamp' then coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) is not null
+        end, false)
+    )[1][1];
 
 -- One CSV field: quoted (a doubled quote inside is one quote), unquoted (it may hold a quote, but not start
 -- with one), or empty. A line is fields separated by commas.

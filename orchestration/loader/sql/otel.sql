@@ -147,8 +147,8 @@ select
     r.resource_attrs,
     safe_dotted_name(r.scope_name),
     safe_version(r.scope_version),
-    case when regexp_full_match(r.log_record.timeunixnano, '[0-9]{1,20}') then r.log_record.timeunixnano end,
-    case when regexp_full_match(r.log_record.observedtimeunixnano, '[0-9]{1,20}') then r.log_record.observedtimeunixnano end,
+    otlp_nanos(r.log_record.timeunixnano),
+    otlp_nanos(r.log_record.observedtimeunixnano),
     case
         when regexp_full_match(r.log_record.severitytext, '[A-Za-z]{1,16}[0-9]?') then r.log_record.severitytext
         else opaque(r.log_record.severitytext)
@@ -298,8 +298,8 @@ select
     p.metric_type,
     try_cast(p.data.aggregationtemporality as integer),
     try_cast(p.data.ismonotonic as boolean),
-    case when regexp_full_match(p.point.starttimeunixnano, '[0-9]{1,20}') then p.point.starttimeunixnano end,
-    case when regexp_full_match(p.point.timeunixnano, '[0-9]{1,20}') then p.point.timeunixnano end,
+    otlp_nanos(p.point.starttimeunixnano),
+    otlp_nanos(p.point.timeunixnano),
     -- int64 values arrive as numeric strings (proto3 JSON); anything else there is not a count.
     case when regexp_full_match(coalesce(p.point.asint, p.point.count), '-?[0-9]{1,20}')
         then coalesce(p.point.asint, p.point.count) end,
