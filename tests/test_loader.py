@@ -317,8 +317,9 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
 def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_path: Path) -> None:
     """A value a staging model casts (a count to bigint, a time to a timestamp) that would not cast is caught at
     the load: its line or record is quarantined with the field's name, or (an OTel time, a usage detail) kept as
-    no value. Before, a 19-digit token count failed the whole load, and one "n/a" in a Cursor export failed every
-    dbt build after it, so nothing published until someone edited the file."""
+    no value. So is a day the gate would refuse (outside the loader's window). Before, a 19-digit token count
+    failed the whole load, one "n/a" in a Cursor export failed every dbt build after it, and one record from a
+    machine whose clock was years ahead failed every gate: nothing published until someone edited the file."""
     landing = tmp_path / "landing"
     usage = {"input_tokens": 3, "output_tokens": 5}
 
@@ -347,6 +348,7 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         "2026-09-01T06:14:00.562Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,-$0.10\n"  # 5 a negative cost
         "yesterday,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 6 not a time
         "2026-09-01 06:15:00,a@x.org,Usage-based,gpt-5,No,10,-8,6,3,27,$0.12\n"  # 7 a negative count
+        "2036-09-01T06:16:00Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 8 a wrong clock
     )
     daily = landing / "cursor" / "daily_usage" / "daily.json"
     daily.parent.mkdir(parents=True)
@@ -366,11 +368,20 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
     org.write_text("developer_id,name,seat_monthly_cost_usd\ndev_1,A,40.00\ndev_2,B,n/a\ndev_3,C,\n")
     otel = landing / "otel" / "dev" / "logs.jsonl"
 
-    def export(nanos: str) -> bytes:
-        record = {"timeUnixNano": nanos, "body": {"stringValue": "claude_code.user_prompt"}, "attributes": []}
+    def export(nanos: str, stamp: str | None = None) -> bytes:
+        attributes = [{"key": "event.timestamp", "value": {"stringValue": stamp}}] if stamp else []
+        record = {"timeUnixNano": nanos, "body": {"stringValue": "claude_code.user_prompt"}, "attributes": attributes}
         return enc({"resourceLogs": [{"resource": {"attributes": []}, "scopeLogs": [{"logRecords": [record]}]}]})
 
-    write_lines(otel, [export("1788614846000000000"), export("99999999999999999999")])
+    write_lines(
+        otel,
+        [
+            export("1788614846000000000"),
+            export("99999999999999999999"),
+            export("1788614846000000000", "2036-09-05T13:27:26.000000Z"),  # a wrong clock: the export held back
+            export("2104281600000000000"),  # the same, told by the record's time alone
+        ],
+    )
 
     warehouse = tmp_path / "w.duckdb"
     load(landing, warehouse)
@@ -386,6 +397,7 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         5: "invalid_value:Cost",
         6: "invalid_value:Date",
         7: "invalid_value:Input (w/o Cache Write)",
+        8: "implausible_value:Date",
     }
     assert [n for (n,) in query(warehouse, "select _line_number from raw.cursor_usage_events order by 1")] == [2, 4]
     assert dict(query(warehouse, reasons, [str(daily)])) == {
@@ -393,13 +405,17 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         2: "invalid_value:acceptedLinesAdded",
         3: "wrong_type:chatRequests",
         4: "wrong_type:isActive",
-        5: "invalid_value:date",
+        5: "implausible_value:date",
     }
     assert dict(query(warehouse, reasons, [str(org)])) == {3: "invalid_value:seat_monthly_cost_usd"}
     assert query(warehouse, "select _line_number, time_unix_nano from raw.otel_log_records order by 1") == [
         (1, "1788614846000000000"),
         (2, None),
     ]
+    assert dict(query(warehouse, reasons, [str(otel)])) == {
+        3: "implausible_value:timestamp",
+        4: "implausible_value:timestamp",
+    }
     # A quarantined CSV row's excerpt keeps its shape only.
     excerpts = [
         e for (e,) in query(warehouse, "select excerpt from raw.quarantine where _source_file = ?", [str(events)])
@@ -777,7 +793,7 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
             }
         ]
     }
-    point = {"attributes": [otlp_attr("type", {"stringValue": "input"})], "timeUnixNano": "1", "asDouble": 94.0}
+    point = {"attributes": [otlp_attr("type", {"stringValue": "input"})], "timeUnixNano": "1793603561000000000", "asDouble": 94.0}
     metrics = {
         "resourceMetrics": [
             {

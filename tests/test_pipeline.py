@@ -112,9 +112,9 @@ def test_run_generates_loads_builds_and_tests(tmp_path: Path, monkeypatch: pytes
 
 
 def plant_bad_values(landing: Path) -> None:
-    """One value per source that a staging model could not cast, beside the generated ones: a 19-digit token
-    count, "n/a" and a blank where Cursor's export has token counts, a word where its daily usage has a count,
-    and a 20-digit OTel time."""
+    """Values that a staging model could not cast, or days the gate would refuse, beside the generated ones: a
+    19-digit token count, "n/a" and a blank where Cursor's export has token counts, a Cursor request ten years
+    ahead, a word where its daily usage has a count, a 20-digit OTel time and an OTel export ten years ahead."""
     transcript = next(p for p in sorted(landing.glob("claude_code/**/*.jsonl")) if b'"usage"' in p.read_bytes())
     line = next(json.loads(x) for x in transcript.read_bytes().splitlines() if b'"usage"' in x)
     line["uuid"], line["message"]["id"] = "0000000c-1111-4222-8333-444455556666", "msg_planted0001"
@@ -126,6 +126,7 @@ def plant_bad_values(landing: Path) -> None:
     fields = rows[1].split(",")
     rows.append(",".join([*fields[:5], "n/a", *fields[6:]]))
     rows.append(",".join([*fields[:5], "", "", "", "", "", *fields[10:]]))
+    rows.append(",".join(["2036" + fields[0][4:], *fields[1:]]))
     events.write_text("\n".join(rows) + "\n")
     daily = sorted(landing.glob("cursor/daily_usage/*.json"))[0]
     export = json.loads(daily.read_text())
@@ -134,8 +135,9 @@ def plant_bad_values(landing: Path) -> None:
     otel = sorted(landing.glob("otel/**/*.jsonl"))[0]
     first = otel.read_bytes().splitlines()[0]
     planted = re.sub(rb'"timeUnixNano":"[0-9]+"', b'"timeUnixNano":"99999999999999999999"', first, count=1)
+    ahead = re.sub(rb'("event.timestamp","value":\{"stringValue":")[0-9]{4}', rb"\g<1>2036", first, count=1)
     with otel.open("ab") as handle:
-        handle.write(planted + b"\n")
+        handle.write(planted + b"\n" + ahead + b"\n")
 
 
 @pytest.mark.slow
@@ -157,7 +159,9 @@ def test_a_bad_value_in_any_source_is_quarantined_and_the_run_still_publishes(
     assert reasons == {
         "invalid_value:message.usage",
         "invalid_value:Input (w/ Cache Write)",
+        "implausible_value:Date",
         "wrong_type:totalLinesAdded",
+        "implausible_value:timestamp",
     }
     blanks = "select count(*) from staging.stg_cursor__usage_events where input_tokens is null and total_tokens is null"
     assert query(warehouse, blanks) == [(1,)]

@@ -127,7 +127,7 @@ SOURCES = (
     csv_source(
         "cursor_usage_events",
         "cursor/usage_events",
-        (("Date", "timestamp"), *((field, "count") for field in CURSOR_TOKEN_FIELDS), ("Cost", "price")),
+        (("Date", "event_time"), *((field, "count") for field in CURSOR_TOKEN_FIELDS), ("Cost", "price")),
     ),
     csv_source("org_directory", "org", (("seat_monthly_cost_usd", "amount"),)),
     csv_source("experiment_assignments", "experiments", (("assigned_at", "timestamp"),)),
@@ -721,7 +721,8 @@ class Loader:
         if plan.action == "touched":
             good, bad, period = documents.no_rows()
         else:
-            good, bad, period = documents.parse_daily_usage(body, plan.duplicate_of)
+            window = (EARLIEST_PLAUSIBLE, loaded_at + CLOCK_SKEW)
+            good, bad, period = documents.parse_daily_usage(body, plan.duplicate_of, window)
         con.begin()
         try:
             retracted = self._retract(con, source, plan) if plan.action == "replaced" else 0

@@ -31,6 +31,7 @@ FIELD_KINDS = (
     "amount",  # a decimal >= 0 with up to 8 digits before the point, or blank
     "price",  # anything; a number (after a leading $) must not be negative (text such as "Included" is 0)
     "timestamp",  # an ISO 8601 time, with or without its zone; never blank
+    "event_time",  # a timestamp inside the loader's plausible window (implausible_value:<field> outside it)
 )
 
 

@@ -6,6 +6,8 @@ lands as one quarantine row (no line), a record that fails as one quarantine row
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import orjson
 import pyarrow as pa
 
@@ -24,15 +26,15 @@ COUNT_FIELDS = (
     "agentRequests", "cmdkUsages", "usageBasedReqs",
 )  # fmt: skip
 MAX_COUNT = 10**18
-# Milliseconds since the epoch up to the end of year 9999: beyond it a day does not convert to a timestamp.
-MAX_DATE_MS = 253_402_300_799_999
 
 
 def is_whole_number(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def daily_usage_problem(record: object) -> str | None:
+def daily_usage_problem(record: object, window_ms: tuple[int, int]) -> str | None:
+    """Why a daily-usage record cannot land, or None. `window_ms`: the plausible days, in milliseconds since the
+    epoch (the loader's window for every timestamp; the gate refuses a day outside it)."""
     if not isinstance(record, dict):
         return "not_a_json_object"
     for key in ("date", "email"):
@@ -40,8 +42,8 @@ def daily_usage_problem(record: object) -> str | None:
             return f"missing_field:{key}"
     if not is_whole_number(record["date"]):
         return "wrong_type:date"
-    if not 0 <= record["date"] <= MAX_DATE_MS:
-        return "invalid_value:date"
+    if not window_ms[0] <= record["date"] <= window_ms[1]:
+        return "implausible_value:date"
     if not isinstance(record["email"], str):
         return "wrong_type:email"
     for key in COUNT_FIELDS:
@@ -57,8 +59,12 @@ def daily_usage_problem(record: object) -> str | None:
     return None
 
 
-def parse_daily_usage(body: bytes, duplicate_of: str | None) -> tuple[pa.Table, pa.Table, dict]:
-    """(records that parsed, records or file quarantined, the export's period) of one export's bytes."""
+def parse_daily_usage(
+    body: bytes, duplicate_of: str | None, window: tuple[datetime, datetime]
+) -> tuple[pa.Table, pa.Table, dict]:
+    """(records that parsed, records or file quarantined, the export's period) of one export's bytes; a record
+    dated outside `window` is quarantined."""
+    window_ms = (int(window[0].timestamp() * 1000), int(window[1].timestamp() * 1000))
     good: list[tuple[int, str]] = []
     bad: list[tuple[int | None, str, int, str | None]] = []
     period: dict = {}
@@ -75,7 +81,7 @@ def parse_daily_usage(body: bytes, duplicate_of: str | None) -> tuple[pa.Table, 
             else:
                 period = document.get("period") or {}
                 for index, record in enumerate(document["data"]):
-                    reason = daily_usage_problem(record)
+                    reason = daily_usage_problem(record, window_ms)
                     if reason:
                         bad.append((index, reason, len(orjson.dumps(record)), None))
                     else:

@@ -53,9 +53,9 @@ checked as (
             when n_columns is null or len(fields) <> n_columns then
                 case when unterminated then 'truncated_last_line' else 'csv_field_count_mismatch' end
             -- A field the staging models cast holds a value of its type (csv_rows.py, FIELD_KINDS).
-            when len(typed_keys) > 0 and csv_untyped_field(typed_keys, list_select(fields, typed_positions), typed_kinds)
-                is not null
-                then 'invalid_value:' || csv_untyped_field(typed_keys, list_select(fields, typed_positions), typed_kinds)
+            when len(typed_keys) > 0 then csv_typed_field_problem(
+                typed_keys, list_select(fields, typed_positions), typed_kinds, $earliest_at, $latest_at
+            )
         end as reason,
         -- Named once: csv_object's arguments are pasted wherever it uses them.
         list_select(fields, header_positions) as header_values
@@ -72,7 +72,7 @@ select
     case
         when duplicate_of is not null then 'same bytes as ' || duplicate_of
         when reason in ('csv_invalid_quoting', 'csv_field_count_mismatch', 'truncated_last_line')
-            or starts_with(reason, 'invalid_value:')
+            or starts_with(reason, 'invalid_value:') or starts_with(reason, 'implausible_value:')
             then shape_of(left(t, 160))
     end as excerpt,
     case

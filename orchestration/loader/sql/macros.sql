@@ -227,18 +227,24 @@ create or replace temp macro otlp_redacted(facts, names_distinct) as
 create or replace temp macro offsets_of(counts) as
     list_transform(counts, lambda c, i: coalesce(list_sum(counts[:i - 1]), 0));
 
--- The first of a row's typed fields (names, values, kinds: csv_rows.py, FIELD_KINDS) whose value is not of its
--- kind, or null.
-create or replace temp macro csv_untyped_field(names, vals, kinds) as
+-- Why the first of a row's typed fields (names, values, kinds: csv_rows.py, FIELD_KINDS) whose value is not of
+-- its kind fails ('invalid_value:<field>', or 'implausible_value:<field>' for a time outside the window), or
+-- null.
+create or replace temp macro csv_typed_field_problem(names, vals, kinds, earliest_at, latest_at) as
     list_filter(
-        list_zip(names, vals, kinds),
-        lambda f: not coalesce(case f[3]
-            when 'count' then regexp_full_match(f[2], '[0-9]{0,18}')
-            when 'amount' then regexp_full_match(f[2], '|[0-9]{1,8}(\.[0-9]{0,6})?')
-            when 'price' then coalesce(try_cast(replace(f[2], '$', '') as double), 0) >= 0
-            when 'timestamp' then coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) is not null
-        end, false)
-    )[1][1];
+        list_transform(list_zip(names, vals, kinds), lambda f: case
+            when not coalesce(case f[3]
+                when 'count' then regexp_full_match(f[2], '[0-9]{0,18}')
+                when 'amount' then regexp_full_match(f[2], '|[0-9]{1,8}(\.[0-9]{0,6})?')
+                when 'price' then coalesce(try_cast(replace(f[2], '$', '') as double), 0) >= 0
+                else coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) is not null
+            end, false) then 'invalid_value:' || f[1]
+            when f[3] = 'event_time'
+                and not coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) between earliest_at
+                and latest_at then 'implausible_value:' || f[1]
+        end),
+        lambda problem: problem is not null
+    )[1];
 
 -- One CSV field: quoted (a doubled quote inside is one quote), unquoted (it may hold a quote, but not start
 -- with one), or empty. A line is fields separated by commas.

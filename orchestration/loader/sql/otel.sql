@@ -309,15 +309,58 @@ select
 from checked as p
 inner join batch_files as f on p.file_index = f.file_index;
 
--- Lines that failed a check, and well-formed exports that carried no record at all.
+-- An export with a record dated outside the plausible window (its sender's clock is wrong, and its records
+-- share that clock) is quarantined whole: the gate refuses a day outside the window, so one such record
+-- would hold back every mart. The record's time is the staging models' (its event.timestamp, else its
+-- timeUnixNano; a metric point's timeUnixNano).
+create or replace temp table otel_implausible as
+with times as (
+    select
+        _source_file,
+        _line_number,
+        coalesce(
+            try_cast(attributes['event.timestamp'] as timestamptz),
+            make_timestamp(cast(time_unix_nano as bigint) // 1000)
+        ) as occurred_at
+    from raw.otel_log_records
+    where _loaded_at = $loaded_at
+    union all
+    select
+        _source_file,
+        _line_number,
+        make_timestamp(cast(time_unix_nano as bigint) // 1000) as occurred_at
+    from raw.otel_metric_points
+    where _loaded_at = $loaded_at
+)
+
+select distinct
+    _source_file,
+    _line_number
+from times
+where not occurred_at between $earliest_at and $latest_at;
+
+delete from raw.otel_log_records as r
+using otel_implausible as i
+where r._loaded_at = $loaded_at and r._source_file = i._source_file and r._line_number = i._line_number;
+
+delete from raw.otel_metric_points as r
+using otel_implausible as i
+where r._loaded_at = $loaded_at and r._source_file = i._source_file and r._line_number = i._line_number;
+
+-- Lines that failed a check, exports quarantined above, and well-formed exports that carried no record at all.
 insert into raw.quarantine
 with quarantined as (
     select
         c.*,
         f.source_file,
-        coalesce(c.reason, 'no_records') as why
+        coalesce(
+            c.reason,
+            case when i._line_number is not null then 'implausible_value:timestamp' end,
+            'no_records'
+        ) as why
     from otel_checked as c
     inner join batch_files as f on c.file_index = f.file_index
+    left join otel_implausible as i on f.source_file = i._source_file and c.line_number = i._line_number
     where
         c.reason is not null
         or (
