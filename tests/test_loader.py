@@ -793,7 +793,11 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
             }
         ]
     }
-    point = {"attributes": [otlp_attr("type", {"stringValue": "input"})], "timeUnixNano": "1793603561000000000", "asDouble": 94.0}
+    point = {
+        "attributes": [otlp_attr("type", {"stringValue": "input"})],
+        "timeUnixNano": "1793603561000000000",
+        "asDouble": 94.0,
+    }
     metrics = {
         "resourceMetrics": [
             {
