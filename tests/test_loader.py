@@ -424,6 +424,12 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
     assert_each_line_once(landing, warehouse)
 
 
+def test_a_csv_field_of_an_unknown_kind_is_refused() -> None:
+    """The SQL reads any kind it does not name as a time: a misspelt kind would check the wrong thing."""
+    with pytest.raises(ValueError, match="unknown field kinds"):
+        loader.csv_source("x", "x", (("n", "cout"),))
+
+
 def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_path: Path) -> None:
     """CSV lines are split and unquoted by DuckDB (sql/csv_rows.sql); Python's csv module is the oracle for every
     row kept, whole files and appended tails alike, and each other line is quarantined with its reason."""
