@@ -349,7 +349,11 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         "yesterday,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 6 not a time
         "2026-09-01 06:15:00,a@x.org,Usage-based,gpt-5,No,10,-8,6,3,27,$0.12\n"  # 7 a negative count
         "2036-09-01T06:16:00Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 8 a wrong clock
+        "2026-09-01T06:17:00Z, ,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 9 no one's
     )
+    # A personal export has no User column: its requests are no one's in the organisation.
+    personal = events.with_name("personal.csv")
+    personal.write_text("Date,Model,Total Tokens,Cost\n2026-09-01T06:11:00.562Z,gpt-5,27,$0.12\n")
     daily = landing / "cursor" / "daily_usage" / "daily.json"
     daily.parent.mkdir(parents=True)
     day = {"date": 1788566400000, "email": "a@x.org", "totalLinesAdded": 4, "isActive": True}
@@ -398,7 +402,9 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         6: "invalid_value:Date",
         7: "invalid_value:Input (w/o Cache Write)",
         8: "implausible_value:Date",
+        9: "invalid_value:User",
     }
+    assert dict(query(warehouse, reasons, [str(personal)])) == {2: "missing_field:User"}
     assert [n for (n,) in query(warehouse, "select _line_number from raw.cursor_usage_events order by 1")] == [2, 4]
     assert dict(query(warehouse, reasons, [str(daily)])) == {
         1: "wrong_type:totalLinesAdded",
@@ -434,7 +440,8 @@ def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_
     """CSV lines are split and unquoted by DuckDB (sql/csv_rows.sql); Python's csv module is the oracle for every
     row kept, whole files and appended tails alike, and each other line is quarantined with its reason."""
     landing = tmp_path / "landing"
-    folder = landing / "cursor" / "usage_events"
+    # The org directory's one typed field is optional (csv_rows.FIELD_KINDS): every row here is read as it is.
+    folder = landing / "org"
     header = b"Date,User,Model,Note"
     export = write_lines(
         folder / "usage.csv",
@@ -466,7 +473,7 @@ def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_
         return dict(query(warehouse, sql, [str(path)]))
 
     def records(path: Path) -> dict[int, dict]:
-        sql = "select _line_number, record from raw.cursor_usage_events where _source_file = ?"
+        sql = "select _line_number, record from raw.org_directory where _source_file = ?"
         return {line: json.loads(record) for line, record in query(warehouse, sql, [str(path)])}
 
     def python_reads(path: Path, numbers: list[int]) -> dict[int, dict]:
@@ -500,10 +507,10 @@ def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_
     with export.open("ab") as handle:
         handle.write(b'",gpt-5,finished\n2026-09-02,"bo, b",claude-4.5-opus,"x ""y"""\n')
     summary = load(landing, warehouse)
-    assert summary.sources["cursor_usage_events"].actions == Counter(appended=1)
+    assert summary.sources["org_directory"].actions == Counter(appended=1)
     assert reasons(export) == {6: "blank_line", 7: "csv_field_count_mismatch", 8: "csv_invalid_quoting"}
     assert records(export) == python_reads(export, [2, 3, 4, 5, 9, 10, 11, 12])
-    csv_lines = file_lines(landing, ("cursor/**/*.csv",))
+    csv_lines = file_lines(landing, ("org/**/*.csv",))
     headers = {(path, 1) for path, _ in csv_lines}
     raw, quarantined = accounted_lines(warehouse)
     assert sorted(raw + quarantined) == sorted(csv_lines - headers)

@@ -130,7 +130,12 @@ SOURCES = (
     csv_source(
         "cursor_usage_events",
         "cursor/usage_events",
-        (("Date", "event_time"), *((field, "count") for field in CURSOR_TOKEN_FIELDS), ("Cost", "price")),
+        (
+            ("Date", "event_time"),
+            ("User", "text"),
+            *((field, "count") for field in CURSOR_TOKEN_FIELDS),
+            ("Cost", "price"),
+        ),
     ),
     csv_source("org_directory", "org", (("seat_monthly_cost_usd", "amount"),)),
     csv_source("experiment_assignments", "experiments", (("assigned_at", "timestamp"),)),

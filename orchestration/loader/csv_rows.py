@@ -26,11 +26,14 @@ HEADER_SCHEMA = pa.schema(
 # What a typed field's value must be (sql/csv_rows.sql checks it; a row that fails is quarantined as
 # invalid_value:<field>): the staging models cast these fields, and one value that does not cast would fail
 # the whole dbt build, so nothing would publish until someone edited the export.
+# A file whose header lacks a field of the last three kinds has every row quarantined (missing_field:<field>);
+# the others may be absent (no value).
 FIELD_KINDS = (
     "count",  # a whole number >= 0 (up to 18 digits), or blank (no value)
     "amount",  # a decimal >= 0 with up to 8 digits before the point, or blank
     "price",  # anything; a number (after a leading $) must not be negative (text such as "Included" is 0)
-    "timestamp",  # an ISO 8601 time, with or without its zone; never blank
+    "text",  # anything but blank
+    "timestamp",  # an ISO 8601 time, with or without its zone
     "event_time",  # a timestamp inside the loader's plausible window (implausible_value:<field> outside it)
 )
 
@@ -48,8 +51,8 @@ def csv_header(path: Path) -> list[str] | None:
 
 def header_columns(paths: list[str], typed: tuple[tuple[str, str], ...] = ()) -> dict[str, list]:
     """Per file: the keys of its rows' JSON objects, as they are and as the JSON text that opens each member
-    ('"Date":'), the (1-based) field each key takes, and how many fields a row has; and of the source's
-    `typed` fields ((name, kind) pairs, FIELD_KINDS) those its header has, with their fields and kinds.
+    ('"Date":'), the (1-based) field each key takes, and how many fields a row has; and the source's `typed`
+    fields ((name, kind) pairs, FIELD_KINDS) with their fields (0 when the header lacks one) and kinds.
 
     A header that names a column twice gives it one key, in its first place, with its last field (as a
     dict built from the row would)."""
@@ -62,10 +65,10 @@ def header_columns(paths: list[str], typed: tuple[tuple[str, str], ...] = ()) ->
         columns["key_prefixes"].append([json.dumps(key) + ":" for key in last] if header is not None else None)
         columns["header_positions"].append(list(last.values()) if header is not None else None)
         columns["n_columns"].append(len(header) if header is not None else None)
-        present = [(key, kind) for key, kind in typed if key in last]
-        columns["typed_keys"].append([key for key, _ in present])
-        columns["typed_positions"].append([last[key] for key, _ in present])
-        columns["typed_kinds"].append([kind for _, kind in present])
+        # A field the header lacks is field 0, which the SQL reads as null.
+        columns["typed_keys"].append([key for key, _ in typed])
+        columns["typed_positions"].append([last.get(key, 0) for key, _ in typed])
+        columns["typed_kinds"].append([kind for _, kind in typed])
     return columns
 
 

@@ -72,7 +72,7 @@ select
     case
         when duplicate_of is not null then 'same bytes as ' || duplicate_of
         when reason in ('csv_invalid_quoting', 'csv_field_count_mismatch', 'truncated_last_line')
-            or starts_with(reason, 'invalid_value:') or starts_with(reason, 'implausible_value:')
+            or split_part(reason, ':', 1) in ('missing_field', 'invalid_value', 'implausible_value')
             then shape_of(left(t, 160))
     end as excerpt,
     case

@@ -228,15 +228,18 @@ create or replace temp macro offsets_of(counts) as
     list_transform(counts, lambda c, i: coalesce(list_sum(counts[:i - 1]), 0));
 
 -- Why the first of a row's typed fields (names, values, kinds: csv_rows.py, FIELD_KINDS) whose value is not of
--- its kind fails ('invalid_value:<field>', or 'implausible_value:<field>' for a time outside the window), or
--- null.
+-- its kind fails ('missing_field:<field>' when the header lacks a field that must have a value,
+-- 'invalid_value:<field>', or 'implausible_value:<field>' for a time outside the window), or null. A field the
+-- header lacks has a null value.
 create or replace temp macro csv_typed_field_problem(names, vals, kinds, earliest_at, latest_at) as
     list_filter(
         list_transform(list_zip(names, vals, kinds), lambda f: case
+            when f[2] is null then case when f[3] in ('text', 'timestamp', 'event_time') then 'missing_field:' || f[1] end
             when not coalesce(case f[3]
                 when 'count' then regexp_full_match(f[2], '[0-9]{0,18}')
                 when 'amount' then regexp_full_match(f[2], '|[0-9]{1,8}(\.[0-9]{0,6})?')
                 when 'price' then coalesce(try_cast(replace(f[2], '$', '') as double), 0) >= 0
+                when 'text' then trim(f[2]) <> ''
                 else coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) is not null
             end, false) then 'invalid_value:' || f[1]
             when f[3] = 'event_time'
