@@ -156,6 +156,10 @@ create or replace temp macro otlp_safe_value(key, v) as
 create or replace temp macro otlp_nanos(v) as
     case when regexp_full_match(v, '[0-9]{1,19}') and try_cast(v as bigint) is not null then v end;
 
+-- The time of a kept nanosecond count (otlp_nanos), as the staging models read it (epoch_ns_to_utc).
+create or replace temp macro otlp_nanos_time(v) as
+    make_timestamp(cast(v as bigint) // 1000);
+
 -- Attribute keys are data too: one that is not a plain dotted name is stored as its hash.
 create or replace temp macro otlp_key(k) as
     case when regexp_full_match(k, '[a-z][a-z0-9_.]{0,63}') then k else opaque(k) end;
@@ -227,25 +231,37 @@ create or replace temp macro otlp_redacted(facts, names_distinct) as
 create or replace temp macro offsets_of(counts) as
     list_transform(counts, lambda c, i: coalesce(list_sum(counts[:i - 1]), 0));
 
+-- A CSV time as the staging models read it (iso_to_utc): with its zone, or without one (UTC).
+create or replace temp macro csv_time(v) as
+    coalesce(try_cast(v as timestamptz), try_cast(v as timestamp));
+
 -- Why the first of a row's typed fields (names, values, kinds: csv_rows.py, FIELD_KINDS) whose value is not of
 -- its kind fails ('missing_field:<field>' when the header lacks a field that must have a value,
 -- 'invalid_value:<field>', or 'implausible_value:<field>' for a time outside the window), or null. A field the
--- header lacks has a null value.
+-- header lacks has a null value. A time field's value is parsed once, in the first step.
 create or replace temp macro csv_typed_field_problem(names, vals, kinds, earliest_at, latest_at) as
     list_filter(
-        list_transform(list_zip(names, vals, kinds), lambda f: case
-            when f[2] is null then case when f[3] in ('text', 'timestamp', 'event_time') then 'missing_field:' || f[1] end
-            when not coalesce(case f[3]
-                when 'count' then regexp_full_match(f[2], '[0-9]{0,18}')
-                when 'amount' then regexp_full_match(f[2], '|[0-9]{1,8}(\.[0-9]{0,6})?')
-                when 'price' then coalesce(try_cast(replace(f[2], '$', '') as double), 0) >= 0
-                when 'text' then trim(f[2]) <> ''
-                else coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) is not null
-            end, false) then 'invalid_value:' || f[1]
-            when f[3] = 'event_time'
-                and not coalesce(try_cast(f[2] as timestamptz), try_cast(f[2] as timestamp)) between earliest_at
-                and latest_at then 'implausible_value:' || f[1]
-        end),
+        list_transform(
+            list_transform(list_zip(names, vals, kinds), lambda f: {
+                'name': f[1],
+                'value': f[2],
+                'kind': f[3],
+                'time': case when f[3] in ('timestamp', 'event_time') then csv_time(f[2]) end
+            }),
+            lambda f: case
+                when f.value is null then
+                    case when f.kind in ('text', 'timestamp', 'event_time') then 'missing_field:' || f.name end
+                when not coalesce(case f.kind
+                    when 'count' then regexp_full_match(f.value, '[0-9]{0,18}')
+                    when 'amount' then regexp_full_match(f.value, '|[0-9]{1,8}(\.[0-9]{0,6})?')
+                    when 'price' then coalesce(try_cast(replace(f.value, '$', '') as double), 0) >= 0
+                    when 'text' then trim(f.value) <> ''
+                    else f.time is not null
+                end, false) then 'invalid_value:' || f.name
+                when f.kind = 'event_time' and not f.time between earliest_at and latest_at
+                    then 'implausible_value:' || f.name
+            end
+        ),
         lambda problem: problem is not null
     )[1];
 

@@ -320,7 +320,7 @@ with times as (
         _line_number,
         coalesce(
             try_cast(attributes['event.timestamp'] as timestamptz),
-            make_timestamp(cast(time_unix_nano as bigint) // 1000)
+            otlp_nanos_time(time_unix_nano)
         ) as occurred_at
     from raw.otel_log_records
     where _loaded_at = $loaded_at
@@ -328,7 +328,7 @@ with times as (
     select
         _source_file,
         _line_number,
-        make_timestamp(cast(time_unix_nano as bigint) // 1000) as occurred_at
+        otlp_nanos_time(time_unix_nano) as occurred_at
     from raw.otel_metric_points
     where _loaded_at = $loaded_at
 )
