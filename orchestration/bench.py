@@ -5,9 +5,10 @@ Per size: generation; per source, DuckDB's bare scan of its files (best of 3), t
 unparsed in a DuckDB file) and the loader alone on it (each the best of `rounds`, each round taking every
 source in turn), as ratios and MB/s; the load of every source; the full dbt build and the gate after it (a
 home's first gate creates its GX objects: `gate_first_s`); about 1% more transcript lines (new people's
-sessions) loaded and built incrementally; the gate again (`gate_s`, as after every later build); the publish;
-peak RSS (this process and dbt's); the warehouse's and the published files' sizes. Targets (issue 15) are
-checked and printed.
+sessions) loaded and built incrementally; the same project built on a warehouse with no rows (the floor of
+any whole-project build, beside the incremental build); the gate again (`gate_s`, as after every later
+build); the publish; peak RSS (this process and dbt's); the warehouse's and the published files' sizes.
+Targets (issue 15) are checked and printed.
 """
 
 from __future__ import annotations
@@ -187,6 +188,25 @@ def dbt_node_times(run_results: Path, slowest: int = 5) -> tuple[dict[str, float
     return figures, [(node["unique_id"], node["execution_time"]) for node in ranked]
 
 
+def build_without_rows(work: Path) -> tuple[float, dict[str, float]]:
+    """The floor of any whole-project build: seconds for `dbt build` of the same project on a warehouse whose
+    raw tables hold no row (a new home, loaded from an empty landing folder), with its node times. The first
+    build there parses the project and runs the unit tests, as a home's first build does; the second, timed
+    one is a later build's like (the incremental build's). What it takes is dbt's per-node work, not data."""
+    from orchestration.loader import load
+    from orchestration.pipeline import dbt_build
+
+    paths = Paths(work / "no-rows-home")
+    paths.landing.mkdir(parents=True, exist_ok=True)
+    load(paths.landing, paths.warehouse)
+    for attempt in ("first", "timed"):
+        seconds, built = timed(lambda: dbt_build(paths))
+        if not built:
+            raise RuntimeError(f"the {attempt} build without rows failed: see logs under {paths.home}")
+    figures, _ = dbt_node_times(paths.home / "dbt_target" / "run_results.json")
+    return seconds, figures
+
+
 def peak_rss_mib() -> tuple[float, float]:
     """Peak resident memory of this process and of its largest finished child (dbt), in MiB (Linux: KiB)."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -272,6 +292,13 @@ def _bench_size(target_lines: int, work: Path, watch: MemoryWatch, rounds: int) 
         raise RuntimeError("the incremental dbt build failed")
     nodes, result.slowest["build_incremental"] = dbt_node_times(run_results)
     figures.update({f"build_incremental_{key}": value for key, value in nodes.items()})
+    # What any whole-project build costs with no data at all: the incremental build's floor, beside it.
+    with watch.phase("build_without_rows"):
+        figures["build_no_rows_s"], nodes = build_without_rows(work)
+    figures["build_no_rows_over_full"] = figures["build_no_rows_s"] / figures["build_full_s"]
+    figures["build_no_rows_dbt_elapsed_s"] = nodes["dbt_elapsed_s"]
+    figures["build_no_rows_node_s"] = nodes["node_s"]
+    figures["build_incremental_over_full"] = figures["build_incremental_s"] / figures["build_full_s"]
     figures["gate_s"], gate = step("gate", lambda: run_gate(paths))
     figures["gate_passed"] = float(gate.passed)
     figures["publish_s"], _ = step("publish", lambda: publish(paths))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import query
 
-from orchestration.bench import dbt_node_times, floors_and_loads
+from orchestration.bench import build_without_rows, dbt_node_times, floors_and_loads
 from orchestration.paths import Paths
 
 
@@ -29,6 +29,33 @@ def test_a_builds_node_times_add_up_per_kind_and_name_its_slowest_nodes(validate
     assert figures["dbt_elapsed_s"] >= figures["node_s"] / 2 > 0
     assert len(slowest) == 3 and [s for _, s in slowest] == sorted((s for _, s in slowest), reverse=True)
     assert slowest[0][1] == max(node["execution_time"] for node in results)
+
+
+@pytest.mark.slow  # two dbt builds
+def test_the_build_without_rows_runs_every_node_of_the_project_on_empty_raw_tables(tmp_path: Path) -> None:
+    """The incremental build's floor is the same build with no data: every model, data test and seed of the
+    project (the unit tests, which a later build of an unchanged project leaves out, ran in the first build),
+    each passing, on raw tables that hold no row."""
+    seconds, figures = build_without_rows(tmp_path)
+    target = tmp_path / "no-rows-home" / "dbt_target"
+    nodes = json.loads((target / "manifest.json").read_text())["nodes"].values()
+    assert seconds > 0 and figures["dbt_elapsed_s"] > 0 and figures["models"] >= 80
+    for kind in ("model", "test", "seed"):
+        assert figures[f"{kind}s"] == sum(node["resource_type"] == kind for node in nodes), kind
+    assert figures["unit_tests"] == 0
+    results = json.loads((target / "run_results.json").read_text())["results"]
+    assert {node["status"] for node in results} == {"success", "pass"}
+    warehouse = tmp_path / "no-rows-home" / "warehouse.duckdb"
+    # Every source table (not the loader's own bookkeeping: its batch, migrations and storage figures) is empty.
+    source_tables = [
+        name
+        for (name,) in query(warehouse, "select table_name from duckdb_tables() where schema_name = 'raw'")
+        if name not in ("load_batches", "schema_migrations", "table_storage")
+    ]
+    assert {"claude_code_records", "otel_log_records", "cursor_usage_events", "org_directory"} <= set(source_tables)
+    for name in source_tables:
+        assert query(warehouse, f"select count(*) from raw.{name}") == [(0,)], name
+    assert query(warehouse, "select count(*) from events.fct_events") == [(0,)]
 
 
 @pytest.mark.parametrize("source", ["claude_code", "cursor/usage_events"])
