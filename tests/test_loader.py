@@ -685,7 +685,14 @@ def test_otel_attribute_types_are_all_accepted(sample_landing: Path, tmp_path: P
     kinds = {
         k for (k,) in query(warehouse, "select distinct unnest(map_values(attribute_types)) from raw.otel_log_records")
     }
-    assert {"stringValue", "intValue"} <= kinds
+    # Only the kept attributes that were not strings have a type: a kept string (the event's name) has none.
+    assert {"intValue", "doubleValue"} <= kinds and "stringValue" not in kinds
+    strings = query(
+        warehouse,
+        "select count(*), count(attribute_types['event.name']) from raw.otel_log_records "
+        "where attributes['event.name'] is not null",
+    )
+    assert strings[0][0] > 0 and strings[0][1] == 0
     doubles = query(warehouse, "select count(*) from raw.otel_log_records where attributes['cost_usd'] is not null")
     assert doubles[0][0] > 0
     prompts = query(warehouse, "select count(*) from raw.otel_log_records where redacted_attributes['prompt'] > 0")
@@ -707,6 +714,37 @@ def test_otel_metric_names_are_kept_and_older_hashed_ones_restored_once(sample_l
     ]
     load(sample_landing, warehouse)
     assert {n for (n,) in query(warehouse, "select distinct metric_name from raw.otel_metric_points")} == names
+
+
+def test_otel_string_attribute_types_of_an_older_warehouse_are_dropped_once(
+    sample_landing: Path, tmp_path: Path
+) -> None:
+    """A warehouse from before named every kept attribute's type; the migration drops the stringValue entries
+    (an attribute without one was a string) and leaves the rows as a load of today would."""
+    warehouse = tmp_path / "w.duckdb"
+    load(sample_landing, warehouse)
+    tables = ("otel_log_records", "otel_metric_points")
+    rows = "select _source_file, _line_number, _record_index, attribute_types from raw.{}"
+    sparse = {table: sorted(query(warehouse, rows.format(table))) for table in tables}
+    # A warehouse from before: every kept attribute has its type, strings too; the migration not yet run.
+    with_strings = (
+        "map_concat(attribute_types, map_from_entries(list_transform("
+        "list_filter(map_keys(attributes), lambda k: not map_contains(attribute_types, k)), "
+        "lambda k: {'key': k, 'value': 'stringValue'})))"
+    )
+    con = duckdb.connect(str(warehouse))
+    for table in tables:
+        con.execute(f"update raw.{table} set attribute_types = {with_strings}")
+    con.execute("delete from raw.schema_migrations where name = 'migrate_otel_sparse_attribute_types'")
+    con.close()
+    strings = "select count(*) from raw.{} where list_contains(map_values(attribute_types), 'stringValue')"
+    for table in tables:
+        assert query(warehouse, strings.format(table))[0][0] > 100, table
+    load(sample_landing, warehouse)
+    for table in tables:
+        assert sorted(query(warehouse, rows.format(table))) == sparse[table], table
+    migrations = "select count(*) from raw.schema_migrations where name = 'migrate_otel_sparse_attribute_types'"
+    assert query(warehouse, migrations) == [(1,)]
 
 
 # The transcripts' safe fields as the loader once kept them: one JSON record, null fields left out.
@@ -876,7 +914,6 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
         "nothing": "{}",
     }
     assert kinds == {
-        "event.name": "stringValue",
         "duration_ms": "intValue",
         "sequence": "intValue",
         "cost_usd": "doubleValue",

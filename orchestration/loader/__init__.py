@@ -228,7 +228,12 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection:
 
 
 # Schema changes for warehouses made before them, in order; each runs once (raw.schema_migrations).
-MIGRATIONS = ("migrate_claude_code_typed_columns", "migrate_otel_dotted_names", "migrate_claude_code_record_columns")
+MIGRATIONS = (
+    "migrate_claude_code_typed_columns",
+    "migrate_otel_dotted_names",
+    "migrate_claude_code_record_columns",
+    "migrate_otel_sparse_attribute_types",
+)
 
 
 def migrate(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> None:

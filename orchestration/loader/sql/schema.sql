@@ -139,7 +139,9 @@ create table if not exists raw.otel_log_records (
     severity_text varchar,
     body varchar,
     attributes map(varchar, varchar),
-    attribute_types map(varchar, varchar),   -- stringValue | intValue | doubleValue | boolValue ...
+    -- The OTLP type of each kept attribute that was not a string (intValue | doubleValue | boolValue | empty
+    -- ...); an attribute of `attributes` without an entry here was a stringValue.
+    attribute_types map(varchar, varchar),
     redacted_attributes map(varchar, bigint)
 );
 
@@ -162,7 +164,7 @@ create table if not exists raw.otel_metric_points (
     as_int varchar,
     as_double double,
     attributes map(varchar, varchar),
-    attribute_types map(varchar, varchar)
+    attribute_types map(varchar, varchar)  -- as for log records: only the attributes that were not strings
 );
 
 create table if not exists raw.cursor_daily_usage (
