@@ -188,6 +188,24 @@ def dbt_node_times(run_results: Path, slowest: int = 5) -> tuple[dict[str, float
     return figures, [(node["unique_id"], node["execution_time"]) for node in ranked]
 
 
+def targets(figures: dict[str, float], sources: dict[str, dict[str, float]]) -> dict[str, bool]:
+    """Issue 15's targets for one size, met or not (the peak RSS target is added once memory is known). Each
+    source other than transcripts is its own target: one may be met while another is not."""
+    transcripts = sources["claude_code"]
+    per_mb = {
+        f"{source} at least as fast per MB as transcripts": stats["load_mb_per_s"] >= transcripts["load_mb_per_s"]
+        for source, stats in sources.items()
+        if source != "claude_code"
+    }
+    return {
+        "transcripts load <= 2.5x the unparsed-store floor": transcripts["load_over_floor"] <= 2.5,
+        **per_mb,
+        "incremental build after 1% new data <= 10% of the full build": figures["build_incremental_s"]
+        <= 0.1 * figures["build_full_s"],
+        "gate <= 15% of the build": figures["gate_s"] <= 0.15 * figures["build_full_s"],
+    }
+
+
 def build_without_rows(work: Path) -> tuple[float, dict[str, float]]:
     """The floor of any whole-project build: seconds for `dbt build` of the same project on a warehouse whose
     raw tables hold no row (a new home, loaded from an empty landing folder), with its node times. The first
@@ -264,6 +282,8 @@ def _bench_size(target_lines: int, work: Path, watch: MemoryWatch, rounds: int) 
         stats["load_over_bare_scan"] = stats["load_s"] / stats["bare_scan_s"]
         stats["load_over_floor"] = stats["load_s"] / stats["floor_s"]
         stats["load_mb_per_s"] = stats["mb"] / stats["load_s"]
+        # The floor's own rate: a source whose floor is slower per MB than the transcripts' load cannot match it.
+        stats["floor_mb_per_s"] = stats["mb"] / stats["floor_s"]
         result.sources[source] = stats
         print(f"bench:   {source}: " + ", ".join(f"{k} {v:,.2f}" for k, v in stats.items()), flush=True)
     figures["load_all_s"], _ = step("load_all", lambda: load(paths.landing, paths.warehouse))
@@ -304,16 +324,7 @@ def _bench_size(target_lines: int, work: Path, watch: MemoryWatch, rounds: int) 
     figures["publish_s"], _ = step("publish", lambda: publish(paths))
     figures["warehouse_mb"] = paths.warehouse.stat().st_size / 1e6
     figures["published_mb"] = folder_bytes(paths.published) / 1e6
-    transcripts = result.sources["claude_code"]
-    result.targets = {
-        "transcripts load <= 2.5x the unparsed-store floor": transcripts["load_over_floor"] <= 2.5,
-        "every other source at least as fast per MB as transcripts": all(
-            s["load_mb_per_s"] >= transcripts["load_mb_per_s"] for k, s in result.sources.items() if k != "claude_code"
-        ),
-        "incremental build after 1% new data <= 10% of the full build": figures["build_incremental_s"]
-        <= 0.1 * figures["build_full_s"],
-        "gate <= 15% of the build": figures["gate_s"] <= 0.15 * figures["build_full_s"],
-    }
+    result.targets = targets(figures, result.sources)
     return result
 
 
@@ -423,7 +434,7 @@ def markdown(results: list[SizeResult], machine: str) -> str:
     for key in keys:
         lines.append(f"| {key} | " + " | ".join(f"{r.figures[key]:,.2f}" for r in results) + " |")
     for source in results[0].sources:
-        for key in ("load_over_bare_scan", "load_over_floor", "load_mb_per_s"):
+        for key in ("load_over_bare_scan", "load_over_floor", "load_mb_per_s", "floor_mb_per_s"):
             lines.append(f"| {source} {key} | " + " | ".join(f"{r.sources[source][key]:,.2f}" for r in results) + " |")
     for phase in results[0].memory:
         lines.append(

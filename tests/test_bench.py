@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import query
 
-from orchestration.bench import build_without_rows, dbt_node_times, floors_and_loads
+from orchestration.bench import build_without_rows, dbt_node_times, floors_and_loads, targets
 from orchestration.paths import Paths
 
 
@@ -110,3 +110,31 @@ def test_rounds_run_across_the_sources(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert stats["a"]["floor_s"] == 4.0 and stats["a"]["load_s"] == 7.0
     assert stats["b"]["floor_s"] == 3.0 and stats["b"]["load_s"] == 8.0
     assert stats["a"]["rounds"] == stats["b"]["rounds"] == 2.0
+
+
+def test_each_source_has_its_own_per_mb_target() -> None:
+    """OTel faster per MB than transcripts meets its target while a slower Cursor CSV misses its own; the
+    build targets are ratios to the full build."""
+    sources = {
+        "claude_code": {"load_mb_per_s": 58.0, "load_over_floor": 3.4},
+        "otel": {"load_mb_per_s": 58.5, "load_over_floor": 2.7},
+        "cursor/usage_events": {"load_mb_per_s": 15.3, "load_over_floor": 1.9},
+    }
+    figures = {"build_full_s": 36.0, "build_incremental_s": 3.5, "gate_s": 5.5}
+    assert targets(figures, sources) == {
+        "transcripts load <= 2.5x the unparsed-store floor": False,
+        "otel at least as fast per MB as transcripts": True,
+        "cursor/usage_events at least as fast per MB as transcripts": False,
+        "incremental build after 1% new data <= 10% of the full build": True,
+        "gate <= 15% of the build": False,
+    }
+    sources["claude_code"]["load_over_floor"] = 2.5
+    sources["cursor/usage_events"]["load_mb_per_s"] = 58.0
+    figures.update(build_incremental_s=3.7, gate_s=5.3)
+    assert targets(figures, sources) == {
+        "transcripts load <= 2.5x the unparsed-store floor": True,
+        "otel at least as fast per MB as transcripts": True,
+        "cursor/usage_events at least as fast per MB as transcripts": True,
+        "incremental build after 1% new data <= 10% of the full build": False,
+        "gate <= 15% of the build": True,
+    }
