@@ -234,7 +234,10 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
             ),  # 10 wrong usage type
             enc(good_record(type="assistant", message={"id": "m", "usage": {"input_tokens": -5}, "content": []})),
             b"[1, 2, 3]",  # 12 not an object
-            b'{"type": "user", "sessionId": "s-1", "uu',  # 13 truncated last line, no newline
+            b"\t" + enc(good_record(uuid="u-tab")),  # 13 after a tab: kept
+            b"\t \t",  # 14 blank
+            b"tr",  # 15 invalid JSON, not blank
+            b'{"type": "user", "sessionId": "s-1", "uu',  # 16 truncated last line, no newline
         ],
         final_newline=False,
     )
@@ -268,7 +271,9 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
         10: "invalid_value:message.usage",
         11: "invalid_value:message.usage",
         12: "not_a_json_object",
-        13: "truncated_last_line",
+        14: "blank_line",
+        15: "invalid_json",
+        16: "truncated_last_line",
     }
     kept = dict(
         query(
@@ -277,7 +282,7 @@ def test_faults_are_quarantined_with_reasons(tmp_path: Path) -> None:
             [str(faults.resolve())],
         )
     )
-    assert kept == {1: "user", 5: "brand-new-kind"}
+    assert kept == {1: "user", 5: "brand-new-kind", 13: "user"}
     huge_row = query(
         warehouse,
         "select content_blocks[1].chars, _line_bytes from raw.claude_code_records where _source_file = ?",
@@ -677,6 +682,55 @@ def test_canaries_never_reach_the_warehouse(sample_landing: Path, tmp_path: Path
     warehouse = tmp_path / "w.duckdb"
     load(sample_landing, warehouse)
     assert assert_no_canary(warehouse) > 20
+
+
+def test_otel_exports_told_by_their_opening_are_checked_when_they_yield_nothing(tmp_path: Path) -> None:
+    """A minified export that opens with its one list is parsed only by its insert; when it yields no row, it is
+    checked then, and gets the reason a checked line would. Lines of other shapes are checked first. Leading
+    whitespace is a tab too; a line of letters is not blank."""
+
+    def mini(document: object) -> bytes:
+        return json.dumps(document, separators=(",", ":")).encode()
+
+    record = {"timeUnixNano": "1793603561000000000", "attributes": [otlp_attr("event.name", {"stringValue": "x"})]}
+    logs = {"resourceLogs": [{"scopeLogs": [{"logRecords": [record, record, record]}]}]}
+    point = {"timeUnixNano": "1793603561000000000", "asInt": "4"}
+    metrics = {
+        "resourceMetrics": [{"scopeMetrics": [{"metrics": [{"name": "n", "sum": {"dataPoints": [point] * 3}}]}]}]
+    }
+    landing = tmp_path / "landing"
+    write_lines(
+        landing / "otel" / "dev" / "export.jsonl",
+        [
+            mini(logs),  # 1: three log records
+            mini(metrics),  # 2: three points
+            b'{"resourceLogs":[{"resource":',  # 3 invalid JSON
+            mini({"resourceLogs": [], "resourceMetrics": 5}),  # 4 wrong type (checked first: it names both)
+            mini({"resourceLogs": []}),  # 5 no records
+            mini({"resourceMetrics": [1]}),  # 6 a part of the wrong shape: no records
+            b"\t" + mini(logs),  # 7 after a tab: three log records
+            b"\t \t",  # 8 blank
+            b"tr",  # 9 invalid JSON, not blank
+            b'{"resourceMetrics":[{"scopeMetrics":',  # 10 truncated last line, no newline
+        ],
+        final_newline=False,
+    )
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    reasons = dict(query(warehouse, "select _line_number, reason from raw.quarantine where source = 'otel'"))
+    assert reasons == {
+        3: "invalid_json",
+        4: "wrong_type:resource_list",
+        5: "no_records",
+        6: "no_records",
+        8: "blank_line",
+        9: "invalid_json",
+        10: "truncated_last_line",
+    }
+    records = query(warehouse, "select _line_number, count(*) from raw.otel_log_records group by 1 order by 1")
+    assert records == [(1, 3), (7, 3)]
+    assert query(warehouse, "select _line_number, count(*) from raw.otel_metric_points group by 1") == [(2, 3)]
+    assert_each_line_once(landing, warehouse)
 
 
 def test_otel_attribute_types_are_all_accepted(sample_landing: Path, tmp_path: Path) -> None:

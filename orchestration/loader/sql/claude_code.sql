@@ -41,10 +41,10 @@ reasoned as (
             when duplicate_of is not null then 'duplicate_file'
             when t is null then 'invalid_utf8'
             -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
-            when f is null and trim(t, ' \t\r') = '' then 'blank_line'
+            when f is null and trim(t, e' \t\r') = '' then 'blank_line'
             when f is null and unterminated then 'truncated_last_line'
             when f is null then 'invalid_json'
-            when not (starts_with(t, '{') or starts_with(ltrim(t, ' \t'), '{')) then 'not_a_json_object'
+            when not (starts_with(t, '{') or starts_with(ltrim(t, e' \t\r'), '{')) then 'not_a_json_object'
             when f[1] is null then 'missing_field:type'
             when not starts_with(f[1]::varchar, '"') then 'wrong_type:type'
             when f[2] is not null and not starts_with(f[2]::varchar, '"') then 'wrong_type:sessionId'

@@ -12,6 +12,24 @@ select
     without_bom(line) as t
 from batch_lines;
 
+-- A line's problem as an OTLP export, from its text and the JSON types of its two lists (f, null when the line
+-- is not JSON), or null.
+create or replace temp macro otel_line_problem(t, f, unterminated) as
+    case
+        when t is null then 'invalid_utf8'
+        -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
+        when f is null and trim(t, e' \t\r') = '' then 'blank_line'
+        when f is null and unterminated then 'truncated_last_line'
+        when f is null then 'invalid_json'
+        when not (starts_with(t, '{') or starts_with(ltrim(t, e' \t\r'), '{')) then 'not_a_json_object'
+        when f[1] is null and f[2] is null then 'not_an_otlp_export'
+        when coalesce(f[1], 'ARRAY') <> 'ARRAY' or coalesce(f[2], 'ARRAY') <> 'ARRAY' then 'wrong_type:resource_list'
+    end;
+
+-- The types of an export's two lists, not the lists: extracting them would copy nearly every byte.
+create or replace temp macro otel_list_types(t) as
+    try(json_type(t, ['$.resourceLogs', '$.resourceMetrics']));
+
 create or replace temp table otel_checked as
 with lines as (
     select
@@ -21,12 +39,25 @@ with lines as (
     inner join batch_files as f on l.file_index = f.file_index
 ),
 
+opened as (
+    select
+        *,
+        -- An export as exporters write it (minified, its one list first) tells its kind by its opening: it is
+        -- parsed once, by its insert below, and checked only if it yields no row. Any other line is parsed
+        -- here too (a full parse of every export cost about a tenth of the load).
+        case
+            when duplicate_of is not null then null
+            when starts_with(t, '{"resourceLogs":[') and not contains(t, '"resourceMetrics"') then 'logs'
+            when starts_with(t, '{"resourceMetrics":[') and not contains(t, '"resourceLogs"') then 'metrics'
+        end as opening_kind
+    from lines
+),
+
 extracted as (
     select
         *,
-        -- The types of the two lists, not the lists: extracting them would copy nearly every byte.
-        case when duplicate_of is null then try(json_type(t, ['$.resourceLogs', '$.resourceMetrics'])) end as f
-    from lines
+        case when duplicate_of is null and opening_kind is null then otel_list_types(t) end as f
+    from opened
 )
 
 -- Each line's verdict, not its text: an export is ~10 KB, so a flush is a few thousand rows, one row group,
@@ -37,26 +68,22 @@ select
     line_bytes,
     unterminated,
     duplicate_of,
+    opening_kind is null as is_checked,
     f is not null as is_json,
     case
         when duplicate_of is not null then 'duplicate_file'
-        when t is null then 'invalid_utf8'
-        -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
-        when f is null and trim(t, ' \t\r') = '' then 'blank_line'
-        when f is null and unterminated then 'truncated_last_line'
-        when f is null then 'invalid_json'
-        when not (starts_with(t, '{') or starts_with(ltrim(t, ' \t'), '{')) then 'not_a_json_object'
-        when f[1] is null and f[2] is null then 'not_an_otlp_export'
-        when coalesce(f[1], 'ARRAY') <> 'ARRAY' or coalesce(f[2], 'ARRAY') <> 'ARRAY' then 'wrong_type:resource_list'
+        when opening_kind is null then otel_line_problem(t, f, unterminated)
     end as reason,
     case
+        when opening_kind is not null then opening_kind
         when f[1] is not null then 'logs'
         when f[2] is not null then 'metrics'
     end as kind
 from extracted;
 
 -- Each export is parsed once, by json_transform into the OTLP structure; a part of the wrong shape becomes
--- null and yields no rows, and a line that yields none is quarantined as 'no_records' below. The rows go
+-- null and yields no rows (so does a line not checked above that is not JSON), and a line that yields none is
+-- quarantined below, as 'no_records' when nothing else is wrong with it. The rows go
 -- straight into their raw table: a stage table in between cost a copy of every row, and its insert ran on
 -- one core.
 insert into raw.otel_log_records
@@ -64,7 +91,7 @@ with docs as (
     select
         l.file_index,
         l.line_number,
-        json_transform(l.t, '{"resourceLogs": [{
+        try(json_transform(l.t, '{"resourceLogs": [{
             "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
             "scopeLogs": [{
                 "scope": {"name": "VARCHAR", "version": "VARCHAR"},
@@ -73,7 +100,7 @@ with docs as (
                     "body": {"stringValue": "VARCHAR"}, "attributes": [{"key": "VARCHAR", "value": "JSON"}]
                 }]
             }]
-        }]}').resourcelogs as resources
+        }]}')).resourcelogs as resources
     from otel_lines as l
     inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
     where c.reason is null and c.kind = 'logs'
@@ -166,7 +193,7 @@ with docs as (
     select
         l.file_index,
         l.line_number,
-        json_transform(l.t, '{"resourceMetrics": [{
+        try(json_transform(l.t, '{"resourceMetrics": [{
             "resource": {"attributes": [{"key": "VARCHAR", "value": "JSON"}]},
             "scopeMetrics": [{
                 "scope": {"name": "VARCHAR", "version": "VARCHAR"},
@@ -183,7 +210,7 @@ with docs as (
                     "summary": {"dataPoints": "JSON", "aggregationTemporality": "VARCHAR", "isMonotonic": "VARCHAR"}
                 }]
             }]
-        }]}').resourcemetrics as resources
+        }]}')).resourcemetrics as resources
     from otel_lines as l
     inner join otel_checked as c on l.file_index = c.file_index and l.line_number = c.line_number
     where c.reason is null and c.kind = 'metrics'
@@ -347,17 +374,14 @@ delete from raw.otel_metric_points as r
 using otel_implausible as i
 where r._loaded_at = $loaded_at and r._source_file = i._source_file and r._line_number = i._line_number;
 
--- Lines that failed a check, exports quarantined above, and well-formed exports that carried no record at all.
+-- Lines that failed a check, exports quarantined above, and lines that yielded no record: those not checked
+-- above are checked now (a truncated or malformed export), else well-formed exports that carried none.
 insert into raw.quarantine
 with quarantined as (
     select
         c.*,
         f.source_file,
-        coalesce(
-            c.reason,
-            case when i._line_number is not null then 'implausible_value:timestamp' end,
-            'no_records'
-        ) as why
+        i._line_number is not null as is_implausible
     from otel_checked as c
     inner join batch_files as f on c.file_index = f.file_index
     left join otel_implausible as i on f.source_file = i._source_file and c.line_number = i._line_number
@@ -374,21 +398,34 @@ with quarantined as (
                 where r._loaded_at = $loaded_at and r._source_file = f.source_file and r._line_number = c.line_number
             )
         )
+),
+
+rechecked as (
+    select
+        q.*,
+        l.t,
+        case when not q.is_checked then otel_list_types(l.t) end as late_f
+    from quarantined as q
+    inner join otel_lines as l on q.file_index = l.file_index and q.line_number = l.line_number
 )
 
 select
-    q.source_file,
-    q.line_number,
+    source_file,
+    line_number,
     null,
     $batch_id,
     $loaded_at,
     'otel',
-    q.why,
-    q.line_bytes,
+    coalesce(
+        reason,
+        case when is_implausible then 'implausible_value:timestamp' end,
+        case when not is_checked then otel_line_problem(t, late_f, unterminated) end,
+        'no_records'
+    ),
+    line_bytes,
     -- Only quarantined lines need an excerpt; computing it for every line cost more than parsing them.
     case
-        when q.duplicate_of is not null then 'same bytes as ' || q.duplicate_of
-        else excerpt_of(l.t, q.is_json)
+        when duplicate_of is not null then 'same bytes as ' || duplicate_of
+        else excerpt_of(t, is_json or late_f is not null)
     end
-from quarantined as q
-inner join otel_lines as l on q.file_index = l.file_index and q.line_number = l.line_number;
+from rechecked;
