@@ -716,9 +716,7 @@ def test_otel_exports_told_by_their_opening_are_checked_when_they_yield_nothing(
         final_newline=False,
     )
     warehouse = tmp_path / "w.duckdb"
-    load(landing, warehouse)
-    reasons = dict(query(warehouse, "select _line_number, reason from raw.quarantine where source = 'otel'"))
-    assert reasons == {
+    assert otel_reasons(landing, warehouse) == {
         3: "invalid_json",
         4: "wrong_type:resource_list",
         5: "no_records",
@@ -871,6 +869,12 @@ def otlp_attr(key: str, value: dict) -> dict:
     return {"key": key, "value": value}
 
 
+def otel_reasons(landing: Path, warehouse: Path) -> dict[int, str]:
+    """Loads `landing` and returns each quarantined OTel line's reason, by line number."""
+    load(landing, warehouse)
+    return dict(query(warehouse, "select _line_number, reason from raw.quarantine where source = 'otel'"))
+
+
 def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -> None:
     """OTLP/JSON lines as the collector writes them, plus the shapes it should not: each line ends up in a
     raw table or in quarantine with a reason; numbers and booleans keep their value under any key, text only
@@ -941,9 +945,7 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
         ],
     )
     warehouse = tmp_path / "w.duckdb"
-    load(tmp_path / "landing", warehouse)
-    reasons = dict(query(warehouse, "select _line_number, reason from raw.quarantine where source = 'otel'"))
-    assert reasons == {
+    assert otel_reasons(tmp_path / "landing", warehouse) == {
         3: "invalid_json",
         4: "wrong_type:resource_list",
         5: "not_an_otlp_export",
