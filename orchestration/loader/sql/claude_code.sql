@@ -39,36 +39,34 @@ reasoned as (
         -- '{' an object, '[' a list); json_type would parse the value again, content and all.
         case
             when duplicate_of is not null then 'duplicate_file'
-            when t is null then 'invalid_utf8'
-            -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
-            when f is null and trim(t, e' \t\r') = '' then 'blank_line'
-            when f is null and unterminated then 'truncated_last_line'
-            when f is null then 'invalid_json'
-            when not (starts_with(t, '{') or starts_with(ltrim(t, e' \t\r'), '{')) then 'not_a_json_object'
-            when f[1] is null then 'missing_field:type'
-            when not starts_with(f[1]::varchar, '"') then 'wrong_type:type'
-            when f[2] is not null and not starts_with(f[2]::varchar, '"') then 'wrong_type:sessionId'
-            when f[3] is not null and not starts_with(f[3]::varchar, '"') then 'wrong_type:uuid'
-            when f[5] is not null and not starts_with(f[5]::varchar, '"') then 'wrong_type:timestamp'
-            when f[5] is not null and try_cast((f[5] ->> '$') as timestamptz) is null then 'invalid_value:timestamp'
-            -- Before any AI coding assistant wrote transcripts, or after the load (plus clock skew).
-            when f[5] is not null and not try_cast((f[5] ->> '$') as timestamptz) between $earliest_at and $latest_at
-                then 'implausible_value:timestamp'
-            when (f[1] ->> '$') in ('user', 'assistant') and f[2] is null then 'missing_field:sessionId'
-            when (f[1] ->> '$') in ('user', 'assistant') and f[3] is null then 'missing_field:uuid'
-            when (f[1] ->> '$') in ('user', 'assistant') and f[5] is null then 'missing_field:timestamp'
-            when f[6] is not null and not starts_with(f[6]::varchar, '"') then 'wrong_type:message.id'
-            when f[10] is not null and not starts_with(f[10]::varchar, '{') then 'wrong_type:message.usage'
-            -- A token count is a whole number >= 0 of up to 18 digits (one the raw table's bigint holds); one
-            -- written as a numeric string ("12") is read as one.
-            when f[10] is not null and not list_bool_and(list_transform(
-                json_extract(f[10], [
-                    '$.input_tokens', '$.output_tokens', '$.cache_creation_input_tokens',
-                    '$.cache_read_input_tokens'
-                ]),
-                lambda x: x is null or regexp_full_match(x::varchar, '[0-9]{1,18}|"[0-9]{1,18}"')
-            )) then 'invalid_value:message.usage'
-            when f[9] is not null and left(f[9]::varchar, 1) not in ('"', '[') then 'wrong_type:message.content'
+            -- What is wrong with any JSON line (macros.sql), else with a transcript's.
+            else coalesce(json_line_problem(t, f is not null, unterminated), case
+                when f[1] is null then 'missing_field:type'
+                when not starts_with(f[1]::varchar, '"') then 'wrong_type:type'
+                when f[2] is not null and not starts_with(f[2]::varchar, '"') then 'wrong_type:sessionId'
+                when f[3] is not null and not starts_with(f[3]::varchar, '"') then 'wrong_type:uuid'
+                when f[5] is not null and not starts_with(f[5]::varchar, '"') then 'wrong_type:timestamp'
+                when f[5] is not null and try_cast((f[5] ->> '$') as timestamptz) is null then 'invalid_value:timestamp'
+                -- Before any AI coding assistant wrote transcripts, or after the load (plus clock skew).
+                when f[5] is not null
+                    and not try_cast((f[5] ->> '$') as timestamptz) between $earliest_at and $latest_at
+                    then 'implausible_value:timestamp'
+                when (f[1] ->> '$') in ('user', 'assistant') and f[2] is null then 'missing_field:sessionId'
+                when (f[1] ->> '$') in ('user', 'assistant') and f[3] is null then 'missing_field:uuid'
+                when (f[1] ->> '$') in ('user', 'assistant') and f[5] is null then 'missing_field:timestamp'
+                when f[6] is not null and not starts_with(f[6]::varchar, '"') then 'wrong_type:message.id'
+                when f[10] is not null and not starts_with(f[10]::varchar, '{') then 'wrong_type:message.usage'
+                -- A token count is a whole number >= 0 of up to 18 digits (one the raw table's bigint holds); one
+                -- written as a numeric string ("12") is read as one.
+                when f[10] is not null and not list_bool_and(list_transform(
+                    json_extract(f[10], [
+                        '$.input_tokens', '$.output_tokens', '$.cache_creation_input_tokens',
+                        '$.cache_read_input_tokens'
+                    ]),
+                    lambda x: x is null or regexp_full_match(x::varchar, '[0-9]{1,18}|"[0-9]{1,18}"')
+                )) then 'invalid_value:message.usage'
+                when f[9] is not null and left(f[9]::varchar, 1) not in ('"', '[') then 'wrong_type:message.content'
+            end)
         end as reason
     from extracted
 ),

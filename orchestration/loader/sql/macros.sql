@@ -17,6 +17,17 @@ create or replace temp macro excerpt_of(t, is_json) as
         else shape_of(left(t, 120)) || ' … ' || shape_of(right(t, 40))
     end;
 
+-- What is wrong with a line that should hold one JSON object, or null: `is_json` says whether it parsed
+-- (tested first: a blank line does not, and a good line is spared a trimmed copy). Leading whitespace is JSON's.
+create or replace temp macro json_line_problem(t, is_json, unterminated) as
+    case
+        when t is null then 'invalid_utf8'
+        when not is_json and trim(t, e' \t\r') = '' then 'blank_line'
+        when not is_json and unterminated then 'truncated_last_line'
+        when not is_json then 'invalid_json'
+        when not (starts_with(t, '{') or starts_with(ltrim(t, e' \t\r'), '{')) then 'not_a_json_object'
+    end;
+
 -- What a shell command does, as a kind; the command itself is never stored.
 create or replace temp macro command_kind(cmd) as
     case

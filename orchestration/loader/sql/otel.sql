@@ -15,16 +15,10 @@ from batch_lines;
 -- A line's problem as an OTLP export, from its text and the JSON types of its two lists (f, null when the line
 -- is not JSON), or null.
 create or replace temp macro otel_line_problem(t, f, unterminated) as
-    case
-        when t is null then 'invalid_utf8'
-        -- f is null for every blank line; testing it first spares a trimmed copy of every good line.
-        when f is null and trim(t, e' \t\r') = '' then 'blank_line'
-        when f is null and unterminated then 'truncated_last_line'
-        when f is null then 'invalid_json'
-        when not (starts_with(t, '{') or starts_with(ltrim(t, e' \t\r'), '{')) then 'not_a_json_object'
+    coalesce(json_line_problem(t, f is not null, unterminated), case
         when f[1] is null and f[2] is null then 'not_an_otlp_export'
         when coalesce(f[1], 'ARRAY') <> 'ARRAY' or coalesce(f[2], 'ARRAY') <> 'ARRAY' then 'wrong_type:resource_list'
-    end;
+    end);
 
 -- The types of an export's two lists, not the lists: extracting them would copy nearly every byte.
 create or replace temp macro otel_list_types(t) as
