@@ -421,9 +421,10 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
     assert dict(query(warehouse, reasons, [str(org)])) == {3: "invalid_value:seat_monthly_cost_usd"}
     assert query(warehouse, "select _line_number, time_unix_nano from raw.otel_log_records order by 1") == [
         (1, "1788614846000000000"),
-        (2, None),
     ]
     assert dict(query(warehouse, reasons, [str(otel)])) == {
+        # Beyond a 64-bit integer: kept as no value, and with no event.timestamp either the record has no time.
+        2: "missing_field:timeUnixNano",
         3: "implausible_value:timestamp",
         4: "implausible_value:timestamp",
     }
@@ -921,7 +922,12 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
                                     "isMonotonic": True,
                                 },
                             },
-                            {"name": "latency", "histogram": {"dataPoints": [{"count": "3", "sum": 1.5}]}},
+                            {
+                                "name": "latency",
+                                "histogram": {
+                                    "dataPoints": [{"timeUnixNano": "1793603561000000000", "count": "3", "sum": 1.5}]
+                                },
+                            },
                             {"name": "untyped"},
                         ]
                     }
@@ -995,12 +1001,102 @@ def test_otel_exports_of_every_shape_are_loaded_or_quarantined(tmp_path: Path) -
     assert "secret" not in warehouse.read_bytes().decode("latin-1")
 
 
+def test_otel_exports_with_a_record_the_staging_models_cannot_read_are_quarantined_whole(tmp_path: Path) -> None:
+    """Every staging row needs a time, a log record an event name, a metric point its metric's name and a value:
+    one record without them would fail the staging models' not-null tests, and so every dbt build after it
+    (nothing would publish until someone removed the file). Its export is quarantined whole, as one dated
+    outside the plausible window is, with the first such record's reason; a record with an event.timestamp but
+    no timeUnixNano, or named by its body alone, is read."""
+    nanos = "1793603561000000000"
+    named = {"key": "event.name", "value": {"stringValue": "api_request"}}
+
+    def logs(*records: dict) -> bytes:
+        return enc({"resourceLogs": [{"scopeLogs": [{"logRecords": list(records)}]}]})
+
+    def metrics(*metric_list: dict) -> bytes:
+        return enc({"resourceMetrics": [{"scopeMetrics": [{"metrics": list(metric_list)}]}]})
+
+    good_log = {"timeUnixNano": nanos, "attributes": [named]}
+    good_metric = {"name": "claude_code.cost.usage", "sum": {"dataPoints": [{"timeUnixNano": nanos, "asDouble": 1.5}]}}
+    stamped = {"key": "event.timestamp", "value": {"stringValue": "2026-11-01T10:00:00Z"}}
+    write_lines(
+        tmp_path / "landing" / "otel" / "dev" / "export.jsonl",
+        [
+            logs(good_log, {"attributes": [named]}),  # 1: no time at all
+            logs(good_log, {"timeUnixNano": nanos}),  # 2: no event name, no body
+            logs({"attributes": [named, stamped]}, {"timeUnixNano": nanos, "body": {"stringValue": "user_prompt"}}),
+            metrics(good_metric, {"sum": {"dataPoints": [{"timeUnixNano": nanos, "asInt": "3"}]}}),  # 4: no name
+            metrics(good_metric, {"name": "x", "gauge": {"dataPoints": [{"timeUnixNano": nanos}]}}),  # 5: no value
+            metrics({"name": "x", "gauge": {"dataPoints": [{"asInt": "2"}]}}),  # 6: a point with no time
+            logs({"timeUnixNano": "1000", "attributes": [named]}, {"attributes": [named]}),  # 7: 1970 comes first
+            metrics(good_metric),  # 8: read
+        ],
+    )
+    warehouse = tmp_path / "w.duckdb"
+    assert otel_reasons(tmp_path / "landing", warehouse) == {
+        1: "missing_field:timeUnixNano",
+        2: "missing_field:event.name",
+        4: "missing_field:name",
+        5: "missing_field:value",
+        6: "missing_field:timeUnixNano",
+        7: "implausible_value:timestamp",
+    }
+    assert query(warehouse, "select _line_number, count(*) from raw.otel_log_records group by 1") == [(3, 2)]
+    assert query(warehouse, "select _line_number, count(*) from raw.otel_metric_points group by 1") == [(8, 1)]
+    assert_each_line_once(tmp_path / "landing", warehouse)
+
+
+def test_otel_attributes_without_a_key_are_kept_under_the_empty_keys_hash(tmp_path: Path) -> None:
+    """OTLP requires each attribute's key, but an exporter may leave it out, write null, or write something
+    that is not a key-value object at all. Such an attribute is read as the empty key (stored as its hash,
+    as any key that is not a plain name): its record loads, in log records, metric points and resources alike.
+    A map cannot hold a null key, so these once failed every load until the file was removed."""
+    keyless = [
+        {"value": {"stringValue": "no key here"}},
+        {"key": None, "value": {"intValue": "3"}},
+        "not a key-value object",
+        {"key": "event.name", "value": {"stringValue": "tool_result"}},
+    ]
+    record = {"timeUnixNano": "1793603561000000000", "body": {"stringValue": "x"}, "attributes": keyless}
+    logs = {
+        "resourceLogs": [
+            {"resource": {"attributes": keyless[:1]}, "scopeLogs": [{"logRecords": [record]}]},
+        ]
+    }
+    point = {"attributes": keyless[1:], "timeUnixNano": "1793603561000000000", "asInt": "7"}
+    metrics = {
+        "resourceMetrics": [{"scopeMetrics": [{"metrics": [{"name": "tokens", "gauge": {"dataPoints": [point]}}]}]}]
+    }
+    landing = tmp_path / "landing"
+    write_lines(landing / "otel" / "dev" / "export.jsonl", [enc(logs), enc(metrics)])
+    warehouse = tmp_path / "w.duckdb"
+    assert otel_reasons(landing, warehouse) == {}
+    empty_key = query(warehouse, "select 'h:' || left(md5(''), 20)")[0][0]
+    ((resource, attributes, kinds, redacted),) = query(
+        warehouse,
+        "select resource_attributes, attributes, attribute_types, redacted_attributes from raw.otel_log_records",
+    )
+    # In each map the first keyless attribute wins, as any repeated key's first entry does; text is kept only
+    # as its size, a number as itself.
+    assert attributes == {empty_key: "3", "event.name": "tool_result"}
+    assert kinds == {empty_key: "intValue"}
+    assert redacted == {empty_key: len("no key here")}
+    assert resource == {}
+    ((point_attributes, point_kinds),) = query(
+        warehouse, "select attributes, attribute_types from raw.otel_metric_points"
+    )
+    assert point_attributes == {empty_key: "3", "event.name": "tool_result"}
+    assert point_kinds == {empty_key: "intValue"}
+    assert_each_line_once(landing, warehouse)
+
+
 def test_otel_record_indexes_run_on_across_resources_and_scopes(tmp_path: Path) -> None:
     """An export's records are numbered 0, 1, 2, ... in document order across all its resources and scopes;
     parts of the wrong shape, empty scopes and absent record lists hold no numbers."""
 
     def scope(*names: str) -> dict:
-        return {"scope": {"name": "s"}, "logRecords": [{"body": {"stringValue": n}} for n in names]}
+        records = [{"timeUnixNano": "1793603561000000000", "body": {"stringValue": n}} for n in names]
+        return {"scope": {"name": "s"}, "logRecords": records}
 
     logs = {
         "resourceLogs": [

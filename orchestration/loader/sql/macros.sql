@@ -185,8 +185,11 @@ create or replace temp macro otlp_facts(pairs) as
             list_transform(
                 coalesce(pairs, []),
                 lambda a: {
-                    'key': a.key,
-                    'listed': otlp_kept_key(a.key),
+                    -- OTLP requires a key, but an exporter may omit it (or write null, or no key-value object at
+                    -- all): read as the empty key, hashed as any key that is not a plain name. A map cannot hold
+                    -- a null key: one failed the whole load.
+                    'key': coalesce(a.key, ''),
+                    'listed': coalesce(otlp_kept_key(a.key), false),
                     'value_type': otlp_value_type(a.value),
                     'text': otlp_value(a.value)
                 }

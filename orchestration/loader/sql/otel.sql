@@ -330,42 +330,68 @@ select
 from checked as p
 inner join batch_files as f on p.file_index = f.file_index;
 
--- An export with a record dated outside the plausible window (its sender's clock is wrong, and its records
--- share that clock) is quarantined whole: the gate refuses a day outside the window, so one such record
--- would hold back every mart. The record's time is the staging models' (its event.timestamp, else its
--- timeUnixNano; a metric point's timeUnixNano).
-create or replace temp table otel_implausible as
-with times as (
+-- An export with a record the staging models cannot read is quarantined whole, with the first such record's
+-- reason: one dated outside the plausible window (its sender's clock is wrong, and its records share that
+-- clock; the gate refuses a day outside the window, so one such record would hold back every mart), or one
+-- missing what the staging models require of every record (its time, a log record's event name, a metric
+-- point's metric name or value: one would fail their not-null tests, and so every dbt build after it). The
+-- record's time is the staging models' (its event.timestamp, else its timeUnixNano; a metric point's
+-- timeUnixNano); its event name its event.name, else its body.
+create or replace temp table otel_unusable as
+with records as (
     select
         _source_file,
         _line_number,
+        _record_index,
         coalesce(
             try_cast(attributes['event.timestamp'] as timestamptz),
             otlp_nanos_time(time_unix_nano)
-        ) as occurred_at
+        ) as occurred_at,
+        case when coalesce(attributes['event.name'], body) is null then 'missing_field:event.name' end as missing
     from raw.otel_log_records
     where _loaded_at = $loaded_at
     union all
     select
         _source_file,
         _line_number,
-        otlp_nanos_time(time_unix_nano) as occurred_at
+        _record_index,
+        otlp_nanos_time(time_unix_nano) as occurred_at,
+        case
+            when metric_name is null then 'missing_field:name'
+            -- asDouble or asInt (a histogram's or summary's sum or count)
+            when as_double is null and as_int is null then 'missing_field:value'
+        end as missing
     from raw.otel_metric_points
     where _loaded_at = $loaded_at
+),
+
+reasoned as (
+    select
+        _source_file,
+        _line_number,
+        _record_index,
+        case
+            when occurred_at is null then 'missing_field:timeUnixNano'
+            when not occurred_at between $earliest_at and $latest_at then 'implausible_value:timestamp'
+            else missing
+        end as reason
+    from records
 )
 
-select distinct
+select
     _source_file,
-    _line_number
-from times
-where not occurred_at between $earliest_at and $latest_at;
+    _line_number,
+    arg_min(reason, _record_index) as reason
+from reasoned
+where reason is not null
+group by _source_file, _line_number;
 
 delete from raw.otel_log_records as r
-using otel_implausible as i
+using otel_unusable as i
 where r._loaded_at = $loaded_at and r._source_file = i._source_file and r._line_number = i._line_number;
 
 delete from raw.otel_metric_points as r
-using otel_implausible as i
+using otel_unusable as i
 where r._loaded_at = $loaded_at and r._source_file = i._source_file and r._line_number = i._line_number;
 
 -- Lines that failed a check, exports quarantined above, and lines that yielded no record: those not checked
@@ -375,10 +401,10 @@ with quarantined as (
     select
         c.*,
         f.source_file,
-        i._line_number is not null as is_implausible
+        u.reason as unusable_reason
     from otel_checked as c
     inner join batch_files as f on c.file_index = f.file_index
-    left join otel_implausible as i on f.source_file = i._source_file and c.line_number = i._line_number
+    left join otel_unusable as u on f.source_file = u._source_file and c.line_number = u._line_number
     where
         c.reason is not null
         or (
@@ -412,7 +438,7 @@ select
     'otel',
     coalesce(
         reason,
-        case when is_implausible then 'implausible_value:timestamp' end,
+        unusable_reason,
         case when not is_checked then otel_line_problem(t, late_f, unterminated) end,
         'no_records'
     ),
