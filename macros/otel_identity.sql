@@ -15,11 +15,15 @@
             and {{ relation }}.anonymous_user_id = by_anonymous.identifier_value
 {%- endmacro %}
 
-{#- The developer an OpenTelemetry event stands for: the linked one, else its unresolved email or anonymous id. -#}
+{#- The developer an OpenTelemetry event stands for: the linked one, else its unresolved email, anonymous id or
+    account uuid, else 'unresolved:unknown' (an exporter that wrote none). Never null: an event with no developer
+    failed fct_events' tests, and so every build after it. int_developers_enriched lists each unresolved one. -#}
 {% macro otel_developer_id() -%}
     coalesce(
         linked_developer_id,
         'unresolved:email:' || user_email,
-        'unresolved:anonymous_id:' || anonymous_user_id
+        'unresolved:anonymous_id:' || anonymous_user_id,
+        'unresolved:account_uuid:' || account_uuid,
+        'unresolved:unknown'
     )
 {%- endmacro %}

@@ -55,6 +55,15 @@ COMPUTED_FRAMES = {
             select cast(occurred_at as date), input_tokens + output_tokens + cache_read_tokens
                    + (input_with_cache_write_tokens - input_tokens)
             from staging.stg_cursor__usage_events
+            union all
+            -- OpenTelemetry's events count for the sessions no transcript records (int_otel__events): without
+            -- them a developer who exports OpenTelemetry alone failed this suite, and held back every publish.
+            select cast(o.occurred_at as date), coalesce(o.input_tokens, 0) + coalesce(o.output_tokens, 0)
+                   + coalesce(o.cache_creation_tokens, 0) + coalesce(o.cache_read_tokens, 0)
+            from staging.stg_otel__events as o
+            where o.otel_event_name in ('user_prompt', 'api_request', 'api_error', 'tool_result')
+              and not exists (select 1 from intermediate.int_claude_code_sessions_context as s
+                              where s.session_id = o.session_id)
         ),
         staged_days as (select activity_date, sum(t) as t from staged group by 1)
         select coalesce(mart.activity_date, staged_days.activity_date) as activity_date,

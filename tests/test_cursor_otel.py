@@ -16,6 +16,7 @@ from conftest import query
 from orchestration.loader import load
 from orchestration.paths import Paths
 from orchestration.pipeline import dbt_build
+from orchestration.quality import fetch_frames
 
 pytestmark = pytest.mark.slow
 
@@ -194,3 +195,52 @@ def test_otel_alone_gives_a_session_its_edits_commits_lines_and_active_time(land
         [list(raw)],
     )[0]
     assert daily == (sum(c["commits"] for c in raw.values()), sum(c["prs"] for c in raw.values()))
+    # The gate's token reconciliation counts the OpenTelemetry-only sessions' tokens on both sides (it once
+    # left them out of the staged side, so such a developer held back every publish).
+    reconciliation = fetch_frames(paths.warehouse, {"reconciliation_tokens": {}})["reconciliation_tokens"]
+    otel_only_tokens = query(
+        paths.warehouse,
+        "select sum(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) from events.fct_events "
+        "where session_id = any(?)",
+        [list(raw)],
+    )[0][0]
+    assert otel_only_tokens > 0
+    assert reconciliation["mart_tokens"].sum() > otel_only_tokens
+    assert (reconciliation["difference"] == 0).all(), reconciliation[reconciliation["difference"] != 0]
+
+
+def test_otel_events_of_no_known_developer_are_credited_to_an_unresolved_one(tmp_path: Path) -> None:
+    """An exporter may write no email (an API-key user), only an account, or no identity at all. Each such
+    event is credited to an unresolved developer (its anonymous id, else its account, else unknown) whom
+    int_developers_enriched lists in the team 'unassigned': an event with no developer, or one the developers
+    did not list, failed fct_events' tests, and so every build after it."""
+    nanos = str(int(datetime(2026, 11, 2, 9, tzinfo=UTC).timestamp()) * 10**9)
+    account = "0f8fad5b-d9cb-469f-a165-70867728950e"
+
+    def request(session: str, *identity: tuple[str, str]) -> dict:
+        attributes = [("event.name", "api_request"), ("session.id", session), ("input_tokens", "40"), *identity]
+        return {
+            "timeUnixNano": nanos,
+            "attributes": [{"key": k, "value": {"stringValue": v}} for k, v in attributes],
+        }
+
+    anonymous, by_account, nobody = (f"{n}1111111-2222-4333-8444-555555555555" for n in "abc")
+    records = [
+        request(anonymous, ("user.id", "abc123def456")),
+        request(by_account, ("user.account_uuid", account)),
+        request(nobody),
+    ]
+    paths = Paths(tmp_path / "home")
+    export = paths.landing / "otel" / "api-key-user" / "logs.jsonl"
+    export.parent.mkdir(parents=True)
+    export.write_text(json.dumps({"resourceLogs": [{"scopeLogs": [{"logRecords": records}]}]}) + "\n")
+    load(paths.landing, paths.warehouse)
+    assert dbt_build(paths, "--select", "+fct_events +int_developers_enriched")
+    credited = dict(query(paths.warehouse, "select session_id, developer_id from events.fct_events"))
+    assert credited == {
+        anonymous: "unresolved:anonymous_id:abc123def456",
+        by_account: f"unresolved:account_uuid:{account}",
+        nobody: "unresolved:unknown",
+    }
+    teams = dict(query(paths.warehouse, "select developer_id, team from intermediate.int_developers_enriched"))
+    assert {teams[developer] for developer in credited.values()} == {"unassigned"}

@@ -1,6 +1,7 @@
 -- The directory plus every identity seen in telemetry that the directory does not know, so activity
 -- from an unknown ~/.claude or email still has a canonical developer (the folder's name, or the email
--- prefixed 'unresolved:email:'), in the one team label for "no team": 'unassigned'.
+-- prefixed 'unresolved:email:'; OpenTelemetry's anonymous id or account, or 'unresolved:unknown', as
+-- int_otel__events credits them), in the one team label for "no team": 'unassigned'.
 with
 
 developers as (
@@ -58,6 +59,30 @@ seen as (
     from cursor_daily
 ),
 
+otel_identities as (
+    select distinct
+        user_email,
+        account_uuid,
+        anonymous_user_id
+    from otel_events
+),
+
+otel_identities_linked as (
+    select
+        otel_identities.*,
+        {{ otel_linked_developer() }} as linked_developer_id
+    from otel_identities
+    {{ otel_identity_joins('otel_identities') }}
+),
+
+otel_unlinked as (
+    -- The developer each OpenTelemetry event is credited to (int_otel__events) when no link finds one: its
+    -- email, else its anonymous id or account (an exporter may write no email), else unknown.
+    select distinct {{ otel_developer_id() }} as developer_id
+    from otel_identities_linked
+    where linked_developer_id is null
+),
+
 unresolved as (
     -- A ~/.claude folder is named for its owner: that name is their id. An email is not an id to publish.
     select distinct
@@ -69,6 +94,10 @@ unresolved as (
     left join links
         on seen.identifier_type = links.identifier_type and seen.identifier_value = links.identifier_value
     where links.developer_id is null
+
+    union
+
+    select developer_id from otel_unlinked
 ),
 
 final as (
