@@ -43,17 +43,21 @@ FRAME_PARAMETERS = {"price_slack": PRICE_SLACK, "earliest_day": EARLIEST_DAY}
 
 COMPUTED_FRAMES = {
     "reconciliation_tokens": """
+        -- Each kind of token counts where it is known: a row with one count blank (a Cursor export may leave
+        -- one out) still has the others, on both sides (a sum of the row left it out of one side only).
         with mart as (
-            select activity_date, sum(input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens) as t
+            select activity_date, sum(coalesce(input_tokens, 0) + coalesce(output_tokens, 0)
+                                      + coalesce(cache_creation_tokens, 0) + coalesce(cache_read_tokens, 0)) as t
             from marts.developer_daily_v1 group by 1
         ),
         staged as (
             select cast(responded_at as date) as activity_date,
-                   input_tokens + output_tokens + cache_creation_tokens + cache_read_tokens as t
+                   coalesce(input_tokens, 0) + coalesce(output_tokens, 0) + coalesce(cache_creation_tokens, 0)
+                   + coalesce(cache_read_tokens, 0) as t
             from staging.stg_claude_code__api_usage
             union all
-            select cast(occurred_at as date), input_tokens + output_tokens + cache_read_tokens
-                   + (input_with_cache_write_tokens - input_tokens)
+            select cast(occurred_at as date), coalesce(input_tokens, 0) + coalesce(output_tokens, 0)
+                   + coalesce(cache_read_tokens, 0) + coalesce(input_with_cache_write_tokens - input_tokens, 0)
             from staging.stg_cursor__usage_events
             union all
             -- OpenTelemetry's events count for the sessions no transcript records (int_otel__events): without

@@ -213,7 +213,9 @@ def test_otel_events_of_no_known_developer_are_credited_to_an_unresolved_one(tmp
     """An exporter may write no email (an API-key user), only an account, or no identity at all. Each such
     event is credited to an unresolved developer (its anonymous id, else its account, else unknown) whom
     int_developers_enriched lists in the team 'unassigned': an event with no developer, or one the developers
-    did not list, failed fct_events' tests, and so every build after it."""
+    did not list, failed fct_events' tests, and so every build after it. A developer whose events have no
+    session still starts the value stream (their first prompt once gave a conversion above 1, and the gate
+    held back every publish)."""
     nanos = str(int(datetime(2026, 11, 2, 9, tzinfo=UTC).timestamp()) * 10**9)
     account = "0f8fad5b-d9cb-469f-a165-70867728950e"
 
@@ -229,14 +231,24 @@ def test_otel_events_of_no_known_developer_are_credited_to_an_unresolved_one(tmp
         request(anonymous, ("user.id", "abc123def456")),
         request(by_account, ("user.account_uuid", account)),
         request(nobody),
+        # A prompt outside any session: its developer has no session, yet has reached the stream's first step.
+        {
+            "timeUnixNano": nanos,
+            "attributes": [
+                {"key": k, "value": {"stringValue": v}}
+                for k, v in (("event.name", "user_prompt"), ("user.email", "no.session@example.com"))
+            ],
+        },
     ]
     paths = Paths(tmp_path / "home")
     export = paths.landing / "otel" / "api-key-user" / "logs.jsonl"
     export.parent.mkdir(parents=True)
     export.write_text(json.dumps({"resourceLogs": [{"scopeLogs": [{"logRecords": records}]}]}) + "\n")
     load(paths.landing, paths.warehouse)
-    assert dbt_build(paths, "--select", "+fct_events +int_developers_enriched")
-    credited = dict(query(paths.warehouse, "select session_id, developer_id from events.fct_events"))
+    assert dbt_build(paths, "--select", "+fct_events +int_developers_enriched +milestone_funnel")
+    credited = dict(
+        query(paths.warehouse, "select session_id, developer_id from events.fct_events where session_id is not null")
+    )
     assert credited == {
         anonymous: "unresolved:anonymous_id:abc123def456",
         by_account: f"unresolved:account_uuid:{account}",
@@ -244,3 +256,11 @@ def test_otel_events_of_no_known_developer_are_credited_to_an_unresolved_one(tmp
     }
     teams = dict(query(paths.warehouse, "select developer_id, team from intermediate.int_developers_enriched"))
     assert {teams[developer] for developer in credited.values()} == {"unassigned"}
+    milestones = query(
+        paths.warehouse,
+        "select milestone from value_streams.developer_milestones where developer_id = ? order by milestone_order",
+        ["unresolved:email:no.session@example.com"],
+    )
+    assert milestones == [("first_session",), ("first_prompt",)]
+    funnel = query(paths.warehouse, "select max(overall_conversion) from value_streams.milestone_funnel")
+    assert funnel == [(1.0,)]

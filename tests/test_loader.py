@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import random
@@ -355,6 +356,8 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         "2026-09-01 06:15:00,a@x.org,Usage-based,gpt-5,No,10,-8,6,3,27,$0.12\n"  # 7 a negative count
         "2036-09-01T06:16:00Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 8 a wrong clock
         "2026-09-01T06:17:00Z, ,Usage-based,gpt-5,No,10,8,6,3,27,$0.12\n"  # 9 no one's
+        "2026-09-01T06:18:00Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,1e400\n"  # 10 infinite: no money cast
+        "2026-09-01T06:19:00Z,a@x.org,Usage-based,gpt-5,No,10,8,6,3,27,nan\n"  # 11 not a number
     )
     # A personal export has no User column: its requests are no one's in the organisation.
     personal = events.with_name("personal.csv")
@@ -408,6 +411,8 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
         7: "invalid_value:Input (w/o Cache Write)",
         8: "implausible_value:Date",
         9: "invalid_value:User",
+        10: "invalid_value:Cost",
+        11: "invalid_value:Cost",
     }
     assert dict(query(warehouse, reasons, [str(personal)])) == {2: "missing_field:User"}
     assert [n for (n,) in query(warehouse, "select _line_number from raw.cursor_usage_events order by 1")] == [2, 4]
@@ -1044,6 +1049,64 @@ def test_otel_exports_with_a_record_the_staging_models_cannot_read_are_quarantin
     assert query(warehouse, "select _line_number, count(*) from raw.otel_log_records group by 1") == [(3, 2)]
     assert query(warehouse, "select _line_number, count(*) from raw.otel_metric_points group by 1") == [(8, 1)]
     assert_each_line_once(tmp_path / "landing", warehouse)
+
+
+def test_a_tool_call_without_a_name_is_named_by_the_empty_names_hash(tmp_path: Path) -> None:
+    """The staging models require a tool call's name (a null failed their tests, and so every build after it):
+    a tool_use block without one is named by the empty name's hash; other blocks keep no name."""
+    blocks = [
+        {"type": "tool_use", "id": "toolu_01abcdef", "input": {}},
+        {"type": "tool_use", "id": "toolu_02abcdef", "name": "Bash", "input": {"command": "ls"}},
+        {"type": "text", "text": "done"},
+    ]
+    message = {"id": "msg_00000001", "role": "assistant", "content": blocks}
+    landing = tmp_path / "landing"
+    write_lines(
+        landing / "claude_code" / "dev" / "projects" / "p" / "s.jsonl",
+        [enc(good_record(type="assistant", message=message))],
+    )
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    names = query(
+        warehouse,
+        "select b.kind, b.tool_name from raw.claude_code_records, unnest(content_blocks) as t(b) "
+        "order by b.tool_use_id",
+    )
+    assert names == [("tool_use", "h:" + hashlib.md5(b"").hexdigest()[:20]), ("tool_use", "Bash"), ("text", None)]
+
+
+def test_otel_numbers_the_staging_models_cannot_use_are_kept_as_no_value(tmp_path: Path) -> None:
+    """A token count that is not a whole number >= 0, or a cost or duration that is negative, infinite or
+    beyond 1e12, failed the staging models' tests or the money cast, and so every dbt build after it. Such a
+    number is kept as its hash (no value to the staging models), as text would be; usable ones are kept."""
+    attributes = [
+        otlp_attr("event.name", {"stringValue": "api_request"}),
+        otlp_attr("input_tokens", {"intValue": "-4"}),
+        otlp_attr("cache_read_tokens", {"stringValue": "1e400"}),
+        otlp_attr("output_tokens", {"intValue": "7"}),
+        otlp_attr("cost_usd", {"doubleValue": -0.5}),
+        otlp_attr("duration_ms", {"stringValue": "1e400"}),
+        otlp_attr("cache_creation_tokens", {"intValue": 12}),
+    ]
+    record = {"timeUnixNano": "1793603561000000000", "attributes": attributes}
+    landing = tmp_path / "landing"
+    write_lines(
+        landing / "otel" / "dev" / "export.jsonl",
+        [enc({"resourceLogs": [{"scopeLogs": [{"logRecords": [record]}]}]})],
+    )
+    warehouse = tmp_path / "w.duckdb"
+    assert otel_reasons(landing, warehouse) == {}
+    ((kept,),) = query(warehouse, "select attributes from raw.otel_log_records")
+    opaque = dict(query(warehouse, "select v, 'h:' || left(md5(v), 20) from unnest(['-4', '1e400', '-0.5']) as t(v)"))
+    assert kept == {
+        "event.name": "api_request",
+        "input_tokens": opaque["-4"],
+        "cache_read_tokens": opaque["1e400"],
+        "output_tokens": "7",
+        "cost_usd": opaque["-0.5"],
+        "duration_ms": opaque["1e400"],
+        "cache_creation_tokens": "12",
+    }
 
 
 def test_otel_attributes_without_a_key_are_kept_under_the_empty_keys_hash(tmp_path: Path) -> None:

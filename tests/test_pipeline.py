@@ -12,7 +12,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import digests, independent_daily, query, usage_lines
+from conftest import accounted_lines, digests, file_lines, independent_daily, query, usage_lines
+from fuzz import plant_random_values
 
 from orchestration.cli import build_parser, main
 from orchestration.dbt import PARSED_FOR, PARTIAL_PARSE, keep_run_target, run_dbt, run_target, target_path
@@ -127,6 +128,8 @@ def plant_bad_values(landing: Path) -> None:
     rows.append(",".join([*fields[:5], "n/a", *fields[6:]]))
     rows.append(",".join([*fields[:5], "", "", "", "", "", *fields[10:]]))
     rows.append(",".join(["2036" + fields[0][4:], *fields[1:]]))
+    # One count left blank, the others kept: the gate's token reconciliation once dropped the row from one side.
+    rows.append(",".join([*fields[:5], "", *fields[6:]]))
     events.write_text("\n".join(rows) + "\n")
     daily = sorted(landing.glob("cursor/daily_usage/*.json"))[0]
     export = json.loads(daily.read_text())
@@ -166,6 +169,31 @@ def test_a_bad_value_in_any_source_is_quarantined_and_the_run_still_publishes(
     blanks = "select count(*) from staging.stg_cursor__usage_events where input_tokens is null and total_tokens is null"
     assert query(warehouse, blanks) == [(1,)]
     assert query(warehouse, "select count(*) from raw.otel_log_records where time_unix_nano is null") == [(1,)]
+    assert list((home / "published" / "developers").glob("*.duckdb"))
+
+
+@pytest.mark.slow
+def test_random_bad_values_in_every_source_never_stop_the_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd
+) -> None:
+    """Values replaced at random in a generated organisation's transcripts, OpenTelemetry exports and Cursor
+    exports (tests/fuzz.py: wrong types, absent and empty values, numbers beyond 64 bits, far dates): the run
+    loads, builds, passes its gate and publishes, and every line is loaded or quarantined once. Before stop 39
+    this seed's values failed the load (an OTel attribute without a key), then, each fixed in turn, the dbt
+    build (a Cursor cost of 1e400 in the money cast) and the gate (a blank Cursor count in the token
+    reconciliation)."""
+    from orchestration.generator import GenerateConfig, generate
+
+    home = tmp_path / "home"
+    generate(GenerateConfig(out=home / "landing", developers=6, days=4, seed=4, workers=1))
+    changed = plant_random_values(home / "landing", seed=4, share=0.15)
+    assert changed["claude_code"] > 50 and changed["otel"] > 20 and changed["cursor_usage_events"] > 10, changed
+    assert run_main(home, monkeypatch, "run") == 0
+    assert "run complete" in capfd.readouterr().out
+    raw, quarantined = accounted_lines(home / "warehouse.duckdb")
+    assert len(raw) == len(set(raw)) and len(quarantined) == len(set(quarantined))
+    assert not set(raw) & set(quarantined)
+    assert file_lines(home / "landing") <= set(raw) | set(quarantined)
     assert list((home / "published" / "developers").glob("*.duckdb"))
 
 

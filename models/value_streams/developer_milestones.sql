@@ -65,6 +65,23 @@ occurrences as (
         'session_started' as event_name,
         started_at as occurred_at
     from sessions
+
+    union all
+
+    -- So does the first event of a developer with no session (an exporter that wrote no session id): every
+    -- developer who reached a later milestone has reached the first, so no conversion exceeds 1 (one did,
+    -- and the gate held back every publish).
+    select
+        events.developer_id,
+        'session_started' as event_name,
+        min(events.occurred_at) as occurred_at
+    from events
+    where
+        not exists (
+            select 1 from sessions
+            where sessions.developer_id = events.developer_id
+        )
+    group by events.developer_id
 ),
 
 firsts as (

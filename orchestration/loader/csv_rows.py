@@ -31,7 +31,7 @@ HEADER_SCHEMA = pa.schema(
 FIELD_KINDS = (
     "count",  # a whole number >= 0 (up to 18 digits), or blank (no value)
     "amount",  # a decimal >= 0 with up to 8 digits before the point, or blank
-    "price",  # anything; a number (after a leading $) must not be negative (text such as "Included" is 0)
+    "price",  # anything; a number (after a leading $) from 0 to 1e12 (text such as "Included" is 0)
     "text",  # anything but blank
     "timestamp",  # an ISO 8601 time, with or without its zone
     "event_time",  # a timestamp inside the loader's plausible window (implausible_value:<field> outside it)

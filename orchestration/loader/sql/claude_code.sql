@@ -183,7 +183,9 @@ staged as (
                     'kind': safe_enum(b.type),
                     'chars': coalesce(length(b.text), length(b.thinking)),
                     'tool_use_id': safe_id(coalesce(b.id, b.tool_use_id)),
-                    'tool_name': safe_tool_name(b.name),
+                    -- A tool call without a name (a bug's, or a newer format's) is named by the empty name's
+                    -- hash: the staging models require one (a null failed their tests, and every build after).
+                    'tool_name': safe_tool_name(case when b.type = 'tool_use' then coalesce(b.name, '') else b.name end),
                     'input_bytes': strlen(b.input::varchar),
                     'command_kind': case when b.name = 'Bash' then command_kind(b.input ->> 'command') end,
                     'slash_command': slash_command_of(b.text),

@@ -128,9 +128,19 @@ create or replace temp macro is_json_scalar(v) as
 create or replace temp macro otlp_is_text(value_type) as
     value_type in ('stringValue', 'arrayValue', 'kvlistValue', 'bytesValue', 'bare_text');
 
--- An intValue or doubleValue arrives as a number or, proto3 JSON's way, as a numeric string.
-create or replace temp macro otlp_number(v) as
-    case when regexp_full_match(v, '[0-9.eE+-]{1,32}|true|false') then v else opaque(v) end;
+-- An intValue or doubleValue arrives as a number or, proto3 JSON's way, as a numeric string. Under a key the
+-- staging models cast, a number they could not use is kept as its hash, so as no value: a token count that
+-- is not a whole number >= 0, a cost or duration that is negative, infinite or beyond 1e12 (each failed their
+-- tests or the money cast, and so every dbt build after it).
+create or replace temp macro otlp_number(key, v) as
+    case
+        when not regexp_full_match(v, '[0-9.eE+-]{1,32}|true|false') then opaque(v)
+        when key in ('input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_creation_tokens')
+            and not coalesce(try_cast(v as bigint) >= 0, false) then opaque(v)
+        when key in ('cost_usd', 'duration_ms')
+            and not coalesce(try_cast(v as double) between 0 and 1e12, false) then opaque(v)
+        else v
+    end;
 
 create or replace temp macro otlp_kept_key(key) as
     list_contains([
@@ -158,7 +168,7 @@ create or replace temp macro otlp_safe_value(key, v) as
         when key in (
             'event.sequence', 'duration_ms', 'cost_usd', 'input_tokens', 'output_tokens', 'cache_read_tokens',
             'cache_creation_tokens', 'prompt_length', 'status_code', 'attempt'
-        ) then case when regexp_full_match(v, '[0-9.eE+-]{1,32}') then v else opaque(v) end
+        ) then case when regexp_full_match(v, '[0-9.eE+-]{1,32}') then otlp_number(key, v) else opaque(v) end
         else safe_enum(v)
     end;
 
@@ -212,7 +222,7 @@ create or replace temp macro otlp_facts(pairs) as
                 when not a.kept then null
                 when otlp_is_text(a.value_type) then otlp_safe_value(a.key, a.text)
                 when a.value_type = 'empty' then a.text
-                else otlp_number(a.text)
+                else otlp_number(a.key, a.text)
             end
         }
     );
@@ -273,7 +283,7 @@ create or replace temp macro csv_typed_field_problem(names, vals, kinds, earlies
                 when not coalesce(case f.kind
                     when 'count' then regexp_full_match(f.value, '[0-9]{0,18}')
                     when 'amount' then regexp_full_match(f.value, '|[0-9]{1,8}(\.[0-9]{0,6})?')
-                    when 'price' then coalesce(try_cast(replace(f.value, '$', '') as double), 0) >= 0
+                    when 'price' then coalesce(try_cast(replace(f.value, '$', '') as double), 0) between 0 and 1e12
                     when 'text' then trim(f.value) <> ''
                     else f.time is not null
                 end, false) then 'invalid_value:' || f.name
