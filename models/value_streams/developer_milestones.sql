@@ -18,6 +18,11 @@ sessions as (
     select * from {{ ref('fct_sessions') }}
 ),
 
+session_developers as (
+    select distinct developer_id
+    from sessions
+),
+
 active_days as (
     select
         developer_id,
@@ -76,11 +81,8 @@ occurrences as (
         'session_started' as event_name,
         min(events.occurred_at) as occurred_at
     from events
-    where
-        not exists (
-            select 1 from sessions
-            where sessions.developer_id = events.developer_id
-        )
+    left join session_developers on events.developer_id = session_developers.developer_id
+    where session_developers.developer_id is null
     group by events.developer_id
 ),
 
