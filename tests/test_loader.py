@@ -1075,6 +1075,39 @@ def test_a_tool_call_without_a_name_is_named_by_the_empty_names_hash(tmp_path: P
     assert names == [("tool_use", "h:" + hashlib.md5(b"").hexdigest()[:20]), ("tool_use", "Bash"), ("text", None)]
 
 
+def test_a_tool_results_keys_are_plain_names_or_hashes_and_an_older_warehouses_are_made_so_once(
+    tmp_path: Path,
+) -> None:
+    """A tool result's keys are data: one keyed by file names or by what a user typed kept that text in raw
+    (found by tests/fuzz.py's shapes). A key that is not a plain name is stored as its hash; a warehouse
+    loaded before holds the keys as written, and the migration hashes them once, as a load of today would."""
+    result = {"stdout": "ok", "src/app.py": 3, "what the user typed": {}, "\u0000": None}
+    landing = tmp_path / "landing"
+    write_lines(
+        landing / "claude_code" / "dev" / "projects" / "p" / "s.jsonl",
+        [enc(good_record(toolUseResult=result)), enc(good_record(uuid="u-2", toolUseResult={"stdout": "x"}))],
+    )
+    warehouse = tmp_path / "w.duckdb"
+    load(landing, warehouse)
+    keys = "select _line_number, tool_use_result.keys from raw.claude_code_records order by _line_number"
+    hashed = ["stdout"] + ["h:" + hashlib.md5(k.encode()).hexdigest()[:20] for k in list(result)[1:]]
+    assert query(warehouse, keys) == [(1, hashed), (2, ["stdout"])]
+    # A warehouse from before: the keys as written; the migration not yet run.
+    con = duckdb.connect(str(warehouse))
+    con.execute(
+        "update raw.claude_code_records set tool_use_result = struct_update(tool_use_result, keys := ?) "
+        "where _line_number = 1",
+        [list(result)],
+    )
+    con.execute("delete from raw.schema_migrations where name = 'migrate_claude_code_result_keys'")
+    con.close()
+    assert query(warehouse, keys)[0] == (1, list(result))
+    load(landing, warehouse)
+    assert query(warehouse, keys) == [(1, hashed), (2, ["stdout"])]
+    migrations = "select count(*) from raw.schema_migrations where name = 'migrate_claude_code_result_keys'"
+    assert query(warehouse, migrations) == [(1,)]
+
+
 def test_otel_numbers_the_staging_models_cannot_use_are_kept_as_no_value(tmp_path: Path) -> None:
     """A token count that is not a whole number >= 0, or a cost or duration that is negative, infinite or
     beyond 1e12, failed the staging models' tests or the money cast, and so every dbt build after it. Such a

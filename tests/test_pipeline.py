@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import accounted_lines, digests, file_lines, independent_daily, query, usage_lines
-from fuzz import plant_random_values
+from fuzz import plant_random_shapes, plant_random_values
 
 from orchestration.cli import build_parser, main
 from orchestration.dbt import PARSED_FOR, PARTIAL_PARSE, keep_run_target, run_dbt, run_target, target_path
@@ -177,7 +177,8 @@ def test_random_bad_values_in_every_source_never_stop_the_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd
 ) -> None:
     """Values replaced at random in a generated organisation's transcripts, OpenTelemetry exports and Cursor
-    exports (tests/fuzz.py: wrong types, absent and empty values, numbers beyond 64 bits, far dates): the run
+    exports (tests/fuzz.py: wrong types, absent and empty values, numbers beyond 64 bits, far dates), then
+    shapes changed (fields, record and block types, columns): the run
     loads, builds, passes its gate and publishes, and every line is loaded or quarantined once. Before stop 39
     this seed's values failed the load (an OTel attribute without a key), then, each fixed in turn, the dbt
     build (a Cursor cost of 1e400 in the money cast) and the gate (a blank Cursor count in the token
@@ -188,6 +189,10 @@ def test_random_bad_values_in_every_source_never_stop_the_run(
     generate(GenerateConfig(out=home / "landing", developers=6, days=4, seed=4, workers=1))
     changed = plant_random_values(home / "landing", seed=4, share=0.15)
     assert changed["claude_code"] > 50 and changed["otel"] > 20 and changed["cursor_usage_events"] > 10, changed
+    # And shapes no version wrote yet: fields with odd keys, deep and long values, new record and block types,
+    # repeated keys, CSV columns added, dropped, reordered or named twice.
+    reshaped = plant_random_shapes(home / "landing", seed=4, share=0.1)
+    assert reshaped["claude_code"] > 30 and reshaped["otel"] > 10 and reshaped["cursor_usage_events"] > 0, reshaped
     assert run_main(home, monkeypatch, "run") == 0
     assert "run complete" in capfd.readouterr().out
     raw, quarantined = accounted_lines(home / "warehouse.duckdb")

@@ -59,6 +59,18 @@ def plant_suffix(value: object, key: str = "") -> object:
     return value
 
 
+def plant_keys(value: object, depth: int = 0) -> object:
+    """The canary as a key of every object (beside its own keys, which stay), holding text, a number or an
+    object in turn: a tool's result or input keyed by file names or by what a user typed, say."""
+    if isinstance(value, dict):
+        planted: dict = {k: plant_keys(v, depth + 1) for k, v in value.items()}
+        planted[f"{CANARY} {depth}"] = ("text", 7, {CANARY: 1})[depth % 3]
+        return planted
+    if isinstance(value, list):
+        return [plant_keys(v, depth + 1) for v in value]
+    return value
+
+
 def bare_values(value: object) -> object:
     """OTLP attribute values written bare (a JSON string or list, not an AnyValue object), as a malformed
     exporter might: each string value with the canary appended, every other one a list holding the canary."""
@@ -79,8 +91,8 @@ def write_jsonl(path: Path, records: list) -> None:
 
 
 def fuzzed_landing(tmp_path: Path, sample_landing: Path) -> Path:
-    """Real transcripts (when present), a generated developer's and the newer record kinds, each planted twice
-    (canary as the whole value, canary appended), under three owners."""
+    """Real transcripts (when present), a generated developer's and the newer record kinds, each planted three
+    times (canary as the whole value, canary appended, canary as a key of every object), under three owners."""
     sources: list[Path] = []
     real = REALDATA / "claude-code-viewer" / "projects"
     if real.is_dir():
@@ -91,10 +103,10 @@ def fuzzed_landing(tmp_path: Path, sample_landing: Path) -> Path:
     landing = tmp_path / "landing"
     # OpenTelemetry exports: every string leaf too (attribute keys and values, names, units, times).
     for index, source in enumerate(sorted((sample_landing / "otel").rglob("*.jsonl"))[:6]):
-        for name, planter in (("whole", plant), ("suffix", plant_suffix), ("bare", bare_values)):
+        for name, planter in (("whole", plant), ("suffix", plant_suffix), ("bare", bare_values), ("keys", plant_keys)):
             records = [json.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
             write_jsonl(landing / "otel" / name / f"{index:04d}.jsonl", [planter(r) for r in records])
-    for owner, planter in (("whole", plant), ("suffix", plant_suffix)):
+    for owner, planter in (("whole", plant), ("suffix", plant_suffix), ("keys", plant_keys)):
         for index, source in enumerate(sources):
             records = [json.loads(line) for line in source.read_bytes().splitlines() if line.strip()]
             if index == 0:

@@ -233,14 +233,16 @@ MIGRATIONS = (
     "migrate_otel_dotted_names",
     "migrate_claude_code_record_columns",
     "migrate_otel_sparse_attribute_types",
+    "migrate_claude_code_result_keys",
 )
 
 
 def migrate(con: duckdb.DuckDBPyConnection, *, fresh: bool = False) -> None:
     applied = {name for (name,) in con.execute("select name from raw.schema_migrations").fetchall()}
-    for name in MIGRATIONS:
-        if name in applied:
-            continue
+    pending = [name for name in MIGRATIONS if name not in applied]
+    if pending and not fresh:
+        run_script(con, "macros.sql")  # the helpers a migration shares with the loads (temp macros)
+    for name in pending:
         con.execute("begin transaction")
         if not fresh:
             run_script(con, f"{name}.sql")

@@ -205,7 +205,8 @@ staged as (
         case when f[11] is not null then {
             'json_type': json_type(f[11]),
             'bytes': strlen(f[11]::varchar),
-            'keys': case when json_type(f[11]) = 'OBJECT' then json_keys(f[11]) end,
+            -- Keys are data too (a result keyed by file names): one that is not a plain name is its hash.
+            'keys': case when json_type(f[11]) = 'OBJECT' then list_transform(json_keys(f[11]), lambda k: safe_key(k)) end,
             'lines_added': case
                 when (f[11] ->> '$.type') = 'create'
                     then length(f[11] ->> '$.content') - length(replace(f[11] ->> '$.content', chr(10), '')) + 1
