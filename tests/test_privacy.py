@@ -3,6 +3,7 @@ transcripts, generated ones and the record kinds newer Claude Code writes) reach
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -172,3 +173,28 @@ def test_unknown_fields_keep_numbers_and_lose_text(tmp_path: Path, field: str, v
         assert json.loads(stored) == value and redacted is None
     else:
         assert stored is None and redacted == len(json.dumps(value, separators=(",", ":")))
+
+
+@pytest.mark.parametrize("field", ['say "hi"', "", "a/b~c", "$.x", "dotted.name"])
+def test_an_unknown_field_of_any_name_keeps_its_number_or_its_texts_size_under_its_names_hash(
+    tmp_path: Path, field: str
+) -> None:
+    """A key holding a double quote, or the empty key, cannot be named by a quoted JSONPath: such a field's
+    number was lost and its text's size recorded as -1. Every name is reached, and stored as its hash."""
+    path = tmp_path / "landing" / "claude_code" / "me" / "projects" / "p" / "s.jsonl"
+    path.parent.mkdir(parents=True)
+    lines = [{"type": "system", "timestamp": "2026-11-01T10:00:00Z", field: value} for value in (1234, "free text")]
+    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    load(tmp_path / "landing", tmp_path / "w.duckdb")
+    hashed = "h:" + hashlib.md5(field.encode()).hexdigest()[:20]
+    rows = query(
+        tmp_path / "w.duckdb",
+        "select other_scalars[?], redacted_fields[?] from raw.claude_code_records order by _line_number",
+        [hashed, hashed],
+    )
+    assert rows == [("1234", None), (None, len('"free text"'))]
+    names = query(
+        tmp_path / "w.duckdb",
+        "select distinct unnest(map_keys(other_scalars) || map_keys(redacted_fields)) from raw.claude_code_records",
+    )
+    assert sorted(name for (name,) in names) == [hashed]

@@ -115,7 +115,7 @@ kept as (
             lambda k: {'key': safe_key(k), 'value': case k
                 when 'isSidechain' then f[31]
                 when 'isMeta' then f[32]
-                else try(json_extract(t, '$."' || k || '"'))
+                else try(json_member(t, k))
             end}
         ) as other_fields
     from claude_checked
@@ -223,6 +223,7 @@ staged as (
             ]
             || list_transform(
                 list_filter(other_fields, lambda kv: not is_json_scalar(kv.value)),
+                -- -1: a member that could not be read (json_member reaches any key, so none is expected).
                 lambda kv: {'key': kv.key, 'value': coalesce(strlen(kv.value::varchar), -1)}
             ),
             lambda kv: kv.value is not null

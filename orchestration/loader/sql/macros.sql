@@ -98,6 +98,11 @@ create or replace temp macro safe_tool_name(v) as
 create or replace temp macro slash_command_of(text) as
     nullif(regexp_extract(text, '<command-name>(/?[a-z0-9:_.-]{1,64})</command-name>', 1), '');
 
+-- A JSON object's member by its key, whatever the key holds: a JSON Pointer reaches any key, where a quoted
+-- JSONPath ('$."<key>"') cannot name one holding a double quote, nor the empty key.
+create or replace temp macro json_member(j, k) as
+    json_extract(j, '/' || replace(replace(k, '~', '~0'), '/', '~1'));
+
 -- A record's own field names are fixed by Claude Code; one that is not a plain name is stored as its hash.
 create or replace temp macro safe_key(k) as
     case when regexp_full_match(k, '[A-Za-z_][A-Za-z0-9_]{0,63}') then k else opaque(k) end;

@@ -49,7 +49,7 @@ update raw.claude_code_records set
         ], k)
             and not (k = 'isSidechain' and json_type(record, '$.isSidechain') = 'BOOLEAN')
             and not (k = 'isMeta' and json_type(record, '$.isMeta') = 'BOOLEAN')),
-        lambda k: {'key': k, 'value': json_extract(record, '$."' || k || '"')}
+        lambda k: {'key': k, 'value': json_member(record, k)}
     ));
 
 alter table raw.claude_code_records drop column record;
