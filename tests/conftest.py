@@ -124,6 +124,11 @@ def digests(folder: Path) -> dict[str, str]:
     }
 
 
+def opaque(text: str) -> str:
+    """What the loader stores in place of a value or name it does not keep (macros.sql, `opaque`)."""
+    return "h:" + hashlib.md5(text.encode()).hexdigest()[:20]
+
+
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import json
 import os
 import random
@@ -14,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pytest
-from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, query
+from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, opaque, query
 
 from orchestration import loader
 from orchestration.loader import files
@@ -1072,7 +1071,7 @@ def test_a_tool_call_without_a_name_is_named_by_the_empty_names_hash(tmp_path: P
         "select b.kind, b.tool_name from raw.claude_code_records, unnest(content_blocks) as t(b) "
         "order by b.tool_use_id",
     )
-    assert names == [("tool_use", "h:" + hashlib.md5(b"").hexdigest()[:20]), ("tool_use", "Bash"), ("text", None)]
+    assert names == [("tool_use", opaque("")), ("tool_use", "Bash"), ("text", None)]
 
 
 def test_a_tool_results_keys_are_plain_names_or_hashes_and_an_older_warehouses_are_made_so_once(
@@ -1090,7 +1089,7 @@ def test_a_tool_results_keys_are_plain_names_or_hashes_and_an_older_warehouses_a
     warehouse = tmp_path / "w.duckdb"
     load(landing, warehouse)
     keys = "select _line_number, tool_use_result.keys from raw.claude_code_records order by _line_number"
-    hashed = ["stdout"] + ["h:" + hashlib.md5(k.encode()).hexdigest()[:20] for k in list(result)[1:]]
+    hashed = ["stdout"] + [opaque(k) for k in list(result)[1:]]
     assert query(warehouse, keys) == [(1, hashed), (2, ["stdout"])]
     # A warehouse from before: the keys as written; the migration not yet run.
     con = duckdb.connect(str(warehouse))

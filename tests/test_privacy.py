@@ -3,12 +3,11 @@ transcripts, generated ones and the record kinds newer Claude Code writes) reach
 
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import pytest
-from conftest import CANARY, REALDATA, accounted_lines, assert_no_canary, file_lines, load, query
+from conftest import CANARY, REALDATA, accounted_lines, assert_no_canary, file_lines, load, opaque, query
 
 # Record kinds and fields that carried text past the old deny-list (Claude Code 2.1).
 NEWER_RECORDS = [
@@ -145,6 +144,13 @@ def test_a_canary_in_every_string_leaf_reaches_no_table_and_no_file(tmp_path: Pa
     assert assert_no_canary(warehouse) > 20
 
 
+def load_transcript(tmp_path: Path, records: list[dict]) -> Path:
+    """One transcript file of `records`, loaded into a new warehouse (returned)."""
+    write_jsonl(tmp_path / "landing" / "claude_code" / "me" / "projects" / "p" / "s.jsonl", records)
+    load(tmp_path / "landing", tmp_path / "w.duckdb")
+    return tmp_path / "w.duckdb"
+
+
 @pytest.mark.parametrize(
     ("field", "value", "kept"),
     [
@@ -159,13 +165,9 @@ def test_a_canary_in_every_string_leaf_reaches_no_table_and_no_file(tmp_path: Pa
     ],
 )
 def test_unknown_fields_keep_numbers_and_lose_text(tmp_path: Path, field: str, value: object, kept: bool) -> None:
-    path = tmp_path / "landing" / "claude_code" / "me" / "projects" / "p" / "s.jsonl"
-    path.parent.mkdir(parents=True)
-    record = {"type": "system", "timestamp": "2026-11-01T10:00:00Z", field: value}
-    path.write_text(json.dumps(record) + "\n")
-    load(tmp_path / "landing", tmp_path / "w.duckdb")
+    warehouse = load_transcript(tmp_path, [{"type": "system", "timestamp": "2026-11-01T10:00:00Z", field: value}])
     stored, redacted = query(
-        tmp_path / "w.duckdb",
+        warehouse,
         "select other_scalars[?], redacted_fields[?] from raw.claude_code_records",
         [field, field],
     )[0]
@@ -181,20 +183,17 @@ def test_an_unknown_field_of_any_name_keeps_its_number_or_its_texts_size_under_i
 ) -> None:
     """A key holding a double quote, or the empty key, cannot be named by a quoted JSONPath: such a field's
     number was lost and its text's size recorded as -1. Every name is reached, and stored as its hash."""
-    path = tmp_path / "landing" / "claude_code" / "me" / "projects" / "p" / "s.jsonl"
-    path.parent.mkdir(parents=True)
-    lines = [{"type": "system", "timestamp": "2026-11-01T10:00:00Z", field: value} for value in (1234, "free text")]
-    path.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    load(tmp_path / "landing", tmp_path / "w.duckdb")
-    hashed = "h:" + hashlib.md5(field.encode()).hexdigest()[:20]
+    records = [{"type": "system", "timestamp": "2026-11-01T10:00:00Z", field: value} for value in (1234, "free text")]
+    warehouse = load_transcript(tmp_path, records)
+    hashed = opaque(field)
     rows = query(
-        tmp_path / "w.duckdb",
+        warehouse,
         "select other_scalars[?], redacted_fields[?] from raw.claude_code_records order by _line_number",
         [hashed, hashed],
     )
     assert rows == [("1234", None), (None, len('"free text"'))]
     names = query(
-        tmp_path / "w.duckdb",
+        warehouse,
         "select distinct unnest(map_keys(other_scalars) || map_keys(redacted_fields)) from raw.claude_code_records",
     )
     assert sorted(name for (name,) in names) == [hashed]
