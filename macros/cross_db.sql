@@ -206,3 +206,36 @@
 {% macro default__regex_matches(expression, pattern) -%}
     ({{ expression }} rlike {{ pattern }})
 {%- endmacro %}
+
+{#- The last row's `columns` by `order_by` (ascending; the greatest wins), as a struct: first_by's mirror. -#}
+{% macro last_by(columns, order_by) -%}
+    {{ return(adapter.dispatch('last_by', 'ai_telemetry')(columns, order_by)) }}
+{%- endmacro %}
+
+{% macro duckdb__last_by(columns, order_by) -%}
+    arg_max(
+        struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
+        struct_pack({% for expression in order_by %}k{{ loop.index }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+    )
+{%- endmacro %}
+
+{% macro default__last_by(columns, order_by) -%}
+    max_by(
+        named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
+        named_struct({% for expression in order_by %}'k{{ loop.index }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+    )
+{%- endmacro %}
+
+{#- Written after `as` in a CTE read more than once that is cheaper to compute again than to hold: DuckDB keeps
+    such a CTE whole for the query (at 10M transcript lines fct_sessions held three copies of its events and
+    spilled 25 GB to disk); Spark inlines every CTE. -#}
+{% macro not_materialized() -%}
+    {{ return(adapter.dispatch('not_materialized', 'ai_telemetry')()) }}
+{%- endmacro %}
+
+{% macro duckdb__not_materialized() -%}
+    not materialized
+{%- endmacro %}
+
+{% macro default__not_materialized() -%}
+{%- endmacro %}

@@ -35,7 +35,7 @@
 
 with
 
-built_events as (
+built_events as {{ not_materialized() }} (
     -- Outside Cursor, an event's scope is its Claude Code session, keyed as that session is.
     select
         *,
@@ -74,7 +74,7 @@ scopes as (
     ),
 {% endif %}
 
-all_events as (
+all_events as {{ not_materialized() }} (
     -- Events outside every scope (no session id, no developer) belong to no session.
     select
         built_events.*,
@@ -86,7 +86,7 @@ all_events as (
     {% endif %}
 ),
 
-events as (
+events as {{ not_materialized() }} (
     -- The session's own sequence of actions. Counts recorded apart from it (Cursor's daily totals, OTel
     -- metric points) are added after, so they move no time, order or last outcome.
     select * from all_events
@@ -264,25 +264,68 @@ client_active_time as (
     group by scope_key
 ),
 
-sessioned as (
+sessioned as {{ not_materialized() }} (
     select * from tool_sessions
     union all
     select * from cursor_sessions
 ),
 
-sequenced as (
+event_gaps as (
+    -- Each event's time since the one before it in its session. A window sorts every column it carries: only
+    -- the few its order decides go through one (the sums over whole events are a plain grouping below).
     select
-        *,
-        lag(occurred_at) over (partition by session_key order by occurred_at, event_key) as previous_at,
-        lag(tool_name) over (
-            partition by session_key, is_tool_call order by occurred_at, event_key
-        ) as previous_tool_name,
-        lag(outcome) over (partition by session_key, is_tool_call order by occurred_at, event_key) as previous_outcome,
-        row_number() over (partition by session_key order by occurred_at desc, event_key desc) as reverse_position
+        session_key,
+        occurred_at,
+        lag(occurred_at) over (partition by session_key order by occurred_at, event_key) as previous_at
     from sessioned
 ),
 
-sequence_aggregated as (
+tool_call_sequence as (
+    select
+        session_key,
+        tool_name,
+        lag(tool_name) over (partition by session_key order by occurred_at, event_key) as previous_tool_name,
+        lag(outcome) over (partition by session_key order by occurred_at, event_key) as previous_outcome
+    from sessioned
+    where is_tool_call
+),
+
+active_time as (
+    select
+        session_key,
+        -- Whole milliseconds: an exact sum, whatever order the rows are added in. The last event's own time
+        -- (reading the last answer) is var session_last_event_seconds, so a one-event session is not 0.
+        cast((sum(
+            case
+                when previous_at is null then 0
+                else cast(round(least(
+                    {{ seconds_between('previous_at', 'occurred_at') }}, {{ var('session_inactivity_minutes') }} * 60
+                ) * 1000) as bigint)
+            end
+        ) + {{ var('session_last_event_seconds') }} * 1000) / 1000.0 as decimal(18, 3)) as active_seconds
+    from event_gaps
+    group by session_key
+),
+
+retried_tool_calls as (
+    -- A retry: a tool call right after a failed call of the same tool in the session.
+    select
+        session_key,
+        sum(case when previous_outcome = 'error' and previous_tool_name = tool_name then 1 else 0 end) as retries
+    from tool_call_sequence
+    group by session_key
+),
+
+sequence_measured as (
+    select
+        active_time.session_key,
+        active_time.active_seconds,
+        coalesce(retried_tool_calls.retries, 0) as retries
+    from active_time
+    left join retried_tool_calls on active_time.session_key = retried_tool_calls.session_key
+),
+
+session_totals as (
     select
         session_key,
         min(tool) as tool,
@@ -298,25 +341,11 @@ sequence_aggregated as (
         min(occurred_at) as started_at,
         max(occurred_at) as ended_at,
         count(*) as events,
-        -- Whole milliseconds: an exact sum, whatever order the rows are added in. The last event's own time
-        -- (reading the last answer) is var session_last_event_seconds, so a one-event session is not 0.
-        cast((sum(
-            case
-                when previous_at is null then 0
-                else cast(round(least(
-                    {{ seconds_between('previous_at', 'occurred_at') }}, {{ var('session_inactivity_minutes') }} * 60
-                ) * 1000) as bigint)
-            end
-        ) + {{ var('session_last_event_seconds') }} * 1000) / 1000.0 as decimal(18, 3)) as active_seconds,
+        {{ last_by(['outcome'], ['occurred_at', 'event_key']) }}['outcome'] as last_outcome,
         sum(case when event_name = 'prompt_submitted' then quantity else 0 end) as prompts,
         sum(case when event_object = 'ai_request' then quantity else 0 end) as ai_requests,
         sum(case when is_tool_call then quantity else 0 end) as tool_calls,
         sum(case when is_tool_call and outcome = 'error' then quantity else 0 end) as tool_failures,
-        sum(
-            case
-                when is_tool_call and previous_outcome = 'error' and previous_tool_name = tool_name then 1 else 0
-            end
-        ) as retries,
         sum(case when event_object in ('response', 'ai_request') and outcome = 'error' then 1 else 0 end)
             as request_errors,
         sum(input_tokens) as input_tokens,
@@ -330,62 +359,62 @@ sequence_aggregated as (
         sum(case when event_name = 'edit_rejected' then quantity else 0 end) as edits_rejected,
         sum(case when event_name = 'commit_created' then quantity else 0 end) as commits,
         sum(case when event_name = 'pull_request_created' then quantity else 0 end) as pull_requests,
-        max(case when reverse_position = 1 then outcome end) as last_outcome,
         sum(case when (is_tool_call or event_object = 'ai_request') and outcome = 'ok' then 1 else 0 end)
             as successful_actions,
         sum(case when event_name in ('edit_accepted', 'edit_rejected') then quantity else 0 end) as edit_attempts,
         sum(case when event_name = 'tests_run' then quantity else 0 end) as test_runs,
         sum(case when tool_name in ('Read', 'Grep', 'Glob', 'WebFetch', 'WebSearch', 'Task') then 1 else 0 end)
             as exploration_calls
-    from sequenced
+    from sessioned
     group by session_key
 ),
 
 aggregated as (
     select
-        sequence_aggregated.session_key,
-        sequence_aggregated.tool,
-        sequence_aggregated.scope_key,
-        sequence_aggregated.scope_fingerprint,
-        sequence_aggregated.session_id,
-        sequence_aggregated.developer_id,
-        sequence_aggregated.team,
-        sequence_aggregated.persona,
-        sequence_aggregated.project,
-        sequence_aggregated.git_branch,
-        sequence_aggregated.client_version,
-        sequence_aggregated.started_at,
-        sequence_aggregated.ended_at,
-        sequence_aggregated.events,
-        cast(coalesce(client_active_time.active_seconds, sequence_aggregated.active_seconds) as decimal(18, 3))
+        session_totals.session_key,
+        session_totals.tool,
+        session_totals.scope_key,
+        session_totals.scope_fingerprint,
+        session_totals.session_id,
+        session_totals.developer_id,
+        session_totals.team,
+        session_totals.persona,
+        session_totals.project,
+        session_totals.git_branch,
+        session_totals.client_version,
+        session_totals.started_at,
+        session_totals.ended_at,
+        session_totals.events,
+        cast(coalesce(client_active_time.active_seconds, sequence_measured.active_seconds) as decimal(18, 3))
             as active_seconds,
-        sequence_aggregated.prompts,
-        sequence_aggregated.ai_requests,
-        sequence_aggregated.tool_calls,
-        sequence_aggregated.tool_failures,
-        sequence_aggregated.retries,
-        sequence_aggregated.request_errors,
-        sequence_aggregated.input_tokens,
-        sequence_aggregated.output_tokens,
-        sequence_aggregated.cache_creation_tokens,
-        sequence_aggregated.cache_read_tokens,
-        sequence_aggregated.cost_usd,
-        sequence_aggregated.last_outcome,
-        sequence_aggregated.successful_actions,
-        sequence_aggregated.test_runs,
-        sequence_aggregated.exploration_calls,
-        sequence_aggregated.lines_added + coalesce(counted_by_session.lines_added, 0) as lines_added,
-        sequence_aggregated.lines_removed + coalesce(counted_by_session.lines_removed, 0) as lines_removed,
-        sequence_aggregated.edits_accepted + coalesce(counted_by_session.edits_accepted, 0) as edits_accepted,
-        sequence_aggregated.edits_rejected + coalesce(counted_by_session.edits_rejected, 0) as edits_rejected,
+        session_totals.prompts,
+        session_totals.ai_requests,
+        session_totals.tool_calls,
+        session_totals.tool_failures,
+        sequence_measured.retries,
+        session_totals.request_errors,
+        session_totals.input_tokens,
+        session_totals.output_tokens,
+        session_totals.cache_creation_tokens,
+        session_totals.cache_read_tokens,
+        session_totals.cost_usd,
+        session_totals.last_outcome,
+        session_totals.successful_actions,
+        session_totals.test_runs,
+        session_totals.exploration_calls,
+        session_totals.lines_added + coalesce(counted_by_session.lines_added, 0) as lines_added,
+        session_totals.lines_removed + coalesce(counted_by_session.lines_removed, 0) as lines_removed,
+        session_totals.edits_accepted + coalesce(counted_by_session.edits_accepted, 0) as edits_accepted,
+        session_totals.edits_rejected + coalesce(counted_by_session.edits_rejected, 0) as edits_rejected,
         coalesce(counted_by_session.tabs_accepted, 0) as tabs_accepted,
-        sequence_aggregated.commits + coalesce(counted_by_session.commits, 0) as commits,
-        sequence_aggregated.pull_requests + coalesce(counted_by_session.pull_requests, 0) as pull_requests,
-        sequence_aggregated.edit_attempts
+        session_totals.commits + coalesce(counted_by_session.commits, 0) as commits,
+        session_totals.pull_requests + coalesce(counted_by_session.pull_requests, 0) as pull_requests,
+        session_totals.edit_attempts
         + coalesce(counted_by_session.edits_accepted + counted_by_session.edits_rejected, 0) as edit_attempts
-    from sequence_aggregated
-    left join counted_by_session on sequence_aggregated.session_key = counted_by_session.session_key
-    left join client_active_time on sequence_aggregated.session_key = client_active_time.session_key
+    from session_totals
+    inner join sequence_measured on session_totals.session_key = sequence_measured.session_key
+    left join counted_by_session on session_totals.session_key = counted_by_session.session_key
+    left join client_active_time on session_totals.session_key = client_active_time.session_key
 ),
 
 final as (

@@ -11,6 +11,7 @@
 -- depends_on: {{ source('loader', 'load_manifest') }}
 
 {%- set merging = merges_into_kept() %}
+{%- set message_key = ['transcript_owner', 'message_uuid'] %}
 
 with
 
@@ -81,19 +82,18 @@ messages as (
     from renamed
 ),
 
-sightings as (
+sightings as {{ not_materialized() }} (
     -- With what this model kept of the same messages: the first sighting may be among them.
-    {{ with_kept_rows('messages', ['transcript_owner', 'message_uuid'], merging) }}
+    {{ with_kept_rows('messages', message_key, merging) }}
+),
+
+repeated_sightings as (
+    {{ repeated_keys('sightings', message_key) }}
 ),
 
 deduplicated as (
     -- A resumed session replays earlier lines (same uuid) into a new file: keep the owner's first sighting.
-    select
-        *,
-        row_number() over (
-            partition by transcript_owner, message_uuid order by sent_at, source_file, line_number
-        ) as sighting
-    from sightings
+    {{ first_row_per_key('sightings', 'repeated_sightings', message_key, ['sent_at', 'source_file', 'line_number']) }}
 ),
 
 final as (
@@ -124,7 +124,6 @@ final as (
         is_prompt,
         prompt_chars
     from deduplicated
-    where sighting = 1
 )
 
 select * from final
