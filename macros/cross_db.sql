@@ -118,7 +118,7 @@
 
 {#- Per group, the `columns` of the row whose `order_by` expressions are smallest (compared in order), as a
     struct read by name (`first['column']`): one aggregate instead of a row_number() window filtered to 1
-    (twice as fast on DuckDB at a million rows). `last_by` takes the row whose are greatest. -#}
+    (twice as fast on DuckDB at a million rows). `last_by` takes the row whose `order_by` expressions are greatest. -#}
 {% macro first_by(columns, order_by) -%}
     {{ return(row_by(columns, order_by, 'min')) }}
 {%- endmacro %}

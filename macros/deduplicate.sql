@@ -39,6 +39,7 @@
     where ranked.sighting = 1
 {%- endmacro %}
 
+{#- `left` and `right` (relation aliases) agree on every one of `keys`. -#}
 {% macro keys_match(left, right, keys) -%}
     {% for key in keys %}{{ left }}.{{ key }} = {{ right }}.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
 {%- endmacro %}
