@@ -48,7 +48,7 @@
             {%- endif %}
             group by {{ key_list }}
         ) as built_rows
-            on {% for k in keys %}current_rows.{{ k }} = built_rows.{{ k }}{{ ' and ' if not loop.last }}{% endfor %}
+            on {{ keys_match('current_rows', 'built_rows', keys) }}
         where
             current_rows.row_count is null
             or built_rows.row_count is null
@@ -58,7 +58,7 @@
 
     select final.* from final
     inner join changed_keys
-        on {% for k in keys %}final.{{ k }} = changed_keys.{{ k }}{{ ' and ' if not loop.last }}{% endfor %}
+        on {{ keys_match('final', 'changed_keys', keys) }}
     {%- if target.type == 'duckdb' %}
     union all
     select nothing.* replace ({% for k in keys %}changed_keys.{{ k }} as {{ k }}{{ ', ' if not loop.last }}{% endfor %})
@@ -103,7 +103,7 @@
     select kept.* from {{ this }} as kept
     where exists (
         select 1 from {{ relation }} as new_rows
-        where {% for key in keys %}kept.{{ key }} = new_rows.{{ key }}{{ ' and ' if not loop.last }}{% endfor %}
+        where {{ keys_match('kept', 'new_rows', keys) }}
     )
     {%- endif %}
 {%- endmacro %}
