@@ -223,6 +223,36 @@ def test_a_duplicate_key_fails_the_marts_dbt_tests(home_copy: Paths, tmp_path: P
     assert failed and all("unique_key" in name and "team_weekly" in name for name in failed), failed
 
 
+# The loader's promise (each raw line loaded or quarantined, never both) is checked by a singular dbt test on
+# every build: a line in both places fails it, one row per such line however many records it loaded.
+def test_a_line_both_loaded_and_quarantined_fails_the_accounting_test(home_copy: Paths, tmp_path: Path) -> None:
+    paths = home_copy
+    con = duckdb.connect(str(paths.warehouse))
+    try:
+        both = con.execute(
+            """
+            (select _source_file, _line_number from raw.claude_code_records order by all limit 1)
+            union all
+            -- An export line holds several records: the test names its line once.
+            (select _source_file, _line_number from raw.otel_log_records
+             group by all having count(*) > 1 order by all limit 1)
+            """
+        ).fetchall()
+        assert len(both) == 2, both
+        for source_file, line_number in both:
+            for _ in range(2):  # quarantined twice as well: still one offending line
+                con.execute(
+                    "insert into raw.quarantine values (?, ?, null, 'test', now(), 'test', 'planted', 1, null)",
+                    [source_file, line_number],
+                )
+    finally:
+        con.close()
+    target = tmp_path / "target"
+    assert not dbt_command(paths, "test", "--select", "assert_every_raw_line_is_accounted_once", target=target)
+    (result,) = json.loads((target / "run_results.json").read_text())["results"]
+    assert (result["status"], result["failures"]) == ("fail", 2), result
+
+
 def test_a_null_in_a_marts_grain_is_refused_by_its_contract(home_copy: Paths) -> None:
     paths = home_copy
     con = duckdb.connect(str(paths.warehouse))

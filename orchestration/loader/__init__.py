@@ -471,6 +471,8 @@ class Loader:
 
     def _transform(self, con: duckdb.DuckDBPyConnection, source: Source, loaded_at: datetime) -> None:
         params = {"batch_id": self.batch_id, "loaded_at": loaded_at}
+        if source.kind == "csv":  # the shared CSV script checks the fields this source casts
+            con.execute(csv_rows.typed_problem_macro(source.typed))
         run_script(
             con,
             source.sql,

@@ -19,11 +19,11 @@ HEADER_SCHEMA = pa.schema(
         ("n_columns", pa.int32()),
         ("typed_keys", pa.list_(pa.string())),
         ("typed_positions", pa.list_(pa.int32())),
-        ("typed_kinds", pa.list_(pa.string())),
     ]
 )
 
-# What a typed field's value must be (sql/csv_rows.sql checks it; a row that fails is quarantined as
+# What a typed field's value must be (sql/csv_rows.sql checks it with `typed_problem_macro`; a row that fails is
+# quarantined as
 # invalid_value:<field>): the staging models cast these fields, and one value that does not cast would fail
 # the whole dbt build, so nothing would publish until someone edited the export.
 # A file whose header lacks a field of the last three kinds has every row quarantined (missing_field:<field>);
@@ -52,7 +52,7 @@ def csv_header(path: Path) -> list[str] | None:
 def header_columns(paths: list[str], typed: tuple[tuple[str, str], ...] = ()) -> dict[str, list]:
     """Per file: the keys of its rows' JSON objects, as they are and as the JSON text that opens each member
     ('"Date":'), the (1-based) field each key takes, and how many fields a row has; and the source's `typed`
-    fields ((name, kind) pairs, FIELD_KINDS) with their fields (0 when the header lacks one) and kinds.
+    fields ((name, kind) pairs, FIELD_KINDS) with their fields (0 when the header lacks one).
 
     A header that names a column twice gives it one key, in its first place, with its last field (as a
     dict built from the row would)."""
@@ -68,8 +68,19 @@ def header_columns(paths: list[str], typed: tuple[tuple[str, str], ...] = ()) ->
         # A field the header lacks is field 0, which the SQL reads as null.
         columns["typed_keys"].append([key for key, _ in typed])
         columns["typed_positions"].append([last.get(key, 0) for key, _ in typed])
-        columns["typed_kinds"].append([kind for _, kind in typed])
     return columns
+
+
+def typed_problem_macro(typed: tuple[tuple[str, str], ...]) -> str:
+    """`csv_typed_field_problem(names, vals, earliest_at, latest_at)`: why the first of a row's typed fields (in
+    `typed`'s order, as header_columns lists them) is not of its kind, or null; each kind's check is its macro in
+    sql/macros.sql. Written from the kinds alone (FIELD_KINDS, checked by `csv_source`) and the fields' places."""
+    checks = [
+        f"csv_{kind}_problem(names[{i}], vals[{i}]{', earliest_at, latest_at' if kind == 'event_time' else ''})"
+        for i, (_, kind) in enumerate(typed, start=1)
+    ]
+    body = f"coalesce({', '.join(checks)})" if checks else "null"
+    return f"create or replace temp macro csv_typed_field_problem(names, vals, earliest_at, latest_at) as {body}"
 
 
 # Rows of up to this many keys get their JSON object from DuckDB's json_object (3.4x faster than joining the

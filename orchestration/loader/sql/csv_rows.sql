@@ -17,7 +17,6 @@ with lines as (
         f.n_columns,
         f.typed_keys,
         f.typed_positions,
-        f.typed_kinds,
         l.line_number = 1 as is_header,
         rtrim(l.line, chr(13)) as t
     from batch_lines as l
@@ -40,6 +39,15 @@ split as (
     from lines
 ),
 
+valued as (
+    -- Named once: a macro's arguments are pasted wherever it uses them.
+    select
+        *,
+        list_select(fields, typed_positions) as typed_values,
+        list_select(fields, header_positions) as header_values
+    from split
+),
+
 checked as (
     select
         *,
@@ -52,14 +60,11 @@ checked as (
             when fields is null then 'csv_invalid_quoting'
             when n_columns is null or len(fields) <> n_columns then
                 case when unterminated then 'truncated_last_line' else 'csv_field_count_mismatch' end
-            -- A field the staging models cast holds a value of its type (csv_rows.py, FIELD_KINDS).
-            when len(typed_keys) > 0 then csv_typed_field_problem(
-                typed_keys, list_select(fields, typed_positions), typed_kinds, $earliest_at, $latest_at
-            )
-        end as reason,
-        -- Named once: csv_object's arguments are pasted wherever it uses them.
-        list_select(fields, header_positions) as header_values
-    from split
+            -- A field the staging models cast holds a value of its type (csv_rows.py, FIELD_KINDS): the
+            -- source's check, which its flush defines (csv_rows.typed_problem_macro).
+            else csv_typed_field_problem(typed_keys, typed_values, $earliest_at, $latest_at)
+        end as reason
+    from valued
 )
 
 select

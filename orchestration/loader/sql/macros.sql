@@ -269,35 +269,32 @@ create or replace temp macro offsets_of(counts) as
 create or replace temp macro csv_time(v) as
     coalesce(try_cast(v as timestamptz), try_cast(v as timestamp));
 
--- Why the first of a row's typed fields (names, values, kinds: csv_rows.py, FIELD_KINDS) whose value is not of
--- its kind fails ('missing_field:<field>' when the header lacks a field that must have a value,
--- 'invalid_value:<field>', or 'implausible_value:<field>' for a time outside the window), or null. A field the
--- header lacks has a null value. A time field's value is parsed once, in the first step.
-create or replace temp macro csv_typed_field_problem(names, vals, kinds, earliest_at, latest_at) as
-    list_filter(
-        list_transform(
-            list_transform(list_zip(names, vals, kinds), lambda f: {
-                'name': f[1],
-                'value': f[2],
-                'kind': f[3],
-                'time': case when f[3] in ('timestamp', 'event_time') then csv_time(f[2]) end
-            }),
-            lambda f: case
-                when f.value is null then
-                    case when f.kind in ('text', 'timestamp', 'event_time') then 'missing_field:' || f.name end
-                when not coalesce(case f.kind
-                    when 'count' then regexp_full_match(f.value, '[0-9]{0,18}')
-                    when 'amount' then regexp_full_match(f.value, '|[0-9]{1,8}(\.[0-9]{0,6})?')
-                    when 'price' then coalesce(try_cast(replace(f.value, '$', '') as double), 0) between 0 and 1e12
-                    when 'text' then trim(f.value) <> ''
-                    else f.time is not null
-                end, false) then 'invalid_value:' || f.name
-                when f.kind = 'event_time' and not f.time between earliest_at and latest_at
-                    then 'implausible_value:' || f.name
-            end
-        ),
-        lambda problem: problem is not null
-    )[1];
+-- Why a typed field's value (null when the header lacks the field) is not of its kind (csv_rows.py, FIELD_KINDS),
+-- or null: 'missing_field:<field>' when a field that must have a value has none, 'invalid_value:<field>', or
+-- 'implausible_value:<field>' for a time outside the window. One macro per kind: csv_rows.py's
+-- `typed_problem_macro` calls them field by field for a source's fields (a generic check over lists of names,
+-- values and kinds, with a lambda, cost 2.2x as much: 0.79 s against 0.37 s on 1.1M Cursor rows).
+create or replace temp macro csv_count_problem(name, v) as
+    case when not regexp_full_match(v, '[0-9]{0,18}') then 'invalid_value:' || name end;
+
+create or replace temp macro csv_amount_problem(name, v) as
+    case when not regexp_full_match(v, '|[0-9]{1,8}(\.[0-9]{0,6})?') then 'invalid_value:' || name end;
+
+-- A price is anything (text such as "Included" is 0), but a number must be from 0 to 1e12 after a leading $.
+create or replace temp macro csv_price_problem(name, v) as
+    case when not coalesce(try_cast(replace(v, '$', '') as double), 0) between 0 and 1e12 then 'invalid_value:' || name end;
+
+create or replace temp macro csv_text_problem(name, v) as
+    case when v is null then 'missing_field:' || name when trim(v) = '' then 'invalid_value:' || name end;
+
+create or replace temp macro csv_timestamp_problem(name, v) as
+    case when v is null then 'missing_field:' || name when csv_time(v) is null then 'invalid_value:' || name end;
+
+create or replace temp macro csv_event_time_problem(name, v, earliest_at, latest_at) as
+    coalesce(
+        csv_timestamp_problem(name, v),
+        case when not csv_time(v) between earliest_at and latest_at then 'implausible_value:' || name end
+    );
 
 -- One CSV field: quoted (a doubled quote inside is one quote), unquoted (it may hold a quote, but not start
 -- with one), or empty. A line is fields separated by commas.
