@@ -219,7 +219,8 @@
 
 {#- Written after `as` in a CTE read more than once that is cheaper to compute again than to hold: DuckDB keeps
     such a CTE whole for the query (at 10M transcript lines fct_sessions held three copies of its events and
-    spilled 25 GB to disk); Spark inlines every CTE. -#}
+    spilled 25 GB to disk); Spark inlines every CTE. The CTEs an inlined one reads are then read as often as it
+    is, so they need it too unless holding them is meant. -#}
 {% macro not_materialized() -%}
     {{ return(adapter.dispatch('not_materialized', 'ai_telemetry')()) }}
 {%- endmacro %}

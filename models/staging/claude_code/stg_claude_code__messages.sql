@@ -13,16 +13,19 @@
 {%- set merging = merges_into_kept() %}
 {%- set message_key = ['transcript_owner', 'message_uuid'] %}
 
+-- Each CTE up to `sightings` is computed again where it is read: inlined, `sightings` reads each of them three
+-- times, and DuckDB would hold any CTE read more than once whole (at 1M transcript lines 1.1 GB of messages, the
+-- query 0.63 s against 0.36 s). Each reader's filter then reaches the raw scan.
 with
 
-records as (
+records as {{ not_materialized() }} (
     select * from {{ source('claude_code', 'claude_code_records') }}
     where
         record_type in ('user', 'assistant')
         and {{ unread_lines(merging) }}
 ),
 
-renamed as (
+renamed as {{ not_materialized() }} (
     select
         uuid as message_uuid,
         parent_uuid,
@@ -51,7 +54,7 @@ renamed as (
     from records
 ),
 
-messages as (
+messages as {{ not_materialized() }} (
     select
         message_uuid,
         parent_uuid,
