@@ -16,7 +16,7 @@ import pytest
 from conftest import CANARY, accounted_lines, assert_no_canary, file_lines, load, opaque, query
 
 from orchestration import loader
-from orchestration.loader import files
+from orchestration.loader import csv_rows, files
 from orchestration.loader.csv_rows import OBJECT_MAX_KEYS
 from orchestration.pipeline import RAW_TABLES
 
@@ -441,9 +441,12 @@ def test_values_the_staging_models_cast_are_of_their_type_or_quarantined(tmp_pat
 
 
 def test_a_csv_field_of_an_unknown_kind_is_refused() -> None:
-    """The SQL reads any kind it does not name as a time: a misspelt kind would check the wrong thing."""
+    """Each kind is a check of its own (sql/macros.sql): a misspelt kind is refused where a source is declared and
+    where its check is written into the SQL, never passed through."""
     with pytest.raises(ValueError, match="unknown field kinds"):
         loader.csv_source("x", "x", (("n", "cout"),))
+    with pytest.raises(ValueError, match="unknown field kinds"):
+        csv_rows.typed_problem_macro((("n", "count"), ("m", "count); drop table raw.quarantine; --")))
 
 
 def test_csv_rows_are_read_as_python_reads_them_or_quarantined_with_reasons(tmp_path: Path) -> None:

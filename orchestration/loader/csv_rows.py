@@ -23,9 +23,8 @@ HEADER_SCHEMA = pa.schema(
 )
 
 # What a typed field's value must be (sql/csv_rows.sql checks it with `typed_problem_macro`; a row that fails is
-# quarantined as
-# invalid_value:<field>): the staging models cast these fields, and one value that does not cast would fail
-# the whole dbt build, so nothing would publish until someone edited the export.
+# quarantined as invalid_value:<field>): the staging models cast these fields, and one value that does not cast
+# would fail the whole dbt build, so nothing would publish until someone edited the export.
 # A file whose header lacks a field of the last three kinds has every row quarantined (missing_field:<field>);
 # the others may be absent (no value).
 FIELD_KINDS = (
@@ -75,6 +74,9 @@ def typed_problem_macro(typed: tuple[tuple[str, str], ...]) -> str:
     """`csv_typed_field_problem(names, vals, earliest_at, latest_at)`: why the first of a row's typed fields (in
     `typed`'s order, as header_columns lists them) is not of its kind, or null; each kind's check is its macro in
     sql/macros.sql. Written from the kinds alone (FIELD_KINDS, checked by `csv_source`) and the fields' places."""
+    unknown = {kind for _, kind in typed} - set(FIELD_KINDS)
+    if unknown:  # each kind names a macro: nothing else may reach the SQL
+        raise ValueError(f"unknown field kinds {sorted(unknown)} (csv_rows.FIELD_KINDS)")
     checks = [
         f"csv_{kind}_problem(names[{i}], vals[{i}]{', earliest_at, latest_at' if kind == 'event_time' else ''})"
         for i, (_, kind) in enumerate(typed, start=1)
