@@ -109,9 +109,7 @@ class Source:
 
 def csv_source(name: str, folder: str, typed: tuple[tuple[str, str], ...] = ()) -> Source:
     """A CSV export whose rows land in raw.<name>, checked by the shared sql/csv_rows.sql."""
-    unknown = {kind for _, kind in typed} - set(csv_rows.FIELD_KINDS)
-    if unknown:
-        raise ValueError(f"{name}: unknown field kinds {sorted(unknown)} (csv_rows.FIELD_KINDS)")
+    csv_rows.check_kinds(typed, name)
     return Source(name, folder, ("*.csv",), "csv", (name,), script="csv_rows", typed=typed)
 
 

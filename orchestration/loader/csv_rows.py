@@ -70,13 +70,18 @@ def header_columns(paths: list[str], typed: tuple[tuple[str, str], ...] = ()) ->
     return columns
 
 
+def check_kinds(typed: tuple[tuple[str, str], ...], where: str) -> None:
+    """Refuses a typed field whose kind FIELD_KINDS does not name (`where` says whose fields they are)."""
+    unknown = {kind for _, kind in typed} - set(FIELD_KINDS)
+    if unknown:
+        raise ValueError(f"{where}: unknown field kinds {sorted(unknown)} (csv_rows.FIELD_KINDS)")
+
+
 def typed_problem_macro(typed: tuple[tuple[str, str], ...]) -> str:
     """`csv_typed_field_problem(names, vals, earliest_at, latest_at)`: why the first of a row's typed fields (in
     `typed`'s order, as header_columns lists them) is not of its kind, or null; each kind's check is its macro in
     sql/macros.sql. Written from the kinds alone (FIELD_KINDS, checked by `csv_source`) and the fields' places."""
-    unknown = {kind for _, kind in typed} - set(FIELD_KINDS)
-    if unknown:  # each kind names a macro: nothing else may reach the SQL
-        raise ValueError(f"unknown field kinds {sorted(unknown)} (csv_rows.FIELD_KINDS)")
+    check_kinds(typed, "csv_typed_field_problem")  # each kind names a macro: nothing else may reach the SQL
     checks = [
         f"csv_{kind}_problem(names[{i}], vals[{i}]{', earliest_at, latest_at' if kind == 'event_time' else ''})"
         for i, (_, kind) in enumerate(typed, start=1)
