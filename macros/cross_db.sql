@@ -13,6 +13,34 @@
     get_json_object({{ column }}, '{{ modules.re.sub('\\."([^"]+)"', "[\\'\\1\\']", path) }}')
 {%- endmacro %}
 
+{#- The texts of several JSON fields of a column, as one list: DuckDB parses each value once for all of them
+    (a json_text per field parses it once per field; 19 fields of Cursor's daily records took 0.75 s against
+    0.17 s at 5M transcript lines). Read one with json_text_at and the same `paths`. -#}
+{% macro json_texts(column, paths) -%}
+    {{ return(adapter.dispatch('json_texts', 'ai_telemetry')(column, paths)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_texts(column, paths) -%}
+    json_extract_string({{ column }}, [{% for path in paths %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}])
+{%- endmacro %}
+
+{% macro default__json_texts(column, paths) -%}
+    array({% for path in paths %}{{ default__json_text(column, path) }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{#- The text of the field at `path` in a list made by json_texts(column, paths). -#}
+{% macro json_text_at(texts, paths, path) -%}
+    {{ return(adapter.dispatch('json_text_at', 'ai_telemetry')(texts, paths.index(path) + 1)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text_at(texts, position) -%}
+    {{ texts }}[{{ position }}]
+{%- endmacro %}
+
+{% macro default__json_text_at(texts, position) -%}
+    element_at({{ texts }}, {{ position }})
+{%- endmacro %}
+
 
 {% macro iso_to_utc(expression) -%}
     {{ return(adapter.dispatch('iso_to_utc', 'ai_telemetry')(expression)) }}

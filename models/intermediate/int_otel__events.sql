@@ -22,6 +22,13 @@ links as (
     select * from {{ ref('int_identifiers_linked') }}
 ),
 
+described_sessions as (
+    -- The sessions a transcript describes. OpenTelemetry rows are matched against them by an anti-join
+    -- (a left join, then no match): as `not exists`, DuckDB held every OTel event for the correlated
+    -- subquery (1.2 GB at 5M transcript lines).
+    select distinct session_id from session_context
+),
+
 metric_points as (
     select * from {{ ref('stg_otel__metric_points') }}
     where
@@ -42,15 +49,13 @@ otel_only as (
         {{ otel_linked_developer() }} as linked_developer_id
     from otel_events
     {{ otel_identity_joins('otel_events') }}
+    left join described_sessions on otel_events.session_id = described_sessions.session_id
     where
         (
             otel_events.otel_event_name in ('user_prompt', 'api_request', 'api_error', 'tool_result')
             or (otel_events.otel_event_name = 'tool_decision' and otel_events.tool_name in {{ edit_tools }})
         )
-        and not exists (
-            select 1 from session_context
-            where session_context.session_id = otel_events.session_id
-        )
+        and described_sessions.session_id is null
 ),
 
 otel_sources as (
@@ -134,10 +139,8 @@ points_linked as (
         end as point_increase
     from metric_points
     {{ otel_identity_joins('metric_points') }}
-    where not exists (
-        select 1 from session_context
-        where session_context.session_id = metric_points.session_id
-    )
+    left join described_sessions on metric_points.session_id = described_sessions.session_id
+    where described_sessions.session_id is null
 ),
 
 points_kept as (

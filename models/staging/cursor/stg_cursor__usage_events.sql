@@ -12,6 +12,10 @@
 -- depends_on: {{ source('loader', 'load_manifest') }}
 
 {%- set merging = merges_into_kept() %}
+{%- set paths = [
+    '$.Kind', '$.Model', '$.User', '$.Date', '$."Max Mode"', '$."Input (w/ Cache Write)"',
+    '$."Input (w/o Cache Write)"', '$."Cache Read"', '$."Output Tokens"', '$."Total Tokens"', '$.Cost',
+] %}
 
 with
 
@@ -24,27 +28,37 @@ usage_events as (
     {{ with_landing_path('unread_events') }}
 ),
 
+parsed as (
+    -- Every field's text from one parse of the record (json_texts).
+    select
+        *,
+        {{ json_texts('record', paths) }} as record_texts
+    from usage_events
+),
+
 final as (
     select
         {{ row_key(['_landing_path', '_line_number']) }} as usage_event_key,
-        {{ json_text('record', '$.Kind') }} as usage_kind,
-        {{ json_text('record', '$.Model') }} as model_name,
+        {{ json_text_at('record_texts', paths, '$.Kind') }} as usage_kind,
+        {{ json_text_at('record_texts', paths, '$.Model') }} as model_name,
         _source_file as source_file,
         _line_number as line_number,
         _loaded_at as loaded_at,
-        lower({{ json_text('record', '$.User') }}) as user_email,
-        {{ iso_to_utc(json_text('record', '$.Date')) }} as occurred_at,
-        {{ json_text('record', '$."Max Mode"') }} = 'Yes' as is_max_mode,
+        lower({{ json_text_at('record_texts', paths, '$.User') }}) as user_email,
+        {{ iso_to_utc(json_text_at('record_texts', paths, '$.Date')) }} as occurred_at,
+        {{ json_text_at('record_texts', paths, '$."Max Mode"') }} = 'Yes' as is_max_mode,
         -- The loader lets only whole numbers or blanks (no value) into the token fields (csv_rows.py).
-        cast(nullif({{ json_text('record', '$."Input (w/ Cache Write)"') }}, '') as bigint)
+        cast(nullif({{ json_text_at('record_texts', paths, '$."Input (w/ Cache Write)"') }}, '') as bigint)
             as input_with_cache_write_tokens,
-        cast(nullif({{ json_text('record', '$."Input (w/o Cache Write)"') }}, '') as bigint) as input_tokens,
-        cast(nullif({{ json_text('record', '$."Cache Read"') }}, '') as bigint) as cache_read_tokens,
-        cast(nullif({{ json_text('record', '$."Output Tokens"') }}, '') as bigint) as output_tokens,
-        cast(nullif({{ json_text('record', '$."Total Tokens"') }}, '') as bigint) as total_tokens,
-        coalesce(try_cast(replace({{ json_text('record', '$.Cost') }}, '$', '') as double), 0) as cost_usd,
-        {{ json_text('record', '$.Kind') }} like 'Errored%' as is_errored
-    from usage_events
+        cast(nullif({{ json_text_at('record_texts', paths, '$."Input (w/o Cache Write)"') }}, '') as bigint)
+            as input_tokens,
+        cast(nullif({{ json_text_at('record_texts', paths, '$."Cache Read"') }}, '') as bigint) as cache_read_tokens,
+        cast(nullif({{ json_text_at('record_texts', paths, '$."Output Tokens"') }}, '') as bigint) as output_tokens,
+        cast(nullif({{ json_text_at('record_texts', paths, '$."Total Tokens"') }}, '') as bigint) as total_tokens,
+        coalesce(try_cast(replace({{ json_text_at('record_texts', paths, '$.Cost') }}, '$', '') as double), 0)
+            as cost_usd,
+        {{ json_text_at('record_texts', paths, '$.Kind') }} like 'Errored%' as is_errored
+    from parsed
 )
 
 select * from final
