@@ -281,8 +281,8 @@ def test_a_price_change_reprices_the_kept_responses(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_a_macro_change_rebuilds_the_kept_rows_of_the_models_that_call_it(tmp_path: Path) -> None:
     """An incremental model keeps its rows while its code is the same; its code includes the project's macros it
-    calls, through `adapter.dispatch` too: stg_cursor__usage_events calls json_text, which dispatches to
-    duckdb__json_text. An edit there (every text field upper-cased) rebuilds its kept rows on the next run, with
+    calls, through `adapter.dispatch` too: stg_cursor__usage_events calls json_texts, which dispatches to
+    duckdb__json_texts. An edit there (every text field upper-cased) rebuilds its kept rows on the next run, with
     no --full-refresh: the same rows as a build from nothing with the edited macro."""
     project = project_copy(tmp_path / "project")
     kept, clean = Paths(tmp_path / "kept"), Paths(tmp_path / "clean")
@@ -300,9 +300,11 @@ def test_a_macro_change_rebuilds_the_kept_rows_of_the_models_that_call_it(tmp_pa
     assert query(kept.warehouse, kinds) == before
     macros = project / "macros" / "cross_db.sql"
     text = macros.read_text()
-    old = "    json_extract_string({{ column }}, '{{ path }}')"
-    assert old in text
-    macros.write_text(text.replace(old, "    upper(json_extract_string({{ column }}, '{{ path }}'))"))
+    paths = "[{% for path in paths %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]"
+    old = f"    json_extract_string({{{{ column }}}}, {paths})\n"
+    assert text.count(old) == 1
+    upper_cased = f"    list_transform(json_extract_string({{{{ column }}}}, {paths}), lambda x: upper(x))\n"
+    macros.write_text(text.replace(old, upper_cased))
     assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
     after = query(kept.warehouse, kinds)
     assert after == [(kind.upper(),) for (kind,) in before]
