@@ -164,15 +164,29 @@
 {% macro duckdb__row_by(columns, order_by, extreme) -%}
     arg_{{ extreme }}(
         struct_pack({% for column in columns %}{{ column }} := {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
-        struct_pack({% for expression in order_by %}k{{ loop.index }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+        {{ order_key(order_by) }}
     )
 {%- endmacro %}
 
 {% macro default__row_by(columns, order_by, extreme) -%}
     {{ extreme }}_by(
         named_struct({% for column in columns %}'{{ column }}', {{ column }}{{ ', ' if not loop.last }}{% endfor %}),
-        named_struct({% for expression in order_by %}'k{{ loop.index }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+        {{ order_key(order_by) }}
     )
+{%- endmacro %}
+
+{#- Expressions as one value that orders as they do, in turn: a struct whose fields are k1, k2, ... (min() of it
+    is the first row's key by that order). -#}
+{% macro order_key(expressions) -%}
+    {{ return(adapter.dispatch('order_key', 'ai_telemetry')(expressions)) }}
+{%- endmacro %}
+
+{% macro duckdb__order_key(expressions) -%}
+    struct_pack({% for expression in expressions %}k{{ loop.index }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
+{%- endmacro %}
+
+{% macro default__order_key(expressions) -%}
+    named_struct({% for expression in expressions %}'k{{ loop.index }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
 
