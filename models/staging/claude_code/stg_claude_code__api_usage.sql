@@ -50,8 +50,8 @@ response_lines as {{ not_materialized() }} (
 
 largest as (
     -- Each response's line with the largest token total, the first such line when several tie: its key by that
-    -- order. The line is then read again by its file and number (each line's own), so the grouping holds only
-    -- the key: with every field of the line beside it, it took 7.8 s against 4.5 s at 5M transcript lines.
+    -- order. The line is then read again by its file and number (raw holds a line once), so the grouping holds
+    -- only the key: with every field of the line beside it, it took 7.8 s against 4.5 s at 5M transcript lines.
     select
         api_request_key,
         message_id,
