@@ -344,3 +344,71 @@ def test_kept_tables_keep_their_code_checksum_whichever_branch_a_run_takes(tmp_p
     edited, merged = run()
     assert not merged
     assert dict(edited)["fct_sessions"] != dict(first)["fct_sessions"]
+
+
+def compared_developers(compiled: Path) -> set[str] | None:
+    """The developers a run of fct_events computed (its compiled SQL's list), or None when it compared everyone."""
+    text = compiled.read_text()
+    start = text.find("where unioned.developer_id in (")
+    if start < 0:
+        return None if "where false" not in text else set()
+    listed = text[start + len("where unioned.developer_id in (") : text.index(")", start)]
+    return {value.strip().strip("'") for value in listed.split(",")}
+
+
+@pytest.mark.slow
+def test_fct_events_compares_only_the_developers_whose_events_can_have_changed(tmp_path: Path) -> None:
+    """On DuckDB a run of fct_events computes and compares only the developers whose events can have changed since
+    the last: the owner of a new transcript line, the person behind a Cursor email with a new request, and a
+    developer moved to another team (macros/changed_developers.sql). The table still equals a build from nothing.
+    A change to any model it reads, however far up, makes the next run compare every developer."""
+    project = project_copy(tmp_path / "project")
+    kept, clean = Paths(tmp_path / "kept"), Paths(tmp_path / "clean")
+    generate(GenerateConfig(out=kept.landing, developers=8, days=5, seed=29, workers=1))
+    selected = ("build", "--select", "+fct_events", "--exclude-resource-type", "test", "unit_test")
+    compiled = kept.home / "dbt_target" / "compiled" / "ai_telemetry" / "models" / "events" / "fct_events.sql"
+
+    def run() -> set[str] | None:
+        load(kept.landing, kept.warehouse)
+        assert run_dbt(*selected, home=kept.home, project_dir=project, capture=True).returncode == 0
+        return compared_developers(compiled)
+
+    assert run() is None  # a first build computes every row
+    assert run() == set()  # nothing new: nothing computed
+    directory = list(csv.DictReader((kept.landing / "org" / "directory.csv").open()))
+    by_handle = {row["handle"]: row for row in directory}
+    by_email = {email: row for row in directory for email in row["emails"].split(";")}
+    with_events = {d for (d,) in query(kept.warehouse, "select distinct developer_id from events.fct_events")}
+
+    transcript = sorted(
+        p for p in kept.landing.glob("claude_code/**/*.jsonl") if "agent-" not in p.name and p.stat().st_size
+    )[-1]
+    owner = by_handle[transcript.relative_to(kept.landing / "claude_code").parts[0]]["developer_id"]
+    backfill(transcript, days_back=1)
+    # A Cursor request of someone else sent again: a new line.
+    last_lines = {p: p.read_bytes().splitlines()[-1] for p in sorted(kept.landing.glob("cursor/usage_events/*.csv"))}
+    export, line = next(
+        (p, b) for p, b in last_lines.items() if by_email[b.decode().split(",")[1]]["developer_id"] != owner
+    )
+    cursor_user = by_email[line.decode().split(",")[1]]["developer_id"]
+    with export.open("ab") as handle:
+        handle.write(line + b"\n")
+    moved = next(row for row in directory if row["developer_id"] in with_events - {owner, cursor_user})
+    teams = sorted({row["team"] for row in directory} - {moved["team"]})
+    with (kept.landing / "org" / "directory.csv").open("a", newline="") as handle:  # a later line wins
+        csv.DictWriter(handle, fieldnames=list(moved)).writerow(moved | {"team": teams[0]})
+
+    assert run() == {owner, cursor_user, moved["developer_id"]}
+    team = "select distinct team from events.fct_events where developer_id = ?"
+    assert query(kept.warehouse, team, [moved["developer_id"]]) == [(teams[0],)]
+    shutil.copytree(kept.landing, clean.landing)
+    load(clean.landing, clean.warehouse)
+    assert run_dbt(*selected, home=clean.home, project_dir=project, capture=True).returncode == 0
+    events = "select * from events.fct_events"
+    assert sorted(query(kept.warehouse, events), key=repr) == sorted(query(clean.warehouse, events), key=repr)
+
+    # A model two levels up edited (a comment): the next run compares everyone, then the one after does not.
+    upstream = project / "models" / "staging" / "cursor" / "stg_cursor__daily_usage.sql"
+    upstream.write_text(upstream.read_text() + "-- an edit\n")
+    assert run() is None
+    assert run() == set()

@@ -1,8 +1,10 @@
 {#- Incremental for any arrival order: a run compares each developer's day of events with what is built (count
     and a fingerprint of every row) and rewrites only those that differ, whether a line arrived late, a file
     was replaced or its rows were retracted. New people's history touches every day but no one else's rows. A
-    developer's day left with no event is written as a tombstone that the post-hook removes. Spark overwrites
-    whole day partitions, so there a changed day is rewritten with all its developers. -#}
+    developer's day left with no event is written as a tombstone that the post-hook removes. On DuckDB a run
+    computes and compares only the developers whose events can have changed since the last (new lines, a new
+    team), when nothing else changed (macros/changed_developers.sql). Spark overwrites whole day partitions, so
+    there a changed day is rewritten with all its developers. -#}
 {%- set fingerprinted = [
     'event_key', 'event_name', 'source_kind', 'tool', 'occurred_at', 'developer_id', 'team', 'persona',
     'session_id', 'model_name', 'tool_name', 'project', 'git_branch', 'client_version', 'entrypoint', 'outcome',
@@ -17,9 +19,17 @@
         incremental_strategy=incremental_strategy(),
         partition_by=(none if target.type == 'duckdb' else ['event_date']),
         on_schema_change='fail',
-        post_hook="{{ delete_tombstones('event_key') }}",
+        post_hook=["{{ delete_tombstones('event_key') }}", "{{ remember_events_state() }}"],
     )
 }}
+-- depends_on: {{ source('loader', 'load_manifest') }}
+-- depends_on: {{ source('claude_code', 'claude_code_records') }}
+-- depends_on: {{ ref('int_claude_code_sessions_context') }}
+-- depends_on: {{ ref('int_identifiers_linked') }}
+-- depends_on: {{ ref('stg_cursor__usage_events') }}
+-- depends_on: {{ ref('stg_cursor__daily_usage') }}
+
+{%- set changed = changed_developers() %}
 
 with
 
@@ -86,12 +96,15 @@ final as (
     from unioned
     left join taxonomy on unioned.source_kind = taxonomy.source_kind
     left join developers on unioned.developer_id = developers.developer_id
+    {%- if changed is not none %}
+    where {{ developer_in('unioned.developer_id', changed) }}
+    {%- endif %}
 )
 
 {% if is_incremental() %}
 
     -- Developers' days whose events differ from what is built, and those with none left.
-    {{ select_changed(change_key, fingerprinted) }}
+    {{ select_changed(change_key, fingerprinted, built_where=(none if changed is none else developer_in('developer_id', changed))) }}
 
 {% else %}
 

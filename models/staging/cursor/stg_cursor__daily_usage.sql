@@ -77,7 +77,8 @@ final as (
         cmdk_usages,
         usage_based_requests,
         most_used_model,
-        client_version
+        client_version,
+        loaded_at
     from deduplicated
     where recency_rank = 1
 )

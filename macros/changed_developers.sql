@@ -1,0 +1,174 @@
+{#- fct_events on DuckDB compares only the developers whose events may have changed since its last run, when it
+    can tell which those are; otherwise every developer's days, as on a first incremental run.
+
+    A run keeps its state in the table's comment: the checksum of the code it was built by (its own and every
+    model and seed it reads, directly or not, with the project's macros they call and their meta.code_inputs),
+    a fingerprint of the identity links, and the newest load it read. The next run names the changed developers
+    only when the code and the links are the same and no load since retracted rows (a replaced or truncated
+    file): then an event can change only through a line loaded since, or a developer's team or persona. The
+    changed developers are:
+    - the developers of every transcript owner (~/.claude folder) with a line loaded since: an event is its
+      owner's session's, so a new line can change only its owner's events (the session's context among them);
+    - the developers of Cursor emails with a request or a daily record loaded since;
+    - every developer with OpenTelemetry events now or before: they are the sessions no transcript describes,
+      which a new transcript anywhere can take away (few rows, computed whole anyway);
+    - the developers whose team or persona differs from their built events'.
+    Above `changed_developers_limit` of them, a whole comparison costs about the same: it runs instead. -#}
+
+{% macro changed_developers_limit() -%}
+    {{ return(2000) }}
+{%- endmacro %}
+
+{#- The developers a run of fct_events must compare (a list), or none for all. -#}
+{% macro changed_developers() -%}
+    {%- if not execute or not is_incremental() or target.type != 'duckdb' -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set kept = run_query(kept_code()) -%}
+    {%- set kept_state = kept.rows[0][0] if kept.rows | length == 1 else none -%}
+    {%- set prefix = events_inputs_state() ~ ' through ' -%}
+    {%- if not kept_state or not kept_state.startswith(prefix) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set since = kept_state[prefix | length:] | replace("'", "") -%}
+    {%- set retracted -%}
+        select count(*) from {{ source('loader', 'load_manifest') }}
+        where rows_retracted > 0 and loaded_at > cast('{{ since }}' as timestamp with time zone)
+    {%- endset -%}
+    {%- if run_query(retracted).rows[0][0] > 0 -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set developers = run_query(changed_developers_sql(since)).columns[0].values() | list -%}
+    {{ return(developers if developers | length <= changed_developers_limit() else none) }}
+{%- endmacro %}
+
+{% macro changed_developers_sql(since) -%}
+    {%- set loaded_since = "> cast('" ~ since ~ "' as timestamp with time zone)" -%}
+    with
+
+    new_owners as (
+        select distinct _transcript_owner as transcript_owner
+        from {{ source('claude_code', 'claude_code_records') }}
+        where _loaded_at {{ loaded_since }}
+    ),
+
+    new_emails as (
+        select user_email from {{ ref('stg_cursor__usage_events') }}
+        where loaded_at {{ loaded_since }}
+        union
+        select user_email from {{ ref('stg_cursor__daily_usage') }}
+        where loaded_at {{ loaded_since }}
+    ),
+
+    built_people as (
+        select distinct
+            developer_id,
+            team,
+            persona
+        from {{ this }}
+    ),
+
+    changed as (
+        select sessions.developer_id
+        from {{ ref('int_claude_code_sessions_context') }} as sessions
+        inner join new_owners on sessions.transcript_owner = new_owners.transcript_owner
+
+        union
+
+        select {{ email_developer_id('links.developer_id', 'new_emails.user_email') }} as developer_id
+        from new_emails
+        left join {{ ref('int_identifiers_linked') }} as links
+            on links.identifier_type = 'email' and new_emails.user_email = links.identifier_value
+
+        union
+
+        select developer_id from {{ ref('int_otel__events') }}
+
+        union
+
+        select developer_id from {{ this }}
+        where source_kind like 'otel:%'
+
+        union
+
+        select built_people.developer_id
+        from built_people
+        left join {{ ref('int_developers_enriched') }} as developers
+            on built_people.developer_id = developers.developer_id
+        where
+            built_people.team is distinct from developers.team
+            or built_people.persona is distinct from developers.persona
+    )
+
+    select developer_id from changed
+    order by developer_id
+{%- endmacro %}
+
+{#- What fct_events' rows follow from besides the raw lines: its code and its ancestors', and the identity links. -#}
+{% macro events_inputs_state() -%}
+    {%- set links -%}
+        select {{ scope_fingerprint(['identifier_type', 'identifier_value', 'developer_id']) }}
+        from {{ ref('int_identifiers_linked') }}
+    {%- endset -%}
+    {{ return(lineage_checksum() ~ ' links ' ~ run_query(links).rows[0][0]) }}
+{%- endmacro %}
+
+{#- Post-hook: the state a later run of fct_events compares against (see above). -#}
+{% macro remember_events_state() -%}
+    {%- if execute and target.type == 'duckdb' -%}
+        {%- set newest = run_query('select max(loaded_at) from ' ~ source('loader', 'load_manifest')).rows[0][0] -%}
+        comment on table {{ this }} is '{{ events_inputs_state() }} through {{ newest }}'
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The checksum of this model's code and of every model and seed it reads, directly or through others: their files,
+    their meta.code_inputs and the project's macros they call (code_checksum's inputs, over the whole lineage). -#}
+{% macro lineage_checksum() -%}
+    {%- set lineage = [] -%}
+    {%- set pending = [model.unique_id] -%}
+    {#- One level of parents per pass (Jinja has no while loop); the project's lineage is far shallower. -#}
+    {%- for _ in range(50) if pending -%}
+        {%- set next_level = [] -%}
+        {%- for node_id in pending if node_id not in lineage -%}
+            {%- do lineage.append(node_id) -%}
+            {%- set node = graph.nodes.get(node_id) -%}
+            {%- if node -%}
+                {%- do next_level.extend(node.depends_on.nodes) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- do pending.clear() -%}
+        {%- do pending.extend(next_level) -%}
+    {%- endfor -%}
+    {%- set inputs = [] -%}
+    {%- set macros = [] -%}
+    {%- for node_id in lineage | sort -%}
+        {%- set node = graph.nodes.get(node_id) -%}
+        {%- if node -%}
+            {%- set meta = node.config.get('meta') or {} -%}
+            {%- do inputs.append(node_id ~ '=' ~ node.checksum.checksum ~ ' ' ~ (meta.get('code_inputs') or []) | join(',')) -%}
+            {%- do macros.extend(node.depends_on.macros) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for macro_id in project_macros_called(macros) -%}
+        {%- do inputs.append(macro_id ~ '=' ~ local_md5(context[macro_id.split('.')[-1]].macro.macro_sql)) -%}
+    {%- endfor -%}
+    {{ return(local_md5(inputs | join('|'))) }}
+{%- endmacro %}
+
+{#- The developer a Cursor email stands for: the linked one, else the email itself, marked unresolved. -#}
+{% macro email_developer_id(linked, email) -%}
+    coalesce({{ linked }}, 'unresolved:email:' || {{ email }})
+{%- endmacro %}
+
+{#- `<column> in (...)` for a list of developers: values, not a subquery, so that DuckDB filters each source's
+    rows before its joins. -#}
+{% macro developer_in(column, developers) -%}
+    {%- if developers | length == 0 -%}
+        {{ return('false') }}
+    {%- endif -%}
+    {%- set quoted = [] -%}
+    {%- for developer in developers -%}
+        {%- do quoted.append("'" ~ developer | replace("'", "''") ~ "'") -%}
+    {%- endfor -%}
+    {{ return(column ~ ' in (' ~ quoted | join(', ') ~ ')') }}
+{%- endmacro %}
