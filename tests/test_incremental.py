@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import shutil
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -347,13 +348,14 @@ def test_kept_tables_keep_their_code_checksum_whichever_branch_a_run_takes(tmp_p
 
 
 def compared_developers(compiled: Path) -> set[str] | None:
-    """The developers a run of fct_events computed (its compiled SQL's list), or None when it compared everyone."""
-    text = compiled.read_text()
-    start = text.find("where unioned.developer_id in (")
-    if start < 0:
-        return None if "where false" not in text else set()
-    listed = text[start + len("where unioned.developer_id in (") : text.index(")", start)]
-    return {value.strip().strip("'") for value in listed.split(",")}
+    """The developers a run of fct_events computed (the list its compiled SQL filters on), or None for all."""
+    found = re.search(
+        r"on unioned\.developer_id = developers\.developer_id\s+where (false|unioned\.developer_id in \(([^)]*)\))",
+        compiled.read_text(),
+    )
+    if not found:
+        return None
+    return {value.strip().strip("'") for value in found.group(2).split(",")} if found.group(2) else set()
 
 
 @pytest.mark.slow
