@@ -3,13 +3,15 @@
 
     A run keeps its state in the table's comment: the checksum of the code it was built by (its own and every
     model and seed it reads, directly or not, with the project's macros they call and their meta.code_inputs),
-    a fingerprint of the identity links, and the newest load it read. The next run names the changed developers
-    only when the code and the links are the same and no load since retracted rows (a replaced or truncated
-    file): then an event can change only through a line loaded since, or a developer's team or persona. The
-    changed developers are:
-    - the developers of every transcript owner (~/.claude folder) with a line loaded since: an event is its
-      owner's session's, so a new line can change only its owner's events (the session's context among them);
-    - the developers of Cursor emails with a request or a daily record loaded since;
+    a fingerprint of the identity links, the newest load, and the newest row of each input a new line reaches it
+    through (`watched_inputs`). The next run names the changed developers only when the code and the links are
+    the same and no load since retracted rows (a replaced or truncated file): then an event can change only
+    through a newer row of one of those inputs, or a developer's team or persona. Each input's own newest row,
+    not the newest load, marks what was read: an input not yet rebuilt since a load (a run of fct_events alone)
+    shows its new rows to the run after it is. The changed developers are:
+    - the developers of every transcript owner (~/.claude folder) with a newer row: an event is its owner's
+      session's, so a new line can change only its owner's events (the session's context among them);
+    - the developers of the Cursor emails with a newer request or daily record;
     - every developer with OpenTelemetry events now or before: they are the sessions no transcript describes,
       which a new transcript anywhere can take away (few rows, computed whole anyway);
     - the developers whose team or persona differs from their built events'.
@@ -19,8 +21,25 @@
     {{ return(2000) }}
 {%- endmacro %}
 
+{#- The inputs of fct_events a new line reaches it through, each with `loaded_at` and the column that says whose
+    row it is (a transcript owner or a Cursor email). Called while dbt parses too, so the refs are dependencies. -#}
+{% macro watched_inputs() -%}
+    {{ return([
+        (ref('stg_claude_code__messages'), 'transcript_owner'),
+        (ref('stg_claude_code__system_events'), 'transcript_owner'),
+        (ref('base_claude_code__tool_uses'), 'transcript_owner'),
+        (ref('base_claude_code__tool_results'), 'transcript_owner'),
+        (ref('int_api_usage_costed'), 'transcript_owner'),
+        (ref('int_claude_code_sessions_context'), 'transcript_owner'),
+        (ref('stg_cursor__usage_events'), 'user_email'),
+        (ref('stg_cursor__daily_usage'), 'user_email'),
+    ]) }}
+{%- endmacro %}
+
 {#- The developers a run of fct_events must compare (a list), or none for all. -#}
 {% macro changed_developers() -%}
+    {%- set watched = watched_inputs() -%}
+    {%- set manifest = source('loader', 'load_manifest') -%}
     {%- if not execute or not is_incremental() or target.type != 'duckdb' -%}
         {{ return(none) }}
     {%- endif -%}
@@ -30,34 +49,35 @@
     {%- if not kept_state or not kept_state.startswith(prefix) -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set since = kept_state[prefix | length:] | replace("'", "") -%}
+    {%- set read = fromjson(kept_state[prefix | length:]) -%}
     {%- set retracted -%}
-        select count(*) from {{ source('loader', 'load_manifest') }}
-        where rows_retracted > 0 and loaded_at > cast('{{ since }}' as timestamp with time zone)
+        select count(*) from {{ manifest }}
+        where rows_retracted > 0 and loaded_at > cast('{{ read["loads"] }}' as timestamp with time zone)
     {%- endset -%}
     {%- if run_query(retracted).rows[0][0] > 0 -%}
         {{ return(none) }}
     {%- endif -%}
-    {%- set developers = run_query(changed_developers_sql(since)).columns[0].values() | list -%}
+    {%- set developers = run_query(changed_developers_sql(watched, read)).columns[0].values() | list -%}
     {{ return(developers if developers | length <= changed_developers_limit() else none) }}
 {%- endmacro %}
 
-{% macro changed_developers_sql(since) -%}
-    {%- set loaded_since = "> cast('" ~ since ~ "' as timestamp with time zone)" -%}
+{% macro changed_developers_sql(watched, read) -%}
+    {%- set newer = {} -%}
+    {%- for relation, column in watched -%}
+        {%- set row -%}
+            select {{ column }} from {{ relation }}
+            where loaded_at > cast('{{ read.get(relation.identifier, "-infinity") }}' as timestamp with time zone)
+        {%- endset -%}
+        {%- do newer.setdefault(column, []).append(row) -%}
+    {%- endfor -%}
     with
 
     new_owners as (
-        select distinct _transcript_owner as transcript_owner
-        from {{ source('claude_code', 'claude_code_records') }}
-        where _loaded_at {{ loaded_since }}
+        {{ newer['transcript_owner'] | join('\n        union\n        ') }}
     ),
 
     new_emails as (
-        select user_email from {{ ref('stg_cursor__usage_events') }}
-        where loaded_at {{ loaded_since }}
-        union
-        select user_email from {{ ref('stg_cursor__daily_usage') }}
-        where loaded_at {{ loaded_since }}
+        {{ newer['user_email'] | join('\n        union\n        ') }}
     ),
 
     built_people as (
@@ -113,11 +133,27 @@
     {{ return(lineage_checksum() ~ ' links ' ~ run_query(links).rows[0][0]) }}
 {%- endmacro %}
 
-{#- Post-hook: the state a later run of fct_events compares against (see above). -#}
+{#- Post-hook: the state a later run of fct_events compares against (see above): what it was built from, and how
+    far it has read the loads and each watched input. -#}
 {% macro remember_events_state() -%}
     {%- if execute and target.type == 'duckdb' -%}
-        {%- set newest = run_query('select max(loaded_at) from ' ~ source('loader', 'load_manifest')).rows[0][0] -%}
-        comment on table {{ this }} is '{{ events_inputs_state() }} through {{ newest }}'
+        {%- set newest -%}
+            select
+                cast(coalesce(max(loaded_at), '-infinity') as {{ dbt.type_string() }}) as loads
+                {%- for relation, _ in watched_inputs() %},
+                (
+                    select cast(coalesce(max(loaded_at), '-infinity') as {{ dbt.type_string() }})
+                    from {{ relation }}
+                ) as {{ relation.identifier }}
+                {%- endfor %}
+            from {{ source('loader', 'load_manifest') }}
+        {%- endset -%}
+        {%- set table = run_query(newest) -%}
+        {%- set read = {} -%}
+        {%- for name in table.column_names -%}
+            {%- do read.update({name: table.rows[0][name]}) -%}
+        {%- endfor -%}
+        comment on table {{ this }} is '{{ events_inputs_state() }} through {{ tojson(read, sort_keys=true) }}'
     {%- endif -%}
 {%- endmacro %}
 

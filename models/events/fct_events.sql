@@ -22,12 +22,7 @@
         post_hook=["{{ delete_tombstones('event_key') }}", "{{ remember_events_state() }}"],
     )
 }}
--- depends_on: {{ source('loader', 'load_manifest') }}
--- depends_on: {{ source('claude_code', 'claude_code_records') }}
--- depends_on: {{ ref('int_claude_code_sessions_context') }}
 -- depends_on: {{ ref('int_identifiers_linked') }}
--- depends_on: {{ ref('stg_cursor__usage_events') }}
--- depends_on: {{ ref('stg_cursor__daily_usage') }}
 
 {%- set changed = changed_developers() %}
 
