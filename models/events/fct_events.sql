@@ -25,6 +25,7 @@
 -- depends_on: {{ ref('int_identifiers_linked') }}
 
 {%- set changed = changed_developers() %}
+{%- set built_where = none if changed is none else developer_in('developer_id', changed) %}
 
 with
 
@@ -99,7 +100,7 @@ final as (
 {% if is_incremental() %}
 
     -- Developers' days whose events differ from what is built, and those with none left.
-    {{ select_changed(change_key, fingerprinted, built_where=(none if changed is none else developer_in('developer_id', changed))) }}
+    {{ select_changed(change_key, fingerprinted, built_where=built_where) }}
 
 {% else %}
 
