@@ -196,8 +196,8 @@
     coalesce({{ linked }}, 'unresolved:email:' || {{ email }})
 {%- endmacro %}
 
-{#- `<column> in (...)` for a list of developers: values, not a subquery, so that DuckDB filters each source's
-    rows before its joins. -#}
+{#- `<column> in (...)` for a list of developers: values, not a subquery, which DuckDB pushes down to the relations
+    that carry the developer. -#}
 {% macro developer_in(column, developers) -%}
     {%- if developers | length == 0 -%}
         {{ return('false') }}
