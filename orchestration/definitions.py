@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dagster import AssetKey, AssetSpec, Definitions, default_loggers
 
-from orchestration.defs.assets import dbt_models, published_files, raw_load
+from orchestration.defs.assets import dbt_models, gx_data_docs, published_files, raw_load
 from orchestration.defs.checks import great_expectations_gate
 from orchestration.defs.jobs import full_run, validate_and_publish
 from orchestration.defs.progress import step_progress
@@ -26,7 +26,7 @@ publish_log = AssetSpec(
 )
 
 defs = Definitions(
-    assets=[raw_load, dbt_models, published_files, publish_log],
+    assets=[raw_load, dbt_models, published_files, gx_data_docs, publish_log],
     asset_checks=[great_expectations_gate],
     jobs=[full_run, validate_and_publish, weekly_team_reports, executive_summary],
     schedules=[nightly_full_run, weekly_team_reports_schedule, monthly_executive_summary, quarterly_executive_summary],

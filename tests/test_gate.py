@@ -12,6 +12,7 @@ import duckdb
 import pytest
 from conftest import digests, query
 
+from orchestration import quality
 from orchestration.paths import Paths
 from orchestration.pipeline import dbt_command
 from orchestration.publish import AUDIENCES, publish, reader_files
@@ -137,6 +138,15 @@ def published_materialisations(result) -> list[str]:
     ]
 
 
+def gate_pages(paths: Paths) -> tuple[int, int]:
+    """(this gate's stored results, those with a Data Docs page): a page is validations/<suite>/<run name>/
+    <run time>/<batch>.html, the parts of the result's id that the gate recorded."""
+    recorded = json.loads(quality.last_gate_record(paths).read_text())
+    site = paths.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    pages = [site.joinpath(*parts[:-1], f"{parts[-1]}.html") for parts in recorded]
+    return len(recorded), sum(page.exists() for page in pages)
+
+
 def test_dagster_good_run_publishes(home_copy: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     paths = home_copy
     before = digests(paths.published)
@@ -146,6 +156,11 @@ def test_dagster_good_run_publishes(home_copy: Paths, monkeypatch: pytest.Monkey
     assert sorted(published_materialisations(result)) == sorted(AUDIENCES)
     after = digests(paths.published)
     assert set(after) == set(before) and all(after[name] != before[name] for name in before)
+    # The gate leaves its report to the step after the publish, which renders a page for each of its results.
+    (docs,) = [e for e in result.get_asset_materialization_events() if e.asset_key.path == ["gx", "data_docs"]]
+    assert docs.step_key != "great_expectations_gate"
+    suites = len({**quality.load_suites(), **quality.computed_suites()})
+    assert gate_pages(paths) == (suites, suites)
 
 
 def test_a_quiet_source_raises_an_alert_and_the_publish_goes_ahead(
@@ -190,6 +205,10 @@ def test_a_dagster_run_with_faults_names_each_and_publishes_nothing(
     assert not result.success
     assert published_materialisations(result) == []
     assert digests(paths.published) == before
+    # Nothing is published, so the gate renders its report itself: the failures are on the Data Docs pages.
+    assert not [e for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "gx"]
+    suites = len({**quality.load_suites(), **quality.computed_suites()})
+    assert gate_pages(paths) == (suites, suites)
     failed = [check for check in result.get_asset_check_evaluations() if not check.passed]
     reports = [check.metadata["failures"].value for check in failed]
     con = duckdb.connect(str(paths.warehouse), read_only=True)
@@ -459,8 +478,6 @@ def test_an_edited_suite_is_validated_as_edited_and_old_results_are_pruned(
 ) -> None:
     """The gate keeps its GX objects between runs; an expectation edited in expectations/ must take effect at
     the next run all the same, and stored results must not pile up."""
-    from orchestration import quality
-
     before = quality.run_gate(home_copy, marts={"developer_daily_v1"}, data_docs=False)
     assert before.passed
     edited = quality.load_suites()

@@ -1,9 +1,9 @@
-"""Assets: the raw load per source, every dbt model, and one published file per audience."""
+"""Assets: the raw load per source, every dbt model, one published file per audience, and the gate's Data Docs."""
 
 import json
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, multi_asset
+from dagster import AssetExecutionContext, AssetKey, AssetSpec, Failure, MaterializeResult, asset, multi_asset
 from dagster_dbt import DbtCliResource, dbt_assets
 
 from orchestration.build_state import build_guard, prepare_test_scope, record_tests_passed
@@ -123,3 +123,18 @@ def published_files(context: AssetExecutionContext, telemetry: TelemetryHome):
                 **{m: result.row_counts[m] for m in AUDIENCES[audience]},
             },
         )
+
+
+@asset(
+    key=AssetKey(["gx", "data_docs"]),
+    deps=[AssetKey(["published", audience]) for audience in AUDIENCES],
+    group_name="quality",
+    description="gx/uncommitted/data_docs/local_site/index.html: the Great Expectations Data Docs of the newest "
+    "gate, rendered after the publish so that the report does not hold it back. A failing gate renders them "
+    "itself, since nothing is published then.",
+)
+def gx_data_docs(telemetry: TelemetryHome) -> MaterializeResult:
+    from orchestration.quality import render_data_docs
+
+    docs = render_data_docs(telemetry.paths())
+    return MaterializeResult(metadata={"index": str(docs) if docs else "none (no gate has run)"})

@@ -27,10 +27,13 @@ MARTS = [m for marts in AUDIENCES.values() for m in marts]
 )
 def great_expectations_gate(context: AssetCheckExecutionContext, telemetry: TelemetryHome):
     """Runs every suite in expectations/ (and the computed ones) on the candidate marts."""
-    from orchestration.quality import run_gate
+    from orchestration.quality import render_data_docs, run_gate
 
     paths = telemetry.paths()
-    result = run_gate(paths)
+    # The Data Docs are rendered after the publish (gx_data_docs), unless nothing will be published.
+    result = run_gate(paths, data_docs=False)
+    if not result.passed:
+        result.data_docs = render_data_docs(paths)
     context.log.info(f"{result.suites_run} suites, {result.expectations_run} expectations; docs: {result.data_docs}")
     by_suite: dict[str, list[str]] = {}
     for failure in result.failures:
