@@ -272,10 +272,15 @@ class StoredCheckpoints:
         return checkpoint
 
     def save(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        written = self.path.with_suffix(f".{os.getpid()}.tmp")
-        written.write_text(json.dumps(self.fingerprints, indent=1, sort_keys=True) + "\n")
-        written.replace(self.path)  # whole or not at all, whoever reads it
+        write_whole(self.path, json.dumps(self.fingerprints, indent=1, sort_keys=True))
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Writes `text` (and a newline) to `path` whole or not at all, whoever reads it meanwhile."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = path.with_suffix(f".{os.getpid()}.tmp")
+    written.write_text(text + "\n")
+    written.replace(path)
 
 
 KEPT_VALIDATION_RUNS = 20
@@ -319,21 +324,24 @@ def last_gate_record(paths: Paths) -> Path:
     return paths.home / "gx" / "uncommitted" / "last_gate_results.json"
 
 
-def render_data_docs(paths: Paths, context=None) -> Path | None:
-    """Renders the newest gate's results (and the site's index) into GX Data Docs; returns the index page.
+def render_data_docs(paths: Paths, results: list | None = None, context=None) -> Path | None:
+    """Renders a gate's results (by default the newest whole gate's) and the site's index into GX Data Docs;
+    returns the index page.
 
     Apart from the gate so that a publish need not wait for its report: rendering took 2-4 s of a 6-9 s gate
     at 1M lines (more as the kept results grow, since the index lists them all). The pipeline renders after
     the publish, or at once when the gate failed and nothing is published."""
     from great_expectations.data_context.types.resource_identifiers import ValidationResultIdentifier
 
-    try:
-        stored = json.loads(last_gate_record(paths).read_text())
-    except (OSError, ValueError):  # no gate yet, or its record unreadable: nothing to render
-        return None
+    if results is None:
+        try:
+            stored = json.loads(last_gate_record(paths).read_text())
+        except (OSError, ValueError):  # no gate yet, or its record unreadable: nothing to render
+            return None
+        results = [ValidationResultIdentifier.from_tuple(parts) for parts in stored]
     context = context or gx_context(paths)
     # Once, for this gate's results only: rendering every result ever stored grew with each run.
-    context.build_data_docs(resource_identifiers=[ValidationResultIdentifier.from_tuple(t) for t in stored])
+    context.build_data_docs(resource_identifiers=results)
     docs = paths.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
     return docs if docs.exists() else None
 
@@ -381,10 +389,8 @@ def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool
                     )
     stored.save()
     prune_validation_results(paths.home / "gx" / "uncommitted")
-    record = last_gate_record(paths)
-    written = record.with_suffix(f".{os.getpid()}.tmp")
-    written.write_text(json.dumps([list(identifier.to_tuple()) for identifier in rendered]) + "\n")
-    written.replace(record)
+    if marts is None:  # a whole gate, the one the pipeline renders after its publish (the fresh path's is partial)
+        write_whole(last_gate_record(paths), json.dumps([list(result_id.to_tuple()) for result_id in rendered]))
     if data_docs:
-        result.data_docs = render_data_docs(paths, context)
+        result.data_docs = render_data_docs(paths, rendered, context)
     return result
