@@ -7,7 +7,8 @@ are safe again.
 
 Row tests of the largest staging models look only at the transcript owners with lines loaded since the last
 build whose tests all passed (macros/test_scope.sql): `prepare_test_scope` lists them for dbt, and
-`record_tests_passed` remembers a pass.
+`record_tests_passed` remembers a pass. With that build's project unchanged, its unit tests, seeds and tests on
+seeds alone are left out (`BuildScope.dbt_args`).
 """
 
 import json
@@ -46,17 +47,24 @@ TEST_SCOPE_FILE = "test_scope.json"
 class BuildScope:
     """What a build needs to test: `tested_through` is the newest load's start when it began (what it has
     tested through if it passes); `project` is the project's state when it began (what it has tested if it
-    passes); `same_project` says that is the project whose tests last passed in a whole-project build."""
+    passes); `same_project` says that is the project whose tests last passed in a whole-project build;
+    `seeds_loaded` that every seed's table is in the warehouse."""
 
     tested_through: datetime | None
     project: list[str]
     same_project: bool
+    seeds_loaded: bool = False
 
     def dbt_args(self) -> list[str]:
-        """Unit tests check the SQL on fixed rows, not the data: with the project unchanged since they passed,
-        a build on new data leaves them out (as dbt advises for production builds); `make test` and any
-        project change run them."""
-        return ["--exclude-resource-type", "unit_test"] if self.same_project else []
+        """With the project unchanged since its tests passed, a build on new data leaves out what cannot have
+        changed. Unit tests check the SQL on fixed rows, not the data (dbt advises leaving them out of
+        production builds). Seeds are the project's own files: their tables, loaded and tested by that build,
+        are left as they are, and so are the tests on seeds alone (cautious: a test that also reads a model,
+        a relationship to a seed, still runs). `make test` and any project change run them all."""
+        if not self.same_project:
+            return []
+        seeds = ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"] if self.seeds_loaded else []
+        return ["--exclude-resource-type", "unit_test", *seeds]
 
 
 def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
@@ -75,9 +83,10 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                            "'load_batches'").fetchone()[0]:  # fmt: skip
             return BuildScope(None, project, False)  # nothing loaded: dbt's sources fail the build, and say why
         newest = con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
+        seeds_loaded = same_project and all_seeds_loaded(con)
         since = state.get("tested_through")
         if not same_project or since is None:
-            return BuildScope(newest, project, same_project)
+            return BuildScope(newest, project, same_project, seeds_loaded)
         con.execute(
             "create temp table new_loads as select batch_id from raw.load_batches where started_at > ?::timestamptz",
             [since],
@@ -90,9 +99,20 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                 "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
                 "from raw.claude_code_records where _batch_id in (from new_loads)"
             )
-        return BuildScope(newest, project, same_project)
+        return BuildScope(newest, project, same_project, seeds_loaded)
     finally:
         con.close()
+
+
+def all_seeds_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether each seed file of the project has its table in the warehouse (dbt_project.yml puts seeds in the
+    schema `reference`, named as their files): a warehouse made anew since the last passing build has none."""
+    seeds = sorted(path.stem for path in (PROJECT_DIR / "seeds").glob("*.csv"))
+    found = con.execute(
+        "select count(*) from duckdb_tables() where schema_name = 'reference' and list_contains(?, table_name)",
+        [seeds],
+    ).fetchone()[0]
+    return found == len(seeds)
 
 
 def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
