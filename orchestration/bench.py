@@ -212,7 +212,7 @@ def build_without_rows(work: Path) -> tuple[float, dict[str, float]]:
     """The floor of any whole-project build: seconds for `dbt build` of the same project on a warehouse whose
     raw tables hold no row (a new home, loaded from an empty landing folder), with its node times. The first
     build there parses the project and runs the unit tests and seeds, as a home's first build does; the second,
-    timed one is a later build's like (the incremental build's: no unit tests, seeds or tests on seeds alone).
+    timed one is a later build's like (the incremental build's: no unit tests, seeds, tests on seeds or views).
     What it takes is dbt's per-node work, not data."""
     from orchestration.loader import load
     from orchestration.pipeline import dbt_build

@@ -7,8 +7,8 @@ are safe again.
 
 Row tests of the largest staging models look only at the transcript owners with lines loaded since the last
 build whose tests all passed (macros/test_scope.sql): `prepare_test_scope` lists them for dbt, and
-`record_tests_passed` remembers a pass. With that build's project unchanged, its unit tests, seeds and tests on
-seeds alone are left out (`BuildScope.dbt_args`).
+`record_tests_passed` remembers a pass. With that build's project unchanged, its unit tests, seeds, tests on
+seeds and views are left out (`BuildScope.dbt_args`).
 """
 
 import json
@@ -48,23 +48,27 @@ class BuildScope:
     """What a build needs to test: `tested_through` is the newest load's start when it began (what it has
     tested through if it passes); `project` is the project's state when it began (what it has tested if it
     passes); `same_project` says that is the project whose tests last passed in a whole-project build;
-    `seeds_loaded` that every seed's table is in the warehouse."""
+    `built_intact` that every seed's table and every view that build left are in the warehouse."""
 
     tested_through: datetime | None
     project: list[str]
     same_project: bool
-    seeds_loaded: bool = False
+    built_intact: bool = False
 
     def dbt_args(self) -> list[str]:
         """With the project unchanged since its tests passed, a build on new data leaves out what cannot have
         changed. Unit tests check the SQL on fixed rows, not the data (dbt advises leaving them out of
-        production builds). Seeds are the project's own files: their tables, loaded and tested by that build,
-        are left as they are, and so are the tests on seeds alone (cautious: a test that also reads a model,
-        a relationship to a seed, still runs). `make test` and any project change run them all."""
+        production builds). Seeds are the project's own files, and a view is its SQL, which reads its inputs
+        live: the seeds' tables, loaded and tested by that build, and its views stay as they are, and so do
+        the tests defined with the seeds (seeds/*.yml; a test there reads seeds alone, which
+        tests/test_models.py checks). The tests on views and the relationships from models to seeds read new
+        rows and run (`--indirect-selection empty`: a test is left out only when named). `make test` and any
+        project change run everything."""
         if not self.same_project:
             return []
-        seeds = ["--exclude", "resource_type:seed", "--indirect-selection", "cautious"] if self.seeds_loaded else []
-        return ["--exclude-resource-type", "unit_test", *seeds]
+        # One argument: dagster-dbt takes one value after --exclude (dbt splits it on spaces, as a union).
+        built = ["--exclude", "path:seeds config.materialized:view", "--indirect-selection", "empty"]
+        return ["--exclude-resource-type", "unit_test", *(built if self.built_intact else [])]
 
 
 def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
@@ -83,10 +87,11 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                            "'load_batches'").fetchone()[0]:  # fmt: skip
             return BuildScope(None, project, False)  # nothing loaded: dbt's sources fail the build, and say why
         newest = con.execute("select max(started_at) from raw.load_batches").fetchone()[0]
-        seeds_loaded = same_project and all_seeds_loaded(con)
+        # A seed's table or a view the passing build left and since dropped (a warehouse made anew) is built again.
+        intact = same_project and "views" in state and all_seeds_loaded(con) and set(state["views"]) <= views_in(con)
         since = state.get("tested_through")
         if not same_project or since is None:
-            return BuildScope(newest, project, same_project, seeds_loaded)
+            return BuildScope(newest, project, same_project, intact)
         con.execute(
             "create temp table new_loads as select batch_id from raw.load_batches where started_at > ?::timestamptz",
             [since],
@@ -99,7 +104,7 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                 "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
                 "from raw.claude_code_records where _batch_id in (from new_loads)"
             )
-        return BuildScope(newest, project, same_project, seeds_loaded)
+        return BuildScope(newest, project, same_project, intact)
     finally:
         con.close()
 
@@ -115,10 +120,22 @@ def all_seeds_loaded(con: duckdb.DuckDBPyConnection) -> bool:
     return found == len(seeds)
 
 
+def views_in(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The warehouse's views, as schema.name: the dbt project's (the loader and the publish make none)."""
+    rows = con.execute("select schema_name || '.' || view_name from duckdb_views() where not internal").fetchall()
+    return {name for (name,) in rows}
+
+
 def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
     """After a whole-project build whose tests all passed: the project as it was when the build began, and
     every row of loads up to `scope.tested_through`, passed. (A file edited during the build is a change the
-    next build tests.)"""
+    next build tests.) With them, the views that build left: a later build of the same project leaves them as
+    they are while they are all there."""
     through = scope.tested_through.isoformat() if scope.tested_through else None
-    state = {"project": scope.project, "tested_through": through}
+    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    try:
+        views = sorted(views_in(con))
+    finally:
+        con.close()
+    state = {"project": scope.project, "tested_through": through, "views": views}
     (paths.home / TEST_SCOPE_FILE).write_text(json.dumps(state))

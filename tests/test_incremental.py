@@ -187,9 +187,9 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
 @pytest.mark.slow
 def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(tmp_path: Path) -> None:
     """A build on new data with the same project runs the Claude Code row tests on the rows of the owners with
-    new lines only (macros/test_scope.sql), and no unit tests, seeds or tests on seeds alone (they passed for this
-    project; a seed whose table is gone is seeded again); a bad value among the new rows still fails the build,
-    and a failed build moves nothing."""
+    new lines only (macros/test_scope.sql), and no unit tests, seeds, tests on seeds or views (they passed and
+    were built for this project; a seed's table or a view that is gone is built again); a bad value among the
+    new rows still fails the build, and a failed build moves nothing."""
     paths = Paths(tmp_path / "home")
     generate(GenerateConfig(out=paths.landing, developers=6, days=5, seed=21, workers=1))
     load(paths.landing, paths.warehouse)
@@ -211,12 +211,15 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     assert dbt_build(paths)
     owner = transcripts[0].relative_to(paths.landing / "claude_code").parts[0]
     assert unit_tests_run() == 0  # the same project: its unit tests passed in the first build
-    # Its seeds were loaded and tested by that build: they and the tests on them alone are left as they are; a
-    # relationship from a model to a seed reads new rows, so it runs.
+    # Its seeds were loaded and tested and its views made by that build: they and the tests on seeds are left as
+    # they are. The tests on a view and a relationship from a model to a seed read new rows, so they run.
     ran = {r["unique_id"] for r in json.loads(run_results.read_text())["results"]}
     assert not any(node.startswith("seed.") for node in ran)
+    assert "model.ai_telemetry.stg_org__developers" not in ran
+    assert "model.ai_telemetry.stg_org__developers" in nodes_of(paths)  # a view of the project
     assert not any(node.startswith("test.ai_telemetry.not_null_model_prices_") for node in ran)
     assert any(node.startswith("test.ai_telemetry.relationships_fct_events_event_name__") for node in ran)
+    assert any(node.startswith("test.ai_telemetry.not_null_stg_org__developers_developer_id") for node in ran)
     assert query(paths.warehouse, "select transcript_owner from main.test_scope") == [(owner,)]
     compiled = paths.home / "dbt_target" / "run" / "ai_telemetry" / "models" / "staging" / "claude_code"
     tests = {p.stem: p.read_text() for p in compiled.rglob("*.sql")}
@@ -227,14 +230,15 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     owner_key_test = next(sql for name, sql in tests.items() if name.startswith("unique_key_stg_claude_code__me"))
     assert f"transcript_owner in ('{owner}')" in owner_key_test
 
-    # A seed's table gone from the warehouse (one made anew) is seeded again, with the seed's tests.
-    con = duckdb.connect(str(paths.warehouse))
-    con.execute("drop table reference.model_prices")
-    con.close()
-    assert dbt_build(paths)
-    ran = {r["unique_id"] for r in json.loads(run_results.read_text())["results"]}
-    assert {"seed.ai_telemetry.model_prices", "seed.ai_telemetry.milestones"} <= ran
-    assert any(node.startswith("test.ai_telemetry.not_null_model_prices_") for node in ran)
+    # A seed's table or a view gone from the warehouse (one made anew) is built again, with the seeds' tests.
+    for relation in ("table reference.model_prices", "view staging.stg_org__developers"):
+        con = duckdb.connect(str(paths.warehouse))
+        con.execute(f"drop {relation}")
+        con.close()
+        assert dbt_build(paths)
+        ran = {r["unique_id"] for r in json.loads(run_results.read_text())["results"]}
+        assert {"seed.ai_telemetry.model_prices", "model.ai_telemetry.stg_org__developers"} <= ran, relation
+        assert any(node.startswith("test.ai_telemetry.not_null_model_prices_") for node in ran)
 
     # A new line, and a loader defect in its load (what the row tests are there for): its session id lost.
     # The load is after the last passing build, so the scoped row test must see it.
@@ -252,6 +256,11 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     assert any("not_null_stg_claude_code__messages_session_id" in f for f in failed), failed
     # The failed build recorded nothing: the next one still looks at the bad row's load.
     assert not dbt_build(paths)
+
+
+def nodes_of(paths: Paths) -> dict:
+    """The nodes of the project as the home's last dbt command parsed it."""
+    return json.loads((paths.home / "dbt_target" / "manifest.json").read_text())["nodes"]
 
 
 def project_copy(project: Path) -> Path:

@@ -221,6 +221,21 @@ def test_every_model_and_column_is_documented(built: Paths) -> None:
         assert documented[(schema, table)].get(column, "").strip(), f"{schema}.{table}.{column} is undocumented"
 
 
+def test_the_tests_defined_with_the_seeds_read_seeds_alone(built: Paths) -> None:
+    """A build on new data of an unchanged project leaves out the tests defined in seeds/*.yml with the seeds
+    (orchestration/build_state.py): they cannot have changed. One there that read a model would miss new rows."""
+    nodes = json.loads((target_path(built.home) / "manifest.json").read_text())["nodes"]
+    seeds = {key for key, node in nodes.items() if node["resource_type"] == "seed"}
+    with_seeds = [
+        node
+        for node in nodes.values()
+        if node["resource_type"] == "test" and node["original_file_path"].startswith("seeds/")
+    ]
+    assert len(with_seeds) >= 20
+    for node in with_seeds:
+        assert node["depends_on"]["nodes"] and set(node["depends_on"]["nodes"]) <= seeds, node["unique_id"]
+
+
 # Each published aggregate recomputed from the layer below it: (mart, the count of distinct developers each of
 # its rows describes, computed independently, keyed like the mart's rows).
 ACTIVE_PEOPLE = {
