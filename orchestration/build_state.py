@@ -132,10 +132,21 @@ def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
     next build tests.) With them, the views that build left: a later build of the same project leaves them as
     they are while they are all there."""
     through = scope.tested_through.isoformat() if scope.tested_through else None
-    con = duckdb.connect(str(paths.warehouse), read_only=True)
+    state = {"project": scope.project, "tested_through": through}
+    views = recorded_views(paths.warehouse)
+    if views is not None:
+        state["views"] = views
+    (paths.home / TEST_SCOPE_FILE).write_text(json.dumps(state))
+
+
+def recorded_views(warehouse: Path) -> list[str] | None:
+    """The warehouse's views as a passing build left them, or None when it cannot be read now (another process
+    writes it): then none are recorded, and the next build makes them all again rather than fail this one."""
     try:
-        views = sorted(views_in(con))
+        con = duckdb.connect(str(warehouse), read_only=True)
+    except duckdb.Error:
+        return None
+    try:
+        return sorted(views_in(con))
     finally:
         con.close()
-    state = {"project": scope.project, "tested_through": through, "views": views}
-    (paths.home / TEST_SCOPE_FILE).write_text(json.dumps(state))

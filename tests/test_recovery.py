@@ -3,6 +3,7 @@ recovers to the same marts as a clean run."""
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import shutil
@@ -15,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.build_state import MARKER, build_guard
+from orchestration.build_state import MARKER, TEST_SCOPE_FILE, BuildScope, build_guard, record_tests_passed
 from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
 from orchestration.paths import Paths
@@ -126,6 +127,23 @@ def test_a_killed_build_makes_the_next_build_a_full_refresh(tmp_path: Path) -> N
         assert extra == ["--full-refresh"]
     with build_guard(tmp_path) as extra:
         assert extra == []  # the rebuild finished: incremental again
+
+
+def test_a_passing_build_records_its_views_unless_the_warehouse_is_held(tmp_path: Path) -> None:
+    """The views a passing build left are recorded, so a later build of the same project may leave them as they
+    are. When the warehouse cannot be read then (another process writes it), the pass is still recorded, without
+    views: the next build makes them all again rather than this one failing."""
+    paths = Paths(tmp_path)
+    writer = duckdb.connect(str(paths.warehouse))
+    writer.execute("create schema staging")
+    writer.execute("create view staging.stg_example as select 1 as one")
+    scope = BuildScope(tested_through=None, project=["models/example.sql"], same_project=True)
+    record_tests_passed(paths, scope)  # this process holds it with another configuration: not readable now
+    recorded = json.loads((paths.home / TEST_SCOPE_FILE).read_text())
+    assert recorded["project"] == ["models/example.sql"] and "views" not in recorded
+    writer.close()
+    record_tests_passed(paths, scope)
+    assert json.loads((paths.home / TEST_SCOPE_FILE).read_text())["views"] == ["staging.stg_example"]
 
 
 KILLED_BUILD = """
