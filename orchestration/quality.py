@@ -186,6 +186,11 @@ def computed_suites() -> dict[str, dict]:
     }
 
 
+def all_suites() -> dict[str, dict]:
+    """Every suite the whole gate runs: expectations/ and the computed ones."""
+    return {**load_suites(), **computed_suites()}
+
+
 def fetch_frames(warehouse: Path, suites: dict[str, dict]) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(str(warehouse), read_only=True)
     con.execute("set TimeZone = 'UTC'")  # days are UTC days, whatever the machine's zone
@@ -319,9 +324,19 @@ def gx_context(paths: Paths):
     return context
 
 
+def gx_uncommitted(paths: Paths) -> Path:
+    """The GX project's run-time folder: stored results, the gate's own records, the Data Docs site."""
+    return paths.home / "gx" / "uncommitted"
+
+
+def data_docs_site(paths: Paths) -> Path:
+    """The Data Docs site GX renders: index.html and a page per stored result."""
+    return gx_uncommitted(paths) / "data_docs" / "local_site"
+
+
 def last_gate_record(paths: Paths) -> Path:
     """Which validation results the newest gate stored: what `render_data_docs` renders."""
-    return paths.home / "gx" / "uncommitted" / "last_gate_results.json"
+    return gx_uncommitted(paths) / "last_gate_results.json"
 
 
 def render_data_docs(paths: Paths, results: list | None = None, context=None) -> Path | None:
@@ -343,7 +358,7 @@ def render_data_docs(paths: Paths, results: list | None = None, context=None) ->
     context = context or gx_context(paths)
     # Once, for this gate's results only: rendering every result ever stored grew with each run.
     context.build_data_docs(resource_identifiers=results)
-    docs = paths.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+    docs = data_docs_site(paths) / "index.html"
     return docs if docs.exists() else None
 
 
@@ -352,7 +367,7 @@ def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool
     developer marts it rebuilt); nothing is published unless the result passed. `data_docs=False` leaves the
     rendering to `render_data_docs` (the pipeline's, after the publish) or to nobody (the fresh path, whose
     gates every few seconds are of the developer marts only: the site stays as the last full gate left it)."""
-    suites = {**load_suites(), **computed_suites()}
+    suites = all_suites()
     if marts is not None:
         suites = {name: spec for name, spec in suites.items() if name in marts}
     frames = fetch_frames(paths.warehouse, suites)
@@ -368,7 +383,7 @@ def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool
         source = context.data_sources.add_pandas("candidate_marts")
     result = GateResult()
     rendered: list = []  # this run's validation result ids, for Data Docs (render_data_docs)
-    stored = StoredCheckpoints(paths.home / "gx" / "uncommitted" / "gate_checkpoints.json")
+    stored = StoredCheckpoints(gx_uncommitted(paths) / "gate_checkpoints.json")
     for name, spec in suites.items():
         checkpoint = stored.get(context, name, spec) or stored.add(context, source, name, spec)
         run = checkpoint.run(batch_parameters={"dataframe": frames[name]})
@@ -389,7 +404,7 @@ def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool
                         )
                     )
     stored.save()
-    prune_validation_results(paths.home / "gx" / "uncommitted")
+    prune_validation_results(gx_uncommitted(paths))
     if marts is None:  # a whole gate, the one the pipeline renders after its publish (the fresh path's is partial)
         write_whole(last_gate_record(paths), json.dumps([list(result_id.to_tuple()) for result_id in rendered]))
     if data_docs:

@@ -15,7 +15,7 @@ from orchestration.loader import load
 from orchestration.paths import Paths
 from orchestration.pipeline import dbt_build
 from orchestration.publish import publish, reader_files
-from orchestration.quality import computed_suites, load_suites, run_gate
+from orchestration.quality import all_suites, run_gate
 
 REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 CANARY = "ZQX-CANARY-7f3e9b"
@@ -99,7 +99,7 @@ def build_world(paths: Paths) -> Paths:
     assert dbt_build(paths), "dbt build (models and all their tests) failed on the generated organisation"
     gate = run_gate(paths)
     assert gate.passed, [f.describe() for f in gate.failures]
-    suites = {**load_suites(), **computed_suites()}
+    suites = all_suites()
     assert gate.suites_run == len(suites) >= 20
     assert gate.expectations_run == sum(len(suite["expectations"]) for suite in suites.values())
     assert gate.data_docs is not None and gate.data_docs.exists()

@@ -142,7 +142,7 @@ def gate_pages(paths: Paths) -> tuple[int, int]:
     """(this gate's stored results, those with a Data Docs page): a page is validations/<suite>/<run name>/
     <run time>/<batch>.html, the parts of the result's id that the gate recorded."""
     recorded = json.loads(quality.last_gate_record(paths).read_text())
-    site = paths.home / "gx" / "uncommitted" / "data_docs" / "local_site" / "validations"
+    site = quality.data_docs_site(paths) / "validations"
     pages = [site.joinpath(*parts[:-1], f"{parts[-1]}.html") for parts in recorded]
     return len(recorded), sum(page.exists() for page in pages)
 
@@ -159,7 +159,7 @@ def test_dagster_good_run_publishes(home_copy: Paths, monkeypatch: pytest.Monkey
     # The gate leaves its report to the step after the publish, which renders a page for each of its results.
     (docs,) = [e for e in result.get_asset_materialization_events() if e.asset_key.path == ["gx", "data_docs"]]
     assert docs.step_key != "great_expectations_gate"
-    suites = len({**quality.load_suites(), **quality.computed_suites()})
+    suites = len(quality.all_suites())
     assert gate_pages(paths) == (suites, suites)
 
 
@@ -207,7 +207,7 @@ def test_a_dagster_run_with_faults_names_each_and_publishes_nothing(
     assert digests(paths.published) == before
     # Nothing is published, so the gate renders its report itself: the failures are on the Data Docs pages.
     assert not [e for e in result.get_asset_materialization_events() if e.asset_key.path[0] == "gx"]
-    suites = len({**quality.load_suites(), **quality.computed_suites()})
+    suites = len(quality.all_suites())
     assert gate_pages(paths) == (suites, suites)
     failed = [check for check in result.get_asset_check_evaluations() if not check.passed]
     reports = [check.metadata["failures"].value for check in failed]
@@ -488,8 +488,8 @@ def test_an_edited_suite_is_validated_as_edited_and_old_results_are_pruned(
     after = quality.run_gate(home_copy, marts={"developer_daily_v1"}, data_docs=False)
     assert [(f.suite, f.column) for f in after.failures] == [("developer_daily_v1", "input_tokens")]
 
-    runs = home_copy.home / "gx" / "uncommitted" / "validations" / "developer_daily_v1" / "__none__"
+    runs = quality.gx_uncommitted(home_copy) / "validations" / "developer_daily_v1" / "__none__"
     stored = sorted(p.name for p in runs.iterdir())
     assert len(stored) >= 3  # the world's gate and the two above
-    assert quality.prune_validation_results(home_copy.home / "gx" / "uncommitted", keep=2) >= len(stored) - 2
+    assert quality.prune_validation_results(quality.gx_uncommitted(home_copy), keep=2) >= len(stored) - 2
     assert sorted(p.name for p in runs.iterdir()) == stored[-2:]  # the newest two
