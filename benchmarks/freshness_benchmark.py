@@ -17,6 +17,7 @@ import csv
 import json
 import os
 import random
+import signal
 import socket
 import statistics
 import subprocess
@@ -172,8 +173,12 @@ def main() -> int:
                 f"max {max(latencies):.1f} s (the fresh_lines sensor ticks every 3 s)"
             )
         finally:
-            os.killpg(server.pid, 15)
-            server.wait(timeout=60)
+            os.killpg(server.pid, signal.SIGTERM)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # it ignores SIGTERM when started with SIGINT ignored (a `cmd &`)
+                os.killpg(server.pid, signal.SIGKILL)
+                server.wait()
         for line in step_report(Path(env["DAGSTER_HOME"]), since):
             print(line)
     return 0

@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.paths import Paths
+from orchestration.state_files import write_state
 
 # The published file and table each audience's alerts are read from.
 ALERT_TABLES = {
@@ -169,7 +170,7 @@ def deliver(paths: Paths, now: datetime | None = None) -> Delivery:
         if key not in current and not entry.get("resolved_at"):
             entry["resolved_at"] = now.isoformat()
             result.resolved += 1
-    save(state_path, state)
+    write_state(state_path, state)
     for channel in channels(paths):
         for entry in state.values():
             events = ["opened"] + (["resolved"] if entry.get("resolved_at") else [])
@@ -180,15 +181,8 @@ def deliver(paths: Paths, now: datetime | None = None) -> Delivery:
                 if send(channel, message(event, {**entry["alert"], "first_seen": entry["first_seen"]})):
                     entry["sent"][sent_key] = now.isoformat()
                     # Saved at once: a crash after a send must not send it again.
-                    save(state_path, state)
+                    write_state(state_path, state)
                     result.sent[channel.name] = result.sent.get(channel.name, 0) + 1
                 else:
                     result.pending[channel.name] = result.pending.get(channel.name, 0) + 1
     return result
-
-
-def save(path: Path, state: dict) -> None:
-    """Written whole and renamed into place, so a crash leaves the old state or the new, never half."""
-    temporary = path.with_suffix(".tmp")
-    temporary.write_text(json.dumps(state, indent=1, sort_keys=True))
-    temporary.replace(path)

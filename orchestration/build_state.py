@@ -11,7 +11,6 @@ build whose tests all passed (macros/test_scope.sql): `prepare_test_scope` lists
 seeds and views are left out (`BuildScope.dbt_args`).
 """
 
-import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import duckdb
 
 from orchestration.listing import project_state
 from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.state_files import read_state, write_state
 
 MARKER = "dbt_build_in_progress"
 
@@ -77,7 +77,7 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
     listed, and only when this is a whole-project build of that same project with no file replaced since (a
     replaced file's rows are retracted, which changes rows without a new line)."""
     state_file = paths.home / TEST_SCOPE_FILE
-    state = json.loads(state_file.read_text()) if state_file.exists() else {}
+    state = read_state(state_file)
     project = project_state(PROJECT_DIR)
     same_project = whole_build and state.get("project") == project
     con = duckdb.connect(str(paths.warehouse))
@@ -136,7 +136,7 @@ def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
     views = recorded_views(paths.warehouse)
     if views is not None:
         state["views"] = views
-    (paths.home / TEST_SCOPE_FILE).write_text(json.dumps(state))
+    write_state(paths.home / TEST_SCOPE_FILE, state)
 
 
 def recorded_views(warehouse: Path) -> list[str] | None:

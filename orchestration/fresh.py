@@ -28,6 +28,7 @@ from pathlib import Path
 from orchestration.dbt import run_dbt
 from orchestration.listing import project_state
 from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.state_files import read_state, write_state
 
 DEVELOPER_MARTS = "+path:models/marts/developer"
 # The computed suites that check the developer marts against staged rows.
@@ -57,15 +58,10 @@ class FreshResult:
         )
 
 
-def _state(paths: Paths) -> dict:
-    path = paths.home / STATE_FILE
-    return json.loads(path.read_text()) if path.exists() else {}
-
-
 def remember_full_build(paths: Paths) -> None:
     """Called after a full build: the project as it was built, so the fresh path knows views and seeds are
     current while the project stays the same."""
-    (paths.home / STATE_FILE).write_text(json.dumps({"project": project_state(PROJECT_DIR)}))
+    write_state(paths.home / STATE_FILE, {"project": project_state(PROJECT_DIR)})
 
 
 def developer_marts_build(home: Path, tables_only: bool, target: Path | None = None) -> subprocess.CompletedProcess:
@@ -92,7 +88,7 @@ def developer_marts_build(home: Path, tables_only: bool, target: Path | None = N
 
 def build_developer_marts(paths: Paths) -> subprocess.CompletedProcess:
     """The fresh path's build (its own dbt target folder, beside the full run's)."""
-    same_project = _state(paths).get("project") == project_state(PROJECT_DIR)
+    same_project = read_state(paths.home / STATE_FILE).get("project") == project_state(PROJECT_DIR)
     return developer_marts_build(paths.home, tables_only=same_project, target=paths.home / "dbt_target_fresh")
 
 
@@ -100,7 +96,7 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
     """Load what is new, build and gate the developer marts, publish the developers whose rows changed."""
     from orchestration.loader import load
     from orchestration.publish import AUDIENCES, publish_subjects, record_outcome
-    from orchestration.quality import run_gate
+    from orchestration.quality import gx_context_in_background, run_gate
 
     result = FreshResult()
 
@@ -114,13 +110,20 @@ def refresh_developer_files(paths: Paths) -> FreshResult:
     if summary.rows_loaded == 0 and sum(s.rows_retracted for s in summary.sources.values()) == 0:
         result.skipped = "no new rows"
         return result
+    # Opened while dbt builds in its subprocess: in a new process (each Dagster run) GX's import alone is 3-4 s.
+    context = gx_context_in_background(paths)
     started = time.perf_counter()
     build = build_developer_marts(paths)
     timed("build", started)
     if build.returncode != 0:
         raise FreshError(f"dbt could not build the developer marts; nothing published:\n{build.stdout[-3000:]}")
     started = time.perf_counter()
-    gate = run_gate(paths, marts={*AUDIENCES["developer"], *FRESH_COMPUTED_SUITES}, data_docs=False)
+    try:
+        opened = context.result()
+    except Exception as error:  # whatever GX raised: the gate cannot run, so nothing may be published
+        problem = f"the gate could not open its Great Expectations project; nothing published: {error}"
+        raise FreshError(problem) from error
+    gate = run_gate(paths, marts={*AUDIENCES["developer"], *FRESH_COMPUTED_SUITES}, data_docs=False, context=opened)
     timed("gate", started)
     if not gate.passed:
         failed = [f"{f.suite}: {f.expectation} on {f.column}" for f in gate.failures]

@@ -15,7 +15,6 @@ costs what changed since the last one:
 from __future__ import annotations
 
 import getpass
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ import xxhash
 
 from orchestration.listing import file_states, project_state
 from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.state_files import read_state, write_state
 
 STATE_FILE = "local_state.json"
 
@@ -67,7 +67,7 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     started = time.perf_counter()
     if not claude_dir.is_dir():
         raise LocalModeError(f"{claude_dir} is not a folder (pass --claude-dir, or run Claude Code once)")
-    state = _state(home)
+    state = read_state(home / STATE_FILE)
     data, project = _fingerprints(claude_dir)
     same_project = state.get("project") == project and state.get("owner") == owner
     if same_project and state.get("data") == data:
@@ -85,23 +85,18 @@ def refresh(home: Path, claude_dir: Path, owner: str) -> Refresh:
     if build.returncode != 0:
         raise LocalModeError(f"dbt could not build the developer marts:\n{build.stdout[-3000:]}")
     state = {"data": data, "project": project, "owner": owner, "claude_dir": str(claude_dir)}
-    (home / STATE_FILE).write_text(json.dumps(state))
+    write_state(home / STATE_FILE, state)
     return Refresh(refreshed=True, seconds=time.perf_counter() - started, rows_loaded=summary.rows_loaded)
-
-
-def _state(home: Path) -> dict:
-    path = home / STATE_FILE
-    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def kept_days(home: Path, owner: str) -> dict[str, list[float | int]] | None:
     """The owner's daily mart rows as read after the last refresh (None before the first question since)."""
-    state = _state(home)
+    state = read_state(home / STATE_FILE)
     return state.get("days") if state.get("days_owner") == owner else None
 
 
 def keep_days(home: Path, owner: str, days: dict[str, list[float | int]]) -> None:
     """Keeps the daily rows the marts gave after a refresh: the same files and project give the same rows."""
-    state = _state(home)
+    state = read_state(home / STATE_FILE)
     state.update(days=days, days_owner=owner)
-    (home / STATE_FILE).write_text(json.dumps(state))
+    write_state(home / STATE_FILE, state)

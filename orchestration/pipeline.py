@@ -8,7 +8,6 @@ summary is printed.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import sys
@@ -21,11 +20,12 @@ from orchestration.dbt import run_dbt
 from orchestration.listing import project_state
 from orchestration.loader import SOURCES
 from orchestration.paths import HOME_ENV_VAR, PROJECT_DIR, Paths
+from orchestration.state_files import read_state, write_state
 
 # The raw tables a run's summary counts: every source's, and the dead-letter table.
 RAW_TABLES = [table for source in SOURCES for table in source.tables] + ["quarantine"]
 # The Dagster instance the project writes: no usage telemetry, and runs whose worker died marked failed.
-DAGSTER_YAML = """\
+_RUN_LAUNCHER_AND_MONITORING = """\
 telemetry:
   enabled: false
 run_launcher:
@@ -36,8 +36,20 @@ run_monitoring:
   start_timeout_seconds: 180
   poll_interval_seconds: 20
 """
-# The file earlier versions wrote: upgraded in place.
-OLD_DAGSTER_YAMLS = ("", "telemetry:\n  enabled: false\n")
+# Queued runs start within a second: at Dagster's default (every 5 s) a fresh path's run waited 0-5 s in the
+# queue, a quarter of the 30 s its new line has to reach its reader.
+DAGSTER_YAML = (
+    _RUN_LAUNCHER_AND_MONITORING
+    + """\
+run_coordinator:
+  module: dagster.core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    dequeue_interval_seconds: 1
+"""
+)
+# The files earlier versions wrote: upgraded in place (a file edited by its user is left as it is).
+OLD_DAGSTER_YAMLS = ("", "telemetry:\n  enabled: false\n", _RUN_LAUNCHER_AND_MONITORING)
 
 
 def landing_is_empty(paths: Paths) -> bool:
@@ -116,11 +128,8 @@ def nothing_new(paths: Paths) -> bool:
     """The last run published, no landing file changed since it was loaded, and the dbt project is the same."""
     from orchestration.landing import all_loaded, landing_files
 
-    marker = last_run_marker(paths)
-    if not marker.exists():
-        return False
-    if json.loads(marker.read_text()).get("project") != project_state(PROJECT_DIR):
-        return False
+    if read_state(last_run_marker(paths)).get("project") != project_state(PROJECT_DIR):
+        return False  # no published run recorded, or another project
     return bool(all_loaded(paths, landing_files(paths)))
 
 
@@ -213,7 +222,7 @@ def run_pipeline(
     if not result.success or not published:
         print("nothing published: the last good version stays in place", file=sys.stderr)
         return 1
-    last_run_marker(paths).write_text(json.dumps({"run_id": result.run_id, "project": project_state(PROJECT_DIR)}))
+    write_state(last_run_marker(paths), {"run_id": result.run_id, "project": project_state(PROJECT_DIR)})
     print("run complete. Next:")
     print(f"  your numbers:    ai-telemetry stats today --developer <id>   (ids: {paths.published / 'developers'})")
     print(

@@ -16,6 +16,7 @@ import os
 import shutil
 import sys
 from collections.abc import Collection
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ import duckdb
 import pandas as pd
 
 from orchestration.paths import PROJECT_DIR, Paths
+from orchestration.state_files import write_state, write_whole
 
 EXPECTATIONS_DIR = PROJECT_DIR / "expectations"
 # A day's cost per active developer above this multiple of its trailing median (up to 14 earlier days,
@@ -277,15 +279,7 @@ class StoredCheckpoints:
         return checkpoint
 
     def save(self) -> None:
-        write_whole(self.path, json.dumps(self.fingerprints, indent=1, sort_keys=True))
-
-
-def write_whole(path: Path, text: str) -> None:
-    """Writes `text` (and a newline) to `path` whole or not at all, whoever reads it meanwhile."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    written = path.with_suffix(f".{os.getpid()}.tmp")
-    written.write_text(text + "\n")
-    written.replace(path)
+        write_state(self.path, self.fingerprints)
 
 
 KEPT_VALIDATION_RUNS = 20
@@ -322,6 +316,16 @@ def gx_context(paths: Paths):
         context.variables.save()
         context = gx.get_context(mode="file", project_root_dir=str(paths.home))
     return context
+
+
+def gx_context_in_background(paths: Paths) -> Future:
+    """`gx_context` on a thread of its own, for a caller with something else to wait on first. In a new process
+    (each Dagster run of the fresh path) importing GX takes 3-4 s; the fresh path opens the context while its
+    dbt build runs in a subprocess, so the import is paid on the other core. The future re-raises any error."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-context")
+    future = pool.submit(gx_context, paths)
+    pool.shutdown(wait=False)  # its one thread ends with this task
+    return future
 
 
 def gx_uncommitted(paths: Paths) -> Path:
@@ -362,16 +366,17 @@ def render_data_docs(paths: Paths, results: list | None = None, context=None) ->
     return docs if docs.exists() else None
 
 
-def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool = True) -> GateResult:
+def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool = True, context=None) -> GateResult:
     """Validates the candidate marts (only the suites of `marts` when given: the fresh path gates the
     developer marts it rebuilt); nothing is published unless the result passed. `data_docs=False` leaves the
     rendering to `render_data_docs` (the pipeline's, after the publish) or to nobody (the fresh path, whose
-    gates every few seconds are of the developer marts only: the site stays as the last full gate left it)."""
+    gates every few seconds are of the developer marts only: the site stays as the last full gate left it).
+    `context`: the home's GX context when the caller opened it already (`gx_context_in_background`)."""
     suites = all_suites()
     if marts is not None:
         suites = {name: spec for name, spec in suites.items() if name in marts}
     frames = fetch_frames(paths.warehouse, suites)
-    context = gx_context(paths)
+    context = context or gx_context(paths)
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context.variables.progress_bars = ProgressBarsConfig(globally=False)  # no bar per suite in the run's log

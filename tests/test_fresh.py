@@ -86,6 +86,19 @@ def test_a_session_the_gate_rejects_publishes_nothing(home_copy: Paths) -> None:
     assert held[0][0] >= 1
 
 
+def test_a_gate_that_cannot_open_its_project_publishes_nothing(home_copy: Paths) -> None:
+    # The fresh path opens the GX project on a thread while dbt builds; its failure must still stop the publish.
+    paths = home_copy
+    owner, _ = _owner_and_developer(paths)
+    base = current_version(paths.published)
+    (paths.home / "gx" / "great_expectations.yml").write_text("{not: [valid yaml\n")
+    project = sorted((paths.landing / "claude_code" / owner / "projects").iterdir())[0]
+    append_new_session(project)
+    with pytest.raises(FreshError, match=r"could not open its Great Expectations project.*not a valid yml"):
+        refresh_developer_files(paths)
+    assert current_version(paths.published) == base
+
+
 def test_the_sensor_asks_for_a_run_only_when_lines_land(home_copy: Paths, monkeypatch: pytest.MonkeyPatch) -> None:
     from orchestration.defs.fresh import fresh_lines
     from orchestration.landing import landing_files, landing_fingerprint

@@ -11,15 +11,24 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from orchestration.build_state import MARKER, TEST_SCOPE_FILE, BuildScope, build_guard, record_tests_passed
+from orchestration.build_state import (
+    MARKER,
+    TEST_SCOPE_FILE,
+    BuildScope,
+    build_guard,
+    prepare_test_scope,
+    record_tests_passed,
+)
 from orchestration.generator import GenerateConfig, generate
+from orchestration.listing import project_state
 from orchestration.loader import load
-from orchestration.paths import Paths
+from orchestration.paths import PROJECT_DIR, Paths
 from orchestration.pipeline import dbt_build
 from orchestration.publish import AUDIENCES, reader_files
 
@@ -146,6 +155,52 @@ def test_a_passing_build_records_its_views_unless_the_warehouse_is_held(tmp_path
     assert json.loads((paths.home / TEST_SCOPE_FILE).read_text())["views"] == ["staging.stg_example"]
 
 
+def test_a_state_file_cut_short_makes_the_next_build_test_everything(tmp_path: Path) -> None:
+    """What the last passing build tested is a file in the home: cut short (a full disk, a crash before the
+    writes were atomic), it reads as nothing tested, so the next build tests every row and leaves nothing out,
+    rather than every build failing on it."""
+    paths = Paths(tmp_path)
+    with duckdb.connect(str(paths.warehouse)) as con:
+        con.execute("create schema raw")
+        con.execute("create table raw.load_batches (batch_id varchar, started_at timestamptz)")
+        con.execute("create table raw.load_manifest (batch_id varchar, rows_retracted bigint)")
+        con.execute("create table raw.claude_code_records (_batch_id varchar, _transcript_owner varchar)")
+        con.execute("insert into raw.load_batches values ('b1', '2026-12-01 10:00+00'), ('b2', '2026-12-02 10:00+00')")
+        con.execute("insert into raw.load_manifest values ('b1', 0), ('b2', 0)")
+        con.execute("insert into raw.claude_code_records values ('b1', 'ana'), ('b2', 'ben')")
+    passed = BuildScope(tested_through=datetime(2026, 12, 1, 10, tzinfo=UTC), project=project_state(PROJECT_DIR),
+                        same_project=True)  # fmt: skip
+    record_tests_passed(paths, passed)
+
+    def test_scope() -> list[tuple[str]] | None:
+        with duckdb.connect(str(paths.warehouse), read_only=True) as con:
+            if not con.execute("select count(*) from duckdb_tables() where table_name = 'test_scope'").fetchone()[0]:
+                return None  # no scope: the row tests read every row
+            return con.execute("select * from main.test_scope").fetchall()
+
+    scope = prepare_test_scope(paths)
+    assert scope.same_project and test_scope() == [("ben",)]  # only the rows loaded since are tested
+    state_file = paths.home / TEST_SCOPE_FILE
+    state_file.write_text(state_file.read_text()[:40])
+    scope = prepare_test_scope(paths)
+    assert not scope.same_project and scope.dbt_args() == [] and test_scope() is None
+
+
+def test_the_instance_file_of_an_earlier_version_is_upgraded_and_an_edited_one_kept(tmp_path: Path) -> None:
+    from orchestration.pipeline import DAGSTER_YAML, OLD_DAGSTER_YAMLS, dagster_home
+
+    os.environ.pop("DAGSTER_HOME", None)
+    config = tmp_path / "dagster" / "dagster.yaml"
+    config.parent.mkdir()
+    config.write_text(OLD_DAGSTER_YAMLS[-1])  # the previous version's, without the run coordinator
+    dagster_home(Paths(tmp_path))
+    assert config.read_text() == DAGSTER_YAML
+    edited = DAGSTER_YAML.replace("dequeue_interval_seconds: 1", "dequeue_interval_seconds: 2")
+    config.write_text(edited)
+    dagster_home(Paths(tmp_path))
+    assert config.read_text() == edited
+
+
 KILLED_BUILD = """
 import os, signal, sys
 from pathlib import Path
@@ -174,6 +229,7 @@ def test_a_run_whose_worker_was_killed_is_marked_failed(tmp_path: Path) -> None:
     with DagsterInstance.from_config(str(home)) as instance:
         assert isinstance(instance.run_launcher, MonitoredRunLauncher)
         assert instance.run_monitoring_enabled
+        assert instance.run_coordinator.dequeue_interval_seconds == 1  # a queued run starts within a second
         worker = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
         run = instance.add_run(
             DagsterRun(job_name="full_run", run_id="0" * 8 + "-kill-test", status=DagsterRunStatus.STARTED)
