@@ -317,6 +317,37 @@ def ccusage_daily(landing: Path, home: Path) -> tuple[dict[str, tuple[int, int, 
     return tokens, {row["date"]: row["totalCost"] for row in daily}
 
 
+@pytest.mark.slow
+def test_dagsters_dbt_resource_starts_dbt_once_and_opens_no_adapter(tmp_path: Path, monkeypatch) -> None:
+    """A Dagster dbt step starts its dbt command at once: the resource knows dbt's version without starting dbt
+    to ask it, and opens no dbt adapter in Dagster's process (dagster-dbt's defaults: 5.5-6.5 s before each
+    command), and the command runs as before."""
+    from importlib.metadata import version
+
+    from packaging.version import Version
+
+    from orchestration.defs import resources
+
+    started: list[list[str]] = []
+    real_popen = subprocess.Popen
+
+    def popen(args, *rest, **kwargs):
+        started.append(list(args))
+        return real_popen(args, *rest, **kwargs)
+
+    monkeypatch.setenv("AI_TELEMETRY_HOME", str(tmp_path))
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    invocation = resources.dbt.cli(
+        ["ls", "--select", "stg_org__developers", "--resource-type", "model", "--output", "name"],
+        raise_on_error=False,
+        target_path=tmp_path / "target",
+    )
+    invocation.wait()
+    assert invocation.is_successful() and invocation.adapter is None
+    assert invocation.cli_version == Version(version("dbt-core"))
+    assert [args[1:2] for args in started] == [["ls"]], started  # one dbt process, the command's own
+
+
 def test_every_subcommand_explains_itself() -> None:
     parser = build_parser()
     subcommands = parser._subparsers._group_actions[0].choices  # argparse keeps them here
