@@ -4,13 +4,16 @@ the team's recipients), and the executive summary PDF of a month or a quarter.""
 from dagster import Config, OpExecutionContext, job, op
 
 from orchestration.defs.resources import TelemetryHome
-from orchestration.reports import make
-from orchestration.reports.delivery import config
-from orchestration.reports.executive import report_period
+
+# The reports' modules are imported by the ops that use them: their charts import matplotlib (1.3 s), which
+# every process that loads these definitions (each Dagster run and step, `ai-telemetry run`) would pay.
 
 
 @op(description="Each published team's summary of its latest week, written and (when configured) sent.")
 def weekly_team_summaries(context: OpExecutionContext, telemetry: TelemetryHome) -> None:
+    from orchestration.reports import make
+    from orchestration.reports.delivery import config
+
     paths = telemetry.paths()
     send = config(paths).smtp is not None
     for report in make.weekly(paths, team=None, week=None, send_mail=send):
@@ -24,6 +27,9 @@ class PeriodConfig(Config):
 
 @op(description="The executive summary PDF of a month or a quarter, from the org file.")
 def executive_summary_pdf(context: OpExecutionContext, config: PeriodConfig, telemetry: TelemetryHome) -> None:
+    from orchestration.reports import make
+    from orchestration.reports.executive import report_period
+
     made = make.executive(telemetry.paths(), report_period(config.period))
     context.log.info(f"executive summary {made.subject}: {made.files[0]}")
 

@@ -6,7 +6,6 @@ from dagster import DefaultScheduleStatus, RunRequest, ScheduleDefinition, Sched
 
 from orchestration.defs.jobs import full_run
 from orchestration.defs.reports import executive_summary, weekly_team_reports
-from orchestration.reports.make import last_complete_month, last_complete_quarter
 
 nightly_full_run = ScheduleDefinition(
     name="nightly_full_run",
@@ -41,6 +40,8 @@ def _executive_run(period: str) -> RunRequest:
     description="The 1st of each month, 07:00 UTC: the executive summary of the month before.",
 )
 def monthly_executive_summary(context: ScheduleEvaluationContext) -> RunRequest:
+    from orchestration.reports.make import last_complete_month  # the reports' modules import matplotlib
+
     return _executive_run(last_complete_month(context.scheduled_execution_time.date()))
 
 
@@ -52,4 +53,6 @@ def monthly_executive_summary(context: ScheduleEvaluationContext) -> RunRequest:
     description="The 1st of each quarter, 07:30 UTC: the executive summary of the quarter before.",
 )
 def quarterly_executive_summary(context: ScheduleEvaluationContext) -> RunRequest:
+    from orchestration.reports.make import last_complete_quarter
+
     return _executive_run(last_complete_quarter(context.scheduled_execution_time.date()))
