@@ -186,8 +186,11 @@ def run_pipeline(
         print(f"dbt parse failed: {error}", file=sys.stderr)
         return 1
     from orchestration.definitions import defs
+    from orchestration.quality import import_great_expectations_in_background
 
     job = defs.resolve_job_def("full_run")
+    # The job runs in this process: GX's import (3-4 s) is done while the load and dbt work, before the gate.
+    import_great_expectations_in_background()
     print("running the Dagster job full_run: raw load, dbt build with its tests, the gate, publish ...", flush=True)
     # Dagster's events (and dbt's lines within them) go to the run's log file; --verbose shows them too.
     # Step lines print live from the step_progress logger; --verbose shows every event instead.

@@ -15,7 +15,7 @@ import logging
 import os
 import shutil
 import sys
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -318,14 +318,25 @@ def gx_context(paths: Paths):
     return context
 
 
+def _in_background(task: Callable[..., object], *args: object) -> Future:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx")
+    future = pool.submit(task, *args)
+    pool.shutdown(wait=False)  # its one thread ends with this task
+    return future
+
+
 def gx_context_in_background(paths: Paths) -> Future:
     """`gx_context` on a thread of its own, for a caller with something else to wait on first. In a new process
     (each Dagster run of the fresh path) importing GX takes 3-4 s; the fresh path opens the context while its
     dbt build runs in a subprocess, so the import is paid on the other core. The future re-raises any error."""
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gx-context")
-    future = pool.submit(gx_context, paths)
-    pool.shutdown(wait=False)  # its one thread ends with this task
-    return future
+    return _in_background(gx_context, paths)
+
+
+def import_great_expectations_in_background() -> Future:
+    """GX's import on a thread of its own, for a process that will gate after long work of its own
+    (`ai-telemetry run`: the load and the dbt build come first). The gate's own import then finds GX imported,
+    or waits for this one to finish; if this one failed, the gate's import tries again and raises there."""
+    return _in_background(_import_great_expectations)
 
 
 def gx_uncommitted(paths: Paths) -> Path:
