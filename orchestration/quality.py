@@ -285,13 +285,13 @@ class StoredCheckpoints:
 KEPT_VALIDATION_RUNS = 20
 
 
-def prune_validation_results(uncommitted: Path, keep: int = KEPT_VALIDATION_RUNS) -> int:
+def prune_validation_results(paths: Paths, keep: int = KEPT_VALIDATION_RUNS) -> int:
     """Keeps each suite's `keep` newest stored validation results (and their rendered Data Docs pages) and
     deletes older ones; returns how many were deleted. The fresh path gates every few seconds, and GX's Data
     Docs index lists every stored result, so an unpruned store made each gate slower than the last. GX names
     a run's folder by its UTC time (20261203T151734.118455Z), so names sort by age."""
     deleted = 0
-    for store in (uncommitted / "validations", uncommitted / "data_docs" / "local_site" / "validations"):
+    for store in (gx_uncommitted(paths) / "validations", data_docs_site(paths) / "validations"):
         for runs in store.glob("*/*"):  # <suite>/<run name, __none__ when unnamed>
             if not runs.is_dir():
                 continue
@@ -420,7 +420,7 @@ def run_gate(paths: Paths, marts: Collection[str] | None = None, data_docs: bool
                         )
                     )
     stored.save()
-    prune_validation_results(gx_uncommitted(paths))
+    prune_validation_results(paths)
     if marts is None:  # a whole gate, the one the pipeline renders after its publish (the fresh path's is partial)
         write_whole(last_gate_record(paths), json.dumps([list(result_id.to_tuple()) for result_id in rendered]))
     if data_docs:

@@ -491,5 +491,5 @@ def test_an_edited_suite_is_validated_as_edited_and_old_results_are_pruned(
     runs = quality.gx_uncommitted(home_copy) / "validations" / "developer_daily_v1" / "__none__"
     stored = sorted(p.name for p in runs.iterdir())
     assert len(stored) >= 3  # the world's gate and the two above
-    assert quality.prune_validation_results(quality.gx_uncommitted(home_copy), keep=2) >= len(stored) - 2
+    assert quality.prune_validation_results(home_copy, keep=2) >= len(stored) - 2
     assert sorted(p.name for p in runs.iterdir()) == stored[-2:]  # the newest two
