@@ -186,11 +186,9 @@ def run_pipeline(
         print(f"dbt parse failed: {error}", file=sys.stderr)
         return 1
     from orchestration.definitions import defs
-    from orchestration.quality import import_great_expectations_in_background
 
+    # The job runs in this process: its dbt step imports GX on a thread while dbt builds, before the gate.
     job = defs.resolve_job_def("full_run")
-    # The job runs in this process: GX's import (3-4 s) is done while the load and dbt work, before the gate.
-    import_great_expectations_in_background()
     print("running the Dagster job full_run: raw load, dbt build with its tests, the gate, publish ...", flush=True)
     # Dagster's events (and dbt's lines within them) go to the run's log file; --verbose shows them too.
     # Step lines print live from the step_progress logger; --verbose shows every event instead.

@@ -377,6 +377,26 @@ def test_the_full_run_steps_share_the_run_workers_process() -> None:
         assert defs.resolve_job_def(name).executor_def is in_process_executor, name
 
 
+def test_the_dbt_step_imports_gx_only_where_the_gate_follows_in_its_process() -> None:
+    """The dbt step starts GX's import on a thread (the gate then starts at once) when the gate runs next in the
+    same process, and only then: an ad hoc materialisation runs a process per step, and a run may leave the gate out."""
+    from dagster import AssetCheckKey
+
+    from orchestration.definitions import defs
+    from orchestration.defs.checks import gates_in_this_process, great_expectations_gate
+
+    full_run = defs.resolve_job_def("full_run")
+    gate = set(great_expectations_gate.check_keys)
+    computed = {key for key in gate if key.name.startswith("gx_")}
+    assert computed and computed < gate
+    assert gates_in_this_process(full_run, None)
+    assert gates_in_this_process(full_run, frozenset(gate))
+    assert gates_in_this_process(full_run, frozenset(computed))  # the gate's checks run together
+    assert not gates_in_this_process(full_run, frozenset())
+    assert not gates_in_this_process(full_run, frozenset({AssetCheckKey(next(iter(gate)).asset_key, "other")}))
+    assert not gates_in_this_process(defs.resolve_implicit_global_asset_job_def(), None)
+
+
 def test_every_subcommand_explains_itself() -> None:
     parser = build_parser()
     subcommands = parser._subparsers._group_actions[0].choices  # argparse keeps them here

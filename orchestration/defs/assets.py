@@ -55,7 +55,15 @@ def raw_load(context: AssetExecutionContext, telemetry: TelemetryHome):
 @dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project, dagster_dbt_translator=LayerTranslator())
 def dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, telemetry: TelemetryHome):
     """dbt build: every model, seed and test (tests become asset checks)."""
+    from orchestration.defs.checks import gates_in_this_process
+
     paths = telemetry.paths()
+    if gates_in_this_process(context.job_def, context.run.asset_check_selection):
+        # The gate follows in this process: GX's import (3-4 s) is paid on the other core while dbt builds in
+        # its own process, not before the gate's first query.
+        from orchestration.quality import import_great_expectations_in_background
+
+        import_great_expectations_in_background()
     with build_guard(paths.home) as extra:
         whole_build = not extra and not context.is_subset  # the only builds whose tests cover every model
         scope = prepare_test_scope(paths, whole_build)

@@ -1,6 +1,17 @@
 """Great Expectations suites as blocking asset checks on the candidate marts."""
 
-from dagster import AssetCheckExecutionContext, AssetCheckResult, AssetCheckSeverity, AssetCheckSpec, multi_asset_check
+from collections.abc import Set
+
+from dagster import (
+    AssetCheckExecutionContext,
+    AssetCheckKey,
+    AssetCheckResult,
+    AssetCheckSeverity,
+    AssetCheckSpec,
+    JobDefinition,
+    in_process_executor,
+    multi_asset_check,
+)
 
 from orchestration.defs.assets import mart_key
 from orchestration.defs.resources import TelemetryHome
@@ -65,3 +76,11 @@ def great_expectations_gate(context: AssetCheckExecutionContext, telemetry: Tele
             severity=AssetCheckSeverity.WARN if name in ALERT_ONLY else AssetCheckSeverity.ERROR,
             metadata={"failures": "\n".join(failed) or "none"},
         )
+
+
+def gates_in_this_process(job: JobDefinition, checks: Set[AssetCheckKey] | None) -> bool:
+    """Whether a run of `job` selecting `checks` (None: the job's own) runs the gate in the process that runs its
+    other steps: an in-process job (full_run, `ai-telemetry run`) with any of the gate's checks selected (they run
+    together). A process per step (the UI's own materialisations) would import GX where it never gates."""
+    gating = checks is None or not great_expectations_gate.check_keys.isdisjoint(checks)
+    return gating and job.executor_def is in_process_executor
