@@ -321,7 +321,7 @@ def ccusage_daily(landing: Path, home: Path) -> tuple[dict[str, tuple[int, int, 
 def test_dagsters_dbt_resource_starts_dbt_once_and_opens_no_adapter(tmp_path: Path, monkeypatch) -> None:
     """A Dagster dbt step starts its dbt command at once: the resource knows dbt's version without starting dbt
     to ask it, and opens no dbt adapter in Dagster's process (dagster-dbt's defaults: 5.5-6.5 s before each
-    command), and the command runs as before."""
+    command), and the command runs as before, its log file at info."""
     from importlib.metadata import version
 
     from packaging.version import Version
@@ -345,7 +345,11 @@ def test_dagsters_dbt_resource_starts_dbt_once_and_opens_no_adapter(tmp_path: Pa
     invocation.wait()
     assert invocation.is_successful() and invocation.adapter is None
     assert invocation.cli_version == Version(version("dbt-core"))
-    assert [args[1:2] for args in started] == [["ls"]], started  # one dbt process, the command's own
+    assert [args[1:2] for args in started] == [["--log-level-file"]], started  # one dbt process, the command's own
+    assert started[0][3] == "ls", started
+    # Its log file, as outside Dagster, at info: dbt's default (debug) logged each of its queries there.
+    logged = [json.loads(line)["info"]["level"] for line in (tmp_path / "target" / "dbt.log").read_text().splitlines()]
+    assert "info" in logged and "debug" not in logged, logged
 
 
 HEAVY_MODULES = ("dbt", "dagster_dbt", "great_expectations", "matplotlib", "reportlab", "streamlit", "scipy")
