@@ -92,7 +92,8 @@ def test_one_subject_per_file_and_together_the_whole_mart(validated: Paths, audi
 
 def test_published_files_open_read_only_in_duckdb_1x(validated: Paths, tmp_path: Path) -> None:
     """BI tools embed DuckDB 1.x: every published file opens in duckdb 1.4 (a side virtual environment) and
-    cannot be opened for writing."""
+    cannot be opened for writing. A developer's or a team's file is written in 16 KB blocks (a few hundred rows:
+    in 256 KB blocks, each table's took a block of its own), the shared files in DuckDB's default 256 KB."""
     side = tmp_path / "duckdb14"
     made = subprocess.run([sys.executable, "-m", "venv", str(side)], capture_output=True, check=False)
     pip = subprocess.run(
@@ -102,20 +103,25 @@ def test_published_files_open_read_only_in_duckdb_1x(validated: Paths, tmp_path:
         if os.environ.get("CI") or os.environ.get("REQUIRE_BROWSER"):
             pytest.fail(f"could not install duckdb 1.4.2: {pip.stderr[-300:]}")
         pytest.skip("duckdb 1.4.2 cannot be installed here")
-    paths = [p for files in reader_files(validated.published).values() for p in files]
+    audiences = {p: audience for audience, files in reader_files(validated.published).items() for p in files}
+    paths = list(audiences)
     script = (
         "import sys, duckdb\n"
         "for path in sys.argv[1:]:\n"
         "    con = duckdb.connect(path, read_only=True)\n"
         "    tables = con.execute('select count(*) from information_schema.tables').fetchone()[0]\n"
         "    version = con.execute('select version from publish_info').fetchone()[0]\n"
-        "    print(duckdb.__version__, tables, version)\n"
+        "    block_size = con.execute('select block_size from pragma_database_size()').fetchone()[0]\n"
+        "    print(duckdb.__version__, tables, version, block_size)\n"
     )
     out = subprocess.run(
         [str(side / "bin" / "python"), "-c", script, *map(str, paths)], capture_output=True, text=True, check=True
     ).stdout.splitlines()
     assert len(out) == len(paths) and all(line.startswith("1.4.2 ") for line in out)
     assert len({line.split()[2] for line in out}) == 1, "every file on one version"
+    block_sizes = {path: int(line.split()[3]) for path, line in zip(paths, out, strict=True)}
+    for path, audience in audiences.items():
+        assert block_sizes[path] == (16384 if audience in ("developer", "team") else 262144), (path, block_sizes[path])
     for path in paths:
         assert oct(path.stat().st_mode & 0o777) == "0o444"
 
