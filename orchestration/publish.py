@@ -47,7 +47,7 @@ MART_SCHEMA = "marts"
 # DuckDB 2.0 writes a format DuckDB 1.x cannot open; BI tools embed 1.x (Evidence 40: 1.4.2).
 STORAGE_VERSION = "v1.2.0"
 # A file per developer or team holds a few hundred rows. In DuckDB's default 256 KB blocks each of its tables took
-# blocks of its own: 2.0 MiB for a developer's six marts, 811 MB for the 403 developers of the 1M bench. In 16 KB
+# blocks of its own: 2.0 MiB for a developer's six marts, 850 MB for the 403 developers of the 1M bench. In 16 KB
 # blocks such a file is 160 KB; DuckDB 1.2 and later read either. The audiences' shared files keep the default.
 PER_SUBJECT_BLOCK_SIZE = 16384
 KEEP_VERSIONS = 3  # the current one and the two before it, for readers that opened them a moment ago
