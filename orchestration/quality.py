@@ -333,9 +333,10 @@ def gx_context_in_background(paths: Paths) -> Future:
 
 
 def import_great_expectations_in_background() -> Future:
-    """GX's import on a thread of its own, for a process that will gate after long work of its own
-    (`ai-telemetry run`: the load and the dbt build come first). The gate's own import then finds GX imported,
-    or waits for this one to finish; if this one failed, the gate's import tries again and raises there."""
+    """GX's import on a thread of its own, for a process that will gate after long work of its own (the full run's
+    dbt step, when the gate follows in its process: `defs/checks.py`'s `gates_in_this_process`). The gate's own
+    import then finds GX imported, or waits for this one to finish; if this one failed, the gate's import tries
+    again and raises there."""
     return _in_background(_import_great_expectations)
 
 
