@@ -10,6 +10,20 @@
     bit_xor(hash({{ columns | join(', ') }}))
 {%- endmacro %}
 
+{#- When this dbt invocation started, as a column's value: each row an incremental model writes carries the run
+    that wrote it (fct_events.built_at), so a model downstream can tell what changed since it last read. -#}
+{% macro run_started_at_value() -%}
+    cast('{{ run_started_at.strftime("%Y-%m-%d %H:%M:%S.%f") }}' as {{ dbt.type_timestamp() }})
+{%- endmacro %}
+
+{#- A group of fct_events' rows as they stand, without reading them whole: their count and the newest run that wrote
+    one (built_at). fct_events rewrites all of a developer's day when any of its rows differ, and each row it writes
+    carries a newer run, while a row it removes lowers the count: any change to the group changes this. Rows
+    written before built_at existed hold null; the first rewrite changes the group's value too. -#}
+{% macro written_fingerprint() -%}
+    hash(count(*), max(built_at))
+{%- endmacro %}
+
 {#- A group of rows' fingerprint with its row count, as one value. -#}
 {% macro scope_fingerprint(columns) -%}
     hash(count(*), {{ fingerprint(columns) }})

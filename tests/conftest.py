@@ -137,6 +137,19 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
         con.close()
 
 
+# Columns that record which run wrote a row (its start, and fingerprints that include it), not what the row says:
+# two builds of the same files differ in them by design.
+RUN_COLUMNS = {"built_at", "scope_fingerprint"}
+
+
+def built_rows(warehouse: Path, relation: str, where: str = "true", params: list | None = None) -> list[tuple]:
+    """A built table's rows (those `where` holds), sorted, without the columns that record which run wrote them
+    (RUN_COLUMNS)."""
+    names = query(warehouse, f"select name from pragma_table_info('{relation}')")
+    columns = ", ".join(f'"{name}"' for (name,) in names if name not in RUN_COLUMNS)
+    return sorted(query(warehouse, f"select {columns} from {relation} where {where}", params), key=repr)
+
+
 def accounted_lines(warehouse: Path) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     """(file, line) pairs found in raw tables and in quarantine."""
     raw = query(

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import query
+from conftest import built_rows, query
 
 from orchestration.dbt import run_dbt
 from orchestration.generator import GenerateConfig, generate
@@ -163,8 +163,7 @@ def test_late_lines_and_a_replaced_file_reach_every_layer_without_a_full_refresh
     for relation in (*(f"staging.{name}" for name in kept), *computed_once):
         assert staged(incremental.warehouse, relation) == staged(clean.warehouse, relation), relation
     for relation in ("events.fct_events", "sessions.fct_sessions"):
-        ours = sorted(query(incremental.warehouse, f"select * from {relation}"), key=repr)
-        assert ours == sorted(query(clean.warehouse, f"select * from {relation}"), key=repr), relation
+        assert built_rows(incremental.warehouse, relation) == built_rows(clean.warehouse, relation), relation
     assert query(incremental.warehouse, "select count(*) from events.fct_events")[0][0] != events_before
 
     # A kept row is not read again from raw ...
@@ -372,6 +371,47 @@ def test_kept_tables_keep_their_code_checksum_whichever_branch_a_run_takes(tmp_p
     assert dict(edited)["fct_sessions"] != dict(first)["fct_sessions"]
 
 
+@pytest.mark.slow
+def test_fct_sessions_recomputes_only_the_scopes_fct_events_rewrote(tmp_path: Path) -> None:
+    """fct_sessions finds the scopes whose events changed by their row count and newest fct_events.built_at
+    (macros/incremental.sql, written_fingerprint), not by hashing every event: a run after a new line recomputes
+    its session and leaves everyone else's sessions as they were built, here tampered rows that a recomputation
+    would have corrected. The recomputed session equals a build from nothing's."""
+    kept, clean = Paths(tmp_path / "kept"), Paths(tmp_path / "clean")
+    generate(GenerateConfig(out=kept.landing, developers=6, days=5, seed=31, workers=1))
+    selected = ("build", "--select", "+fct_sessions", "--exclude-resource-type", "test", "unit_test")
+    load(kept.landing, kept.warehouse)
+    assert run_dbt(*selected, home=kept.home, capture=True).returncode == 0
+    directory = csv.DictReader((kept.landing / "org" / "directory.csv").open())
+    handles = {row["handle"]: row["developer_id"] for row in directory}
+    transcript = sorted(
+        p for p in kept.landing.glob("claude_code/**/*.jsonl") if "agent-" not in p.name and p.stat().st_size
+    )[-1]
+    owner = handles[transcript.relative_to(kept.landing / "claude_code").parts[0]]
+    records = [json.loads(line) for line in transcript.read_bytes().splitlines()]
+    session = next(r for r in records if r.get("type") == "assistant" and r["message"].get("usage"))["sessionId"]
+    sessions = "sessions.fct_sessions"
+    con = duckdb.connect(str(kept.warehouse))
+    con.execute(f"update {sessions} set prompts = prompts + 1000")
+    con.close()
+
+    backfill(transcript, days_back=0)  # three lines of that session
+    load(kept.landing, kept.warehouse)
+    assert run_dbt(*selected, home=kept.home, capture=True).returncode == 0
+    shutil.copytree(kept.landing, clean.landing)
+    load(clean.landing, clean.warehouse)
+    assert run_dbt(*selected, home=clean.home, capture=True).returncode == 0
+
+    # The new lines' session was recomputed: as a clean build has it.
+    in_session = "developer_id = ? and session_id = ?"
+    recomputed = built_rows(kept.warehouse, sessions, in_session, [owner, session])
+    assert recomputed == built_rows(clean.warehouse, sessions, in_session, [owner, session]) != []
+    # No other was: every other row is still tampered.
+    others = f"select count(*), count(*) filter (prompts < 1000) from {sessions} where session_id is distinct from ?"
+    tampered, corrected = query(kept.warehouse, others, [session])[0]
+    assert tampered > 10 and corrected == 0
+
+
 def compared_developers(compiled: Path) -> set[str] | None:
     """The developers a run of fct_events computed (the list its compiled SQL filters on), or None for all."""
     found = re.search(
@@ -437,8 +477,7 @@ def test_fct_events_compares_only_the_developers_whose_events_can_have_changed(t
     shutil.copytree(kept.landing, clean.landing)
     load(clean.landing, clean.warehouse)
     assert run_dbt(*selected, home=clean.home, project_dir=project, capture=True).returncode == 0
-    events = "select * from events.fct_events"
-    assert sorted(query(kept.warehouse, events), key=repr) == sorted(query(clean.warehouse, events), key=repr)
+    assert built_rows(kept.warehouse, "events.fct_events") == built_rows(clean.warehouse, "events.fct_events")
 
     # A model two levels up edited (a comment): the next run compares everyone, then the one after does not.
     upstream = project / "models" / "staging" / "cursor" / "stg_cursor__daily_usage.sql"

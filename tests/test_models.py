@@ -9,7 +9,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import CANARY, query
+from conftest import CANARY, built_rows, query
 
 from orchestration.dbt import target_path
 from orchestration.loader import load
@@ -88,10 +88,6 @@ PLATFORM_MARTS = {
 }
 
 
-def table_rows(warehouse: Path, relation: str) -> list[tuple]:
-    return sorted(query(warehouse, f"select * from {relation}"), key=repr)
-
-
 def test_the_same_files_elsewhere_build_the_same_keys_and_marts(built: Paths, tmp_path: Path) -> None:
     # Keys hash where a line came from; if that included the landing folder's own location, ties broken by key
     # (which of two same-second events was last) would differ between two homes holding the same files. The
@@ -101,7 +97,7 @@ def test_the_same_files_elsewhere_build_the_same_keys_and_marts(built: Paths, tm
     load(moved.landing, moved.warehouse)
     assert dbt_build(moved)
     for relation in ("events.fct_events", "sessions.fct_sessions"):
-        assert table_rows(moved.warehouse, relation) == table_rows(built.warehouse, relation), relation
+        assert built_rows(moved.warehouse, relation) == built_rows(built.warehouse, relation), relation
     expected = {t: rows for t, rows in mart_snapshot(built.warehouse).items() if t not in PLATFORM_MARTS}
     assert {t: rows for t, rows in mart_snapshot(moved.warehouse).items() if t not in PLATFORM_MARTS} == expected
 

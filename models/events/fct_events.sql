@@ -12,13 +12,16 @@
     'reference_model_cost_usd', 'lines_added', 'lines_removed', 'duration_seconds',
 ] -%}
 {%- set change_key = ['event_date', 'developer_id'] if target.type == 'duckdb' else ['event_date'] -%}
+{#- New columns are appended: built_at arrives null on the rows of a table built before it, which
+    written_fingerprint reads right. (A new fingerprinted column cannot arrive so: the comparison reads it from the
+    built table.) -#}
 {{
     config(
         materialized='incremental',
         unique_key=change_key,
         incremental_strategy=incremental_strategy(),
         partition_by=(none if target.type == 'duckdb' else ['event_date']),
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         post_hook=["{{ delete_tombstones('event_key') }}", "{{ remember_events_state() }}"],
     )
 }}
@@ -88,7 +91,9 @@ final as (
         unioned.lines_removed,
         unioned.duration_seconds,
         cast(unioned.occurred_at as date) as event_date,
-        taxonomy.event_object in ('tool_call', 'edit', 'commit', 'pull_request', 'tests') as is_tool_call
+        taxonomy.event_object in ('tool_call', 'edit', 'commit', 'pull_request', 'tests') as is_tool_call,
+        -- Not fingerprinted: a row keeps the run that last wrote it (macros/incremental.sql, written_fingerprint).
+        {{ run_started_at_value() }} as built_at
     from unioned
     left join taxonomy on unioned.source_kind = taxonomy.source_kind
     left join developers on unioned.developer_id = developers.developer_id

@@ -1,7 +1,8 @@
 {#- Incremental for any arrival order. Sessions are computed per scope: a Claude Code session, or all of a
     developer's Cursor requests (their sessions are cut by gaps, so one late request can renumber them all).
-    A run recomputes only the scopes whose events differ from those the built rows were computed from (a
-    fingerprint of them is kept on each row), writes only the sessions whose row differs, and a tombstone for a
+    A run recomputes only the scopes whose events differ from those the built rows were computed from (their
+    count and the newest fct_events run that wrote one, kept on each row: written_fingerprint, two columns read
+    where a hash of every event's thirty was), writes only the sessions whose row differs, and a tombstone for a
     session whose events are all gone, removed by the post-hook. A change of this model's SQL or of the vars in
     its meta.code_inputs recomputes every scope (macros/incremental.sql). -#}
 {%- set fingerprinted = [
@@ -11,13 +12,6 @@
     'cache_creation_tokens', 'cache_read_tokens', 'cost_usd', 'lines_added', 'lines_removed', 'edits_accepted',
     'edits_rejected', 'tabs_accepted', 'commits', 'pull_requests', 'last_outcome', 'successful_actions', 'edit_attempts',
     'test_runs', 'exploration_calls', 'task_type', 'outcome', 'scope_key', 'scope_fingerprint',
-] -%}
-{%- set event_columns = [
-    'event_key', 'event_name', 'event_object', 'event_action', 'source_kind', 'tool', 'occurred_at', 'developer_id',
-    'team', 'persona', 'session_id', 'model_name', 'tool_name', 'project', 'git_branch', 'client_version',
-    'entrypoint', 'outcome', 'quantity', 'input_tokens', 'output_tokens', 'cache_creation_tokens',
-    'cache_read_tokens', 'cost_usd', 'reference_model_cost_usd', 'lines_added', 'lines_removed', 'duration_seconds',
-    'event_date', 'is_tool_call',
 ] -%}
 {{
     config(
@@ -50,7 +44,7 @@ built_events as {{ not_materialized() }} (
 scopes as (
     select
         scope_key,
-        {{ scope_fingerprint(event_columns) }} as scope_fingerprint
+        {{ written_fingerprint() }} as scope_fingerprint
     from built_events
     group by scope_key
 ),
