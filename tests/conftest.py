@@ -142,11 +142,13 @@ def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
 RUN_COLUMNS = {"built_at", "scope_fingerprint"}
 
 
-def built_rows(warehouse: Path, relation: str, where: str = "true", params: list | None = None) -> list[tuple]:
-    """A built table's rows (those `where` holds), sorted, without the columns that record which run wrote them
-    (RUN_COLUMNS)."""
+def built_rows(
+    warehouse: Path, relation: str, where: str = "true", params: list | None = None, without: set[str] = RUN_COLUMNS
+) -> list[tuple]:
+    """A built table's rows (those `where` holds), sorted, without the columns `without` names: by default those
+    that record which run wrote them (RUN_COLUMNS)."""
     names = query(warehouse, f"select name from pragma_table_info('{relation}')")
-    columns = ", ".join(f'"{name}"' for (name,) in names if name not in RUN_COLUMNS)
+    columns = ", ".join(f'"{name}"' for (name,) in names if name not in without)
     return sorted(query(warehouse, f"select {columns} from {relation} where {where}", params), key=repr)
 
 

@@ -87,9 +87,7 @@ def replay(transcript: Path) -> tuple[str, str]:
 
 def staged(warehouse: Path, relation: str) -> list[tuple]:
     """A kept table's rows without what differs between two homes by design (paths, load runs and times)."""
-    differ = {"source_file", "batch_id", "loaded_at"}
-    columns = [c for (c,) in query(warehouse, f"select name from pragma_table_info('{relation}')") if c not in differ]
-    return sorted(query(warehouse, f"select {', '.join(columns)} from {relation}"), key=repr)
+    return built_rows(warehouse, relation, without={"source_file", "batch_id", "loaded_at"})
 
 
 @pytest.mark.slow
