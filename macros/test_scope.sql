@@ -7,12 +7,18 @@
     tested, as in a first build. Keys with the owner in them (unique_key on transcript_owner and more) are
     tested per owner too; other tests across rows (unique, relationships) always read the whole model.
 
-    A test opts in with `where: __since_tested__` (dbt_project.yml sets it for the Claude Code folder). -#}
+    A test opts in with `where: __since_tested__` (dbt_project.yml sets it for the Claude Code folder).
+
+    A `unique` test across a whole model opts in with `where: __written_since__` and `meta: {written_at: <column>}`
+    (written_since_condition). -#}
 
 {% macro get_where_subquery(relation) -%}
     {%- set where = config.get('where') -%}
     {%- if where and '__since_tested__' in where -%}
         {%- set where = where | replace('__since_tested__', since_tested_condition()) -%}
+    {%- endif -%}
+    {%- if where and '__written_since__' in where -%}
+        {%- set where = where | replace('__written_since__', written_since_condition(relation)) -%}
     {%- endif -%}
     {%- if where -%}
         {%- set filtered -%}
@@ -51,4 +57,37 @@
         {%- do quoted.append("'" ~ owner | replace("'", "''") ~ "'") -%}
     {%- endfor -%}
     {%- do return(column ~ ' in (' ~ quoted | join(', ') ~ ')') -%}
+{%- endmacro %}
+
+{#- A unique test on the values written since the last passing whole-project build, against every row. Those
+    rows passed it, so a value can repeat now only if one of its rows was written since: the test reads the rows
+    holding such a value, not all of them (at 5M transcript lines it grouped 4.4M event keys every build).
+    `meta.written_at` names a column that every row gets anew whenever it is written, newer than the end of every
+    build before: fct_events' `built_at` (its run's start), or an append-only model's `loaded_at` (its line's
+    load: a load and a build never hold the warehouse at once). A model that rewrites a kept row with its old
+    value (a merge) must not opt in. build_state.py writes when the last passing build finished to
+    main.test_scope_since under the rules of main.test_scope; without it, or in a full refresh (a model rebuilt
+    from all of raw keeps its rows' old load times), every value is tested. -#}
+{% macro written_since_condition(relation) -%}
+    {%- if not execute or target.type != 'duckdb' or model.test_metadata is not defined or flags.FULL_REFRESH -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- set column = model.test_metadata.kwargs.get('column_name') -%}
+    {%- set written_at = (model.config.meta or {}).get('written_at') -%}
+    {%- if model.test_metadata.name != 'unique' or not column or not written_at -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- set scope = adapter.get_relation(database=target.database, schema='main', identifier='test_scope_since') -%}
+    {%- if scope is none -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- set since = run_query("select strftime(passed_at, '%Y-%m-%d %H:%M:%S.%f+00') from " ~ scope) -%}
+    {%- if since.rows | length != 1 -%}
+        {%- do return('true') -%}
+    {%- endif -%}
+    {%- set written -%}
+        select {{ column }} from {{ relation }}
+        where {{ written_at }} > cast('{{ since.rows[0][0] }}' as timestamp with time zone)
+    {%- endset -%}
+    {%- do return(column ~ ' in (' ~ written ~ ')') -%}
 {%- endmacro %}

@@ -7,14 +7,15 @@ are safe again.
 
 Row tests of the largest staging models look only at the transcript owners with lines loaded since the last
 build whose tests all passed (macros/test_scope.sql): `prepare_test_scope` lists them for dbt, and
-`record_tests_passed` remembers a pass. With that build's project unchanged, its unit tests, seeds, tests on
-seeds and views are left out (`BuildScope.dbt_args`).
+`record_tests_passed` remembers a pass. The unique tests of the largest models that only ever write rows anew
+read only the values written since then (against every row). With that build's project unchanged, its unit
+tests, seeds, tests on seeds and views are left out (`BuildScope.dbt_args`).
 """
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -73,9 +74,10 @@ class BuildScope:
 
 def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
     """Before a build: writes main.test_scope, the transcript owners whose rows the Claude Code row tests read
-    (no table: every row). Only the owners with lines loaded since the last passing whole-project build are
-    listed, and only when this is a whole-project build of that same project with no file replaced since (a
-    replaced file's rows are retracted, which changes rows without a new line)."""
+    (no table: every row), and main.test_scope_since, when the last passing whole-project build finished: the
+    opted-in unique tests read the values written after it (macros/test_scope.sql). Only the owners with lines
+    loaded since that build are listed, and only when this is a whole-project build of that same project with
+    no file replaced since (a replaced file's rows are retracted, which changes rows without a new line)."""
     state_file = paths.home / TEST_SCOPE_FILE
     state = read_state(state_file)
     project = project_state(PROJECT_DIR)
@@ -83,6 +85,7 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
     con = duckdb.connect(str(paths.warehouse))
     try:
         con.execute("drop table if exists main.test_scope")
+        con.execute("drop table if exists main.test_scope_since")
         if not con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' and table_name = "
                            "'load_batches'").fetchone()[0]:  # fmt: skip
             return BuildScope(None, project, False)  # nothing loaded: dbt's sources fail the build, and say why
@@ -104,6 +107,9 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                 "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
                 "from raw.claude_code_records where _batch_id in (from new_loads)"
             )
+            passed_at = state.get("passed_at")
+            if passed_at is not None:  # the rows written after that build, for the unique tests that opt in
+                con.execute("create table main.test_scope_since as select ?::timestamptz as passed_at", [passed_at])
         return BuildScope(newest, project, same_project, intact)
     finally:
         con.close()
@@ -130,9 +136,10 @@ def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
     """After a whole-project build whose tests all passed: the project as it was when the build began, and
     every row of loads up to `scope.tested_through`, passed. (A file edited during the build is a change the
     next build tests.) With them, the views that build left: a later build of the same project leaves them as
-    they are while they are all there."""
+    they are while they are all there. And when it finished: a row written after it has a newer `built_at`, or
+    `loaded_at` (a load never runs beside a build), than this time, and a row that build wrote an older one."""
     through = scope.tested_through.isoformat() if scope.tested_through else None
-    state = {"project": scope.project, "tested_through": through}
+    state = {"project": scope.project, "tested_through": through, "passed_at": datetime.now(UTC).isoformat()}
     views = recorded_views(paths.warehouse)
     if views is not None:
         state["views"] = views

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from conftest import built_rows, query
 
+from orchestration.build_state import TEST_SCOPE_FILE, prepare_test_scope
 from orchestration.dbt import run_dbt
 from orchestration.generator import GenerateConfig, generate
 from orchestration.loader import load
@@ -253,6 +254,32 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     assert any("not_null_stg_claude_code__messages_session_id" in f for f in failed), failed
     # The failed build recorded nothing: the next one still looks at the bad row's load.
     assert not dbt_build(paths)
+
+    # The unique tests that opt in read the values written after the last passing build, against every row: a row
+    # written since (a newer built_at, or loaded_at in an append-only model) that repeats an older row's key fails.
+    prepare_test_scope(paths)  # as the next build would
+    con = duckdb.connect(str(paths.warehouse))
+    passed_at = con.execute("select passed_at from main.test_scope_since").fetchone()[0]
+    assert passed_at == datetime.fromisoformat(json.loads((paths.home / TEST_SCOPE_FILE).read_text())["passed_at"])
+    con.close()
+    for relation, key, written_at in (
+        ("events.fct_events", "event_key", "built_at"),
+        ("staging.stg_otel__events", "otel_event_key", "loaded_at"),
+    ):
+        test = f"unique_{relation.split('.')[1]}_{key}"
+        assert run_dbt("test", "--select", test, home=paths.home, capture=True).returncode == 0
+        compiled = next((paths.home / "dbt_target" / "run").rglob(f"{test}.sql")).read_text()
+        assert f"{written_at} > cast('{passed_at:%Y-%m-%d %H:%M:%S.%f}+00'" in compiled, compiled
+        con = duckdb.connect(str(paths.warehouse))
+        first, second = con.execute(f"select {key} from {relation} where {key} is not null limit 2").fetchall()
+        con.execute(f"update {relation} set {key} = ?, {written_at} = now() where {key} = ?", [first[0], second[0]])
+        con.close()
+        tested = run_dbt("test", "--select", test, home=paths.home, capture=True)
+        assert tested.returncode != 0 and f"FAIL 1 {test}" in tested.stdout, tested.stdout[-2000:]
+        # A full refresh rewrites rows with their old load times: it tests every value.
+        assert run_dbt("compile", "--full-refresh", "--select", test, home=paths.home, capture=True).returncode == 0
+        compiled = next((paths.home / "dbt_target" / "compiled").rglob(f"{test}.sql")).read_text()
+        assert f"{written_at} >" not in compiled and "where true" in compiled, compiled
 
 
 def nodes_of(paths: Paths) -> dict:
