@@ -4,8 +4,9 @@
     of the transcript owners (~/.claude folders) with lines in loads after the last whole-project build whose
     tests all passed. orchestration/build_state.py writes those owners to main.test_scope before a build, and
     drops the table when the project changed or a file was replaced since (rows retracted): then every row is
-    tested, as in a first build. Keys with the owner in them (unique_key on transcript_owner and more) are
-    tested per owner too; other tests across rows (unique, relationships) always read the whole model.
+    tested, as in a first build. Keys with the owner in them (unique_key on transcript_owner and more, or a
+    key hashed from its owner) are tested per owner too; other tests across rows (unique, relationships) always
+    read the whole model.
 
     A test opts in with `where: __since_tested__` (dbt_project.yml sets it for the Claude Code folder).
 
@@ -34,10 +35,12 @@
     {%- if not execute or target.type != 'duckdb' or model.test_metadata is not defined -%}
         {%- do return('true') -%}
     {%- endif -%}
-    {#- A key with the owner in it repeats only within one owner's rows, so it too is tested per owner. -#}
+    {#- A key with the owner in it repeats only within one owner's rows, so it too is tested per owner: a
+        unique_key on transcript_owner and more, or a unique key hashed from its owner (meta.key_holds_owner). -#}
     {%- set test = model.test_metadata -%}
     {%- set row_test = test.name in ['not_null', 'accepted_values', 'non_negative'] -%}
-    {%- set owner_key = test.name == 'unique_key' and 'transcript_owner' in (test.kwargs.get('columns') or []) -%}
+    {%- set owner_key = (test.name == 'unique_key' and 'transcript_owner' in (test.kwargs.get('columns') or []))
+        or (test.name == 'unique' and (model.config.meta or {}).get('key_holds_owner')) -%}
     {%- if not (row_test or owner_key) -%}
         {%- do return('true') -%}
     {%- endif -%}

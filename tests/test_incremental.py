@@ -222,9 +222,12 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     compiled = paths.home / "dbt_target" / "run" / "ai_telemetry" / "models" / "staging" / "claude_code"
     tests = {p.stem: p.read_text() for p in compiled.rglob("*.sql")}
     row_test = tests["non_negative_stg_claude_code__api_usage_input_tokens"]
-    unique_test = tests["unique_stg_claude_code__api_usage_api_request_key"]
+    unique_test = tests["unique_stg_claude_code__system_events_system_event_key"]
     assert f"transcript_owner in ('{owner}')" in row_test
     assert "transcript_owner in" not in unique_test  # a key without the owner is tested across every row
+    assert f"transcript_owner in ('{owner}')" in tests["unique_stg_claude_code__api_usage_api_request_key"]
+    costed = (paths.home / "dbt_target" / "run").rglob("unique_int_api_usage_costed_api_request_key.sql")
+    assert f"transcript_owner in ('{owner}')" in next(costed).read_text()  # a key hashed from its owner
     owner_key_test = next(sql for name, sql in tests.items() if name.startswith("unique_key_stg_claude_code__me"))
     assert f"transcript_owner in ('{owner}')" in owner_key_test
 
