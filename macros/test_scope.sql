@@ -5,8 +5,8 @@
     tests all passed. orchestration/build_state.py writes those owners to main.test_scope before a build, and
     drops the table when the project changed or a file was replaced since (rows retracted): then every row is
     tested, as in a first build. Keys with the owner in them (unique_key on transcript_owner and more, or a
-    key hashed from its owner) are tested per owner too; other tests across rows (unique, relationships) always
-    read the whole model.
+    key hashed from its owner) are tested per owner too; other tests across rows (unique, relationships) read the
+    whole model, but for the unique tests of rows written anew (below).
 
     A test opts in with `where: __since_tested__` (dbt_project.yml sets it for the Claude Code folder).
 

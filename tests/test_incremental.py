@@ -187,7 +187,8 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     """A build on new data with the same project runs the Claude Code row tests on the rows of the owners with
     new lines only (macros/test_scope.sql), and no unit tests, seeds, tests on seeds or views (they passed and
     were built for this project; a seed's table or a view that is gone is built again); a bad value among the
-    new rows still fails the build, and a failed build moves nothing."""
+    new rows still fails the build, and a failed build moves nothing. The unique tests of rows written anew read
+    the values written since the last passing build, and still fail on one that repeats an older row's."""
     paths = Paths(tmp_path / "home")
     generate(GenerateConfig(out=paths.landing, developers=6, days=5, seed=21, workers=1))
     load(paths.landing, paths.warehouse)
