@@ -65,12 +65,13 @@
 {#- A unique test on the values written since the last passing whole-project build, against every row. Those
     rows passed it, so a value can repeat now only if one of its rows was written since: the test reads the rows
     holding such a value, not all of them (at 5M transcript lines it grouped 4.4M event keys every build).
-    `meta.written_at` names a column that every row gets anew whenever it is written, newer than the end of every
-    build before: fct_events' `built_at` (its run's start), or an append-only model's `loaded_at` (its line's
-    load: a load and a build never hold the warehouse at once). A model that rewrites a kept row with its old
-    value (a merge) must not opt in. build_state.py writes when the last passing build finished to
-    main.test_scope_since under the rules of main.test_scope; without it, or in a full refresh (a model rebuilt
-    from all of raw keeps its rows' old load times), every value is tested. -#}
+    `meta.written_at` names a column that every row gets anew whenever it is written: fct_events' `built_at` (its
+    run's start), or an append-only model's `loaded_at` (its line's load). build_state.py writes when the last
+    passing build began, before dbt started, to main.test_scope_since under the rules of main.test_scope: a load
+    and a build never hold the warehouse at once, so every row written since (by that build too) is newer, and
+    every older row passed. A model that rewrites a kept row with its old value (a merge) must not opt in.
+    Without that table, or in a full refresh (a model rebuilt from all of raw keeps its rows' old load times),
+    every value is tested. -#}
 {% macro written_since_condition(relation) -%}
     {%- if not execute or target.type != 'duckdb' or model.test_metadata is not defined or flags.FULL_REFRESH -%}
         {%- do return('true') -%}
@@ -84,7 +85,7 @@
     {%- if scope is none -%}
         {%- do return('true') -%}
     {%- endif -%}
-    {%- set since = run_query("select strftime(passed_at, '%Y-%m-%d %H:%M:%S.%f+00') from " ~ scope) -%}
+    {%- set since = run_query("select strftime(began_at, '%Y-%m-%d %H:%M:%S.%f+00') from " ~ scope) -%}
     {%- if since.rows | length != 1 -%}
         {%- do return('true') -%}
     {%- endif -%}

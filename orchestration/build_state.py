@@ -49,12 +49,15 @@ class BuildScope:
     """What a build needs to test: `tested_through` is the newest load's start when it began (what it has
     tested through if it passes); `project` is the project's state when it began (what it has tested if it
     passes); `same_project` says that is the project whose tests last passed in a whole-project build;
-    `built_intact` that every seed's table and every view that build left are in the warehouse."""
+    `built_intact` that every seed's table and every view that build left are in the warehouse; `began_at` when
+    it was prepared, before dbt started: every row written after it, by this build or a later one, has a newer
+    `built_at` (dbt's start), or `loaded_at` (a load never runs beside a build)."""
 
     tested_through: datetime | None
     project: list[str]
     same_project: bool
     built_intact: bool = False
+    began_at: datetime | None = None
 
     def dbt_args(self) -> list[str]:
         """With the project unchanged since its tests passed, a build on new data leaves out what cannot have
@@ -74,10 +77,11 @@ class BuildScope:
 
 def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
     """Before a build: writes main.test_scope, the transcript owners whose rows the Claude Code row tests read
-    (no table: every row), and main.test_scope_since, when the last passing whole-project build finished: the
-    opted-in unique tests read the values written after it (macros/test_scope.sql). Only the owners with lines
+    (no table: every row), and main.test_scope_since, when the last passing whole-project build began: the
+    opted-in unique tests read the values written since (macros/test_scope.sql). Only the owners with lines
     loaded since that build are listed, and only when this is a whole-project build of that same project with
     no file replaced since (a replaced file's rows are retracted, which changes rows without a new line)."""
+    began = datetime.now(UTC)
     state_file = paths.home / TEST_SCOPE_FILE
     state = read_state(state_file)
     project = project_state(PROJECT_DIR)
@@ -94,7 +98,7 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
         intact = same_project and "views" in state and all_seeds_loaded(con) and set(state["views"]) <= views_in(con)
         since = state.get("tested_through")
         if not same_project or since is None:
-            return BuildScope(newest, project, same_project, intact)
+            return BuildScope(newest, project, same_project, intact, began)
         con.execute(
             "create temp table new_loads as select batch_id from raw.load_batches where started_at > ?::timestamptz",
             [since],
@@ -107,10 +111,10 @@ def prepare_test_scope(paths: Paths, whole_build: bool = True) -> BuildScope:
                 "create table main.test_scope as select distinct _transcript_owner as transcript_owner "
                 "from raw.claude_code_records where _batch_id in (from new_loads)"
             )
-            passed_at = state.get("passed_at")
-            if passed_at is not None:  # the rows written after that build, for the unique tests that opt in
-                con.execute("create table main.test_scope_since as select ?::timestamptz as passed_at", [passed_at])
-        return BuildScope(newest, project, same_project, intact)
+            passed = state.get("passed_build_began_at")
+            if passed is not None:  # the rows written since that build began, for the unique tests that opt in
+                con.execute("create table main.test_scope_since as select ?::timestamptz as began_at", [passed])
+        return BuildScope(newest, project, same_project, intact, began)
     finally:
         con.close()
 
@@ -136,10 +140,12 @@ def record_tests_passed(paths: Paths, scope: BuildScope) -> None:
     """After a whole-project build whose tests all passed: the project as it was when the build began, and
     every row of loads up to `scope.tested_through`, passed. (A file edited during the build is a change the
     next build tests.) With them, the views that build left: a later build of the same project leaves them as
-    they are while they are all there. And when it finished: a row written after it has a newer `built_at`, or
-    `loaded_at` (a load never runs beside a build), than this time, and a row that build wrote an older one."""
+    they are while they are all there. And when it began (`scope.began_at`), for the unique tests of the rows
+    written since."""
     through = scope.tested_through.isoformat() if scope.tested_through else None
-    state = {"project": scope.project, "tested_through": through, "passed_at": datetime.now(UTC).isoformat()}
+    state = {"project": scope.project, "tested_through": through}
+    if scope.began_at is not None:
+        state["passed_build_began_at"] = scope.began_at.isoformat()
     views = recorded_views(paths.warehouse)
     if views is not None:
         state["views"] = views

@@ -263,8 +263,9 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     # written since (a newer built_at, or loaded_at in an append-only model) that repeats an older row's key fails.
     prepare_test_scope(paths)  # as the next build would
     con = duckdb.connect(str(paths.warehouse))
-    passed_at = con.execute("select passed_at from main.test_scope_since").fetchone()[0]
-    assert passed_at == datetime.fromisoformat(json.loads((paths.home / TEST_SCOPE_FILE).read_text())["passed_at"])
+    began_at = con.execute("select began_at from main.test_scope_since").fetchone()[0]
+    state = json.loads((paths.home / TEST_SCOPE_FILE).read_text())
+    assert began_at == datetime.fromisoformat(state["passed_build_began_at"])
     con.close()
     for relation, key, written_at in (
         ("events.fct_events", "event_key", "built_at"),
@@ -273,7 +274,7 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
         test = f"unique_{relation.split('.')[1]}_{key}"
         assert run_dbt("test", "--select", test, home=paths.home, capture=True).returncode == 0
         compiled = next((paths.home / "dbt_target" / "run").rglob(f"{test}.sql")).read_text()
-        assert f"{written_at} > cast('{passed_at:%Y-%m-%d %H:%M:%S.%f}+00'" in compiled, compiled
+        assert f"{written_at} > cast('{began_at:%Y-%m-%d %H:%M:%S.%f}+00'" in compiled, compiled
         con = duckdb.connect(str(paths.warehouse))
         first, second = con.execute(f"select {key} from {relation} where {key} is not null limit 2").fetchall()
         con.execute(f"update {relation} set {key} = ?, {written_at} = now() where {key} = ?", [first[0], second[0]])
