@@ -262,11 +262,9 @@ def test_row_tests_after_new_data_read_the_new_rows_and_still_fail_on_a_bad_one(
     # The unique tests that opt in read the values written after the last passing build, against every row: a row
     # written since (a newer built_at, or loaded_at in an append-only model) that repeats an older row's key fails.
     prepare_test_scope(paths)  # as the next build would
-    con = duckdb.connect(str(paths.warehouse))
-    began_at = con.execute("select began_at from main.test_scope_since").fetchone()[0]
+    ((began_at,),) = query(paths.warehouse, "select began_at from main.test_scope_since")
     state = json.loads((paths.home / TEST_SCOPE_FILE).read_text())
     assert began_at == datetime.fromisoformat(state["passed_build_began_at"])
-    con.close()
     for relation, key, written_at in (
         ("events.fct_events", "event_key", "built_at"),
         ("staging.stg_otel__events", "otel_event_key", "loaded_at"),
